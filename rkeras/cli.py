@@ -1,0 +1,45 @@
+"""The `rkeras` command: `rkeras demo`, `rkeras doctor`, `rkeras run FILE.R [ARGS...]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _doctor() -> int:
+    from .doctor import report
+
+    return report()
+
+
+def _demo(args) -> int:
+    from .demo import main
+
+    return main(epochs=args.epochs)
+
+
+def _run(args) -> int:
+    from .r.frontend import run_script
+
+    return run_script(args.file, args.args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="rkeras", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="train the MNIST lab end to end")
+    demo.add_argument("--epochs", type=int, default=5)
+    demo.set_defaults(handler=_demo)
+    doctor = commands.add_parser("doctor", help="check Python, Keras, TensorFlow, R and rpy2")
+    doctor.set_defaults(handler=lambda _args: _doctor())
+    run = commands.add_parser("run", help="run an R keras script in the embedded R session")
+    run.add_argument("file", help="the R script")
+    run.add_argument("args", nargs=argparse.REMAINDER,
+                     help="arguments for the script (commandArgs(trailingOnly = TRUE))")
+    run.set_defaults(handler=_run)
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

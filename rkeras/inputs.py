@@ -1,0 +1,162 @@
+"""Data going into `fit`, `evaluate` and `predict`: checked and made numeric.
+
+Keras reports bad data late and obscurely (a NaN loss after an epoch, a shape
+error from deep inside TensorFlow). This module checks data first and says
+what is wrong, where, and what to do. The policy:
+
+* R objects (rpy2) are converted by `rkeras.r.to_python`: arrays keep R's
+  index semantics, factors become 0-based codes.
+* A data frame (pandas or R) of numeric/logical columns becomes one float32
+  matrix, in column order; a factor, category or text column is refused with
+  its name (the model needs numbers: use `to_categorical` or its codes).
+* pandas Categorical / R factor labels become their 0-based codes.
+* NA, NaN or Inf in features or labels is an error naming the column (or
+  position) and the first row where it occurs.
+* `x` and `y` must have the same number of samples; neither may be empty;
+  `x` must fit the model's input shape.
+
+`tf.data` datasets, tensors and Python generators pass through untouched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .errors import DataError
+
+_PASS_THROUGH_MODULES = ("tensorflow", "keras", "jax", "torch")
+
+
+def _is_r_object(value: Any) -> bool:
+    return type(value).__module__.startswith("rpy2.")
+
+
+def _first_bad_position(mask: np.ndarray) -> tuple[int, ...]:
+    return tuple(int(i) for i in np.argwhere(mask)[0])
+
+
+def _check_finite(array: np.ndarray, role: str, columns: list[str] | None = None) -> None:
+    if array.dtype.kind not in "fc" or array.size == 0:
+        return
+    finite = np.isfinite(array)
+    if finite.all():
+        return
+    position = _first_bad_position(~finite)
+    value = array[position]
+    kind = "NA/NaN" if np.isnan(value) else "Inf"
+    count = int((~finite).sum())
+    if columns is not None and len(position) == 2:
+        where = f"column '{columns[position[1]]}', row {position[0] + 1}"
+    else:
+        where = "position [" + ", ".join(str(i + 1) for i in position) + "] (1-based)"
+    raise DataError(
+        f"`{role}` contains {count} missing or infinite value(s); the first is {kind} at {where}. "
+        f"A model cannot learn from NA: remove those rows (na.omit / dropna) or impute them."
+    )
+
+
+def _frame_to_matrix(frame, role: str) -> np.ndarray:
+    import pandas as pd
+
+    if frame.shape[1] == 0 or frame.shape[0] == 0:
+        raise DataError(f"`{role}` is an empty data frame ({frame.shape[0]} rows, {frame.shape[1]} columns).")
+    for column in frame.columns:
+        series = frame[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            raise DataError(
+                f"`{role}` column '{column}' is a factor/category; a model needs numbers. "
+                f"One-hot encode it (to_categorical of its codes) or use its codes, "
+                f"then build the matrix yourself (R: as.matrix of numeric columns)."
+            )
+        if not (pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)):
+            raise DataError(
+                f"`{role}` column '{column}' holds {series.dtype} values (text?); a model needs numbers. "
+                f"Drop it or encode it before fit."
+            )
+    columns = [str(c) for c in frame.columns]
+    matrix = frame.astype("float32").to_numpy(dtype=np.float32, na_value=np.nan)
+    _check_finite(matrix, role, columns)
+    return matrix
+
+
+def as_model_data(value: Any, role: str) -> Any:
+    """One of `x`, `y`, `sample_weight` ... as numpy, checked; see the module doc."""
+    import pandas as pd
+
+    if value is None:
+        return None
+    if _is_r_object(value):
+        from .r import to_python
+        value = to_python(value)
+    if isinstance(value, dict):
+        return {k: as_model_data(v, f"{role}${k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple)) and value and all(
+            isinstance(v, (np.ndarray, pd.DataFrame, pd.Series)) or _is_r_object(v) for v in value):
+        return type(value)(as_model_data(v, f"{role}[[{i + 1}]]") for i, v in enumerate(value))
+    if type(value).__module__.startswith(_PASS_THROUGH_MODULES):
+        return value
+    if isinstance(value, pd.DataFrame):
+        return _frame_to_matrix(value, role)
+    if isinstance(value, (pd.Series, pd.Categorical)):
+        if isinstance(value.dtype, pd.CategoricalDtype):
+            codes = np.asarray(pd.Categorical(value).codes)
+            if (codes < 0).any():
+                raise DataError(f"`{role}` has NA at position {int(np.argmax(codes < 0)) + 1}; "
+                                f"labels cannot be missing.")
+            return codes.astype("int32")
+        value = value.to_numpy()
+    if hasattr(value, "__next__") or callable(value):
+        return value  # generators: Keras reads them batch by batch
+    array = np.asarray(value)
+    if array.dtype == object or array.dtype.kind in "USM":
+        raise DataError(
+            f"`{role}` holds {array.dtype} values ({type(value).__name__}); a model needs numbers."
+        )
+    if array.size == 0:
+        raise DataError(f"`{role}` is empty (shape {array.shape}); there is nothing to learn from.")
+    _check_finite(array, role)
+    return array
+
+
+def _n_samples(value: Any) -> int | None:
+    if isinstance(value, np.ndarray):
+        return value.shape[0] if value.ndim else None
+    if isinstance(value, (list, tuple)) and value and isinstance(value[0], np.ndarray):
+        return _n_samples(value[0])
+    if isinstance(value, dict) and value:
+        return _n_samples(next(iter(value.values())))
+    return None
+
+
+def check_lengths(x: Any, y: Any) -> None:
+    nx, ny = _n_samples(x), _n_samples(y)
+    if nx is not None and ny is not None and nx != ny:
+        raise DataError(
+            f"`x` has {nx} samples but `y` has {ny}: they must have the same first dimension "
+            f"(one label per sample)."
+        )
+
+
+def check_input_shape(model: Any, x: Any) -> None:
+    """Refuse an `x` whose shape does not fit a built model's single input."""
+    if not isinstance(x, np.ndarray):
+        return
+    try:
+        inputs = model.inputs
+    except (AttributeError, ValueError):
+        return
+    if not inputs or len(inputs) != 1:
+        return
+    expected = tuple(inputs[0].shape)
+    got = (None,) + tuple(x.shape[1:])
+    if len(expected) != len(got) or any(
+            e is not None and e != g for e, g in zip(expected[1:], got[1:])):
+        wanted = ", ".join("n" if d is None else str(d) for d in expected)
+        hint = ""
+        if np.prod([d for d in expected[1:] if d]) == np.prod(x.shape[1:]):
+            hint = f" Reshape it first: array_reshape(x, ({x.shape[0]}, {', '.join(str(d) for d in expected[1:])}))."
+        raise DataError(
+            f"`x` has shape {tuple(x.shape)} but the model expects ({wanted}).{hint}"
+        )

@@ -1,0 +1,514 @@
+"""Model verbs: create, compile, fit, evaluate, predict, inspect, save.
+
+These are R keras3's verbs (`R/model-creation.R`, `R/model-training.R`,
+`R/model-persistence.R`, `R/freeze.R`) on plain Keras models. Each takes the
+model first, so `fit(model, x, y)` and `model >> fit(x, y)` are the same call;
+`compile`, `set_weights`, `freeze_weights` ... return the model for piping.
+
+Arguments arrive here already normalised by `rkeras.verbs` (integers, shapes,
+1-based `initial_epoch` already made 0-based), so these functions only hold
+what is specific to each verb.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .errors import ArgumentError
+from .inputs import as_model_data, check_input_shape, check_lengths
+from .names import check_name
+from .pipe import unwrap
+from .registry import verb_kind
+
+__all__ = [
+    "keras_model_sequential", "keras_model", "keras_input", "layer_input",
+    "compile", "fit", "evaluate", "predict", "summary",
+    "save_model", "load_model", "save_model_weights", "load_model_weights",
+    "get_weights", "set_weights", "freeze_weights", "unfreeze_weights",
+    "get_layer", "pop_layer", "count_params", "clone_model",
+    "set_random_seed", "clear_session",
+]
+
+
+# --- creation -------------------------------------------------------------------------
+
+@verb_kind("object")
+def keras_model_sequential(input_shape=None, name=None, layers=None, trainable=True,
+                           input_dtype=None, input_batch_size=None, input_name=None):
+    """Create a Sequential model (R keras3's `keras_model_sequential`).
+
+    Args:
+        input_shape: shape of one sample (an int, list or tuple, without the
+            batch dimension). When given, the model starts with an input layer,
+            so it is built and `summary()` shows parameter counts at once.
+        name: the model's name.
+        layers: layers to add, in order.
+        trainable: whether the model's weights are trainable.
+        input_dtype, input_batch_size, input_name: passed to the input layer.
+
+    Returns:
+        A plain `keras.Sequential` model.
+
+    Example:
+        >>> model = keras_model_sequential(input_shape=784) >> layer_dense(units=10)
+    """
+    import keras
+
+    stack = []
+    if input_shape is not None:
+        stack.append(keras.Input(shape=input_shape, dtype=input_dtype,
+                                 batch_size=input_batch_size, name=input_name))
+    stack += list(unwrap(layers or []))
+    return keras.Sequential(stack, name=name, trainable=trainable)
+
+
+@verb_kind("object")
+def keras_model(inputs, outputs=None, name=None):
+    """Create a functional model from input and output tensors.
+
+    Args:
+        inputs: a `keras_input()` tensor, or a list/dict of them.
+        outputs: the output tensor(s) computed from `inputs`.
+        name: the model's name.
+
+    Example:
+        >>> inputs = keras_input(shape=784)
+        >>> outputs = inputs >> layer_dense(units=10, activation="softmax")
+        >>> model = keras_model(inputs, outputs)
+    """
+    import keras
+
+    return keras.Model(inputs=unwrap(inputs), outputs=unwrap(outputs), name=name)
+
+
+@verb_kind("object")
+def keras_input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
+                name=None, tensor=None, optional=False):
+    """A symbolic input tensor (`keras.Input`); `layer_input` is the same verb.
+
+    Args:
+        shape: shape of one sample, without the batch dimension (int, list or tuple).
+        batch_size: fixed batch size, if any.
+        dtype: the input's dtype.
+        sparse, batch_shape, name, tensor, optional: as `keras.Input`.
+    """
+    import keras
+
+    return keras.Input(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse,
+                       batch_shape=batch_shape, name=name, tensor=tensor, optional=optional)
+
+
+# R keras3: `layer_input` is an alias of `keras_input`.
+layer_input = keras_input
+
+
+# --- training ---------------------------------------------------------------------------
+
+def _as_list(value):
+    if value is None or isinstance(value, (list, dict)):
+        return value
+    if isinstance(value, tuple):
+        return list(value)
+    return [value]
+
+
+def _check_losses(loss, verb="compile"):
+    if isinstance(loss, (list, tuple)):
+        return [_check_losses(item, verb) for item in loss]
+    if isinstance(loss, dict):
+        return {k: _check_losses(v, verb) for k, v in loss.items()}
+    return check_name("loss", loss, "loss", verb)
+
+
+def _check_metrics(metrics):
+    if isinstance(metrics, dict):
+        return {k: _check_metrics(_as_list(v)) for k, v in metrics.items()}
+    return [check_name("metric", m, "metrics", "compile") if not isinstance(m, list)
+            else _check_metrics(m) for m in metrics]
+
+
+def compile(object, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
+            weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+            jit_compile="auto", auto_scale_loss=True):
+    """Configure a model for training; returns the model (for piping).
+
+    Names are checked before Keras sees them: `optimizer="rmsprp"` fails at
+    once with "Did you mean 'rmsprop'?". `metrics` may be one name or a list.
+
+    Args:
+        object: the model.
+        optimizer: a name ("rmsprop", "adam" ...) or an `optimizer_*()` object.
+        loss: a name ("categorical_crossentropy", "mse" ...), a `loss_*()`
+            object or a function `f(y_true, y_pred)`; a list/dict for several outputs.
+        metrics: a name, a list of names/`metric_*()` objects, or a dict per output.
+        loss_weights, weighted_metrics, run_eagerly, steps_per_execution,
+        jit_compile, auto_scale_loss: as `keras.Model.compile`.
+
+    Example:
+        >>> model >> compile(optimizer="rmsprop", loss="categorical_crossentropy",
+        ...                  metrics="accuracy")
+    """
+    model = unwrap(object)
+    optimizer = check_name("optimizer", optimizer, "optimizer", "compile")
+    loss = _check_losses(loss)
+    metrics = _check_metrics(_as_list(metrics)) if metrics is not None else None
+    model.compile(optimizer=optimizer, loss=loss, metrics=metrics, loss_weights=loss_weights,
+                  weighted_metrics=weighted_metrics, run_eagerly=run_eagerly,
+                  steps_per_execution=steps_per_execution, jit_compile=jit_compile,
+                  auto_scale_loss=auto_scale_loss)
+    return object
+
+
+def _validation_data(validation_data):
+    if validation_data is None:
+        return None
+    items = list(validation_data)
+    if len(items) not in (2, 3):
+        raise ArgumentError(
+            "`validation_data` must be list(x_val, y_val) (or with sample weights as third); "
+            f"got {len(items)} elements."
+        )
+    roles = ["validation_data[[1]] (x)", "validation_data[[2]] (y)", "validation_data[[3]]"]
+    items = [as_model_data(v, role) for v, role in zip(items, roles)]
+    check_lengths(items[0], items[1])
+    return tuple(items)
+
+
+def _class_weight(class_weight):
+    """R's named list/vector of 0-based class weights as Keras's {int: float}."""
+    if class_weight is None:
+        return None
+    if isinstance(class_weight, dict):
+        return {int(float(k)): float(v) for k, v in class_weight.items()}
+    return {i: float(w) for i, w in enumerate(np.asarray(class_weight).ravel())}
+
+
+def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+        validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+        sample_weight=None, initial_epoch=1, steps_per_epoch=None, validation_steps=None,
+        validation_batch_size=None, validation_freq=1):
+    """Train a model; returns a `KerasTrainingHistory` (R's `keras_training_history`).
+
+    Data may be numpy arrays, pandas frames/series, R objects (rpy2) or a
+    `tf.data.Dataset`; it is checked first (NA, lengths, shapes, see
+    `rkeras.inputs`). `initial_epoch` is 1-based, as in R. Ctrl-C stops
+    training cleanly: the history of the epochs completed so far is returned
+    and the model keeps the weights it had reached.
+
+    Args:
+        object: the compiled model.
+        x, y: features and labels.
+        batch_size: samples per gradient update (Keras's default 32).
+        epochs: number of epochs.
+        verbose: "auto", 0 (silent), 1 (progress bar) or 2 (one line per epoch).
+        callbacks: a `callback_*()` object or a list of them.
+        validation_split: fraction of the training data held out (the last samples).
+        validation_data: list(x_val, y_val).
+        shuffle, class_weight, sample_weight, steps_per_epoch, validation_steps,
+        validation_batch_size, validation_freq: as `keras.Model.fit`.
+        initial_epoch: epoch to start at (1-based).
+
+    Returns:
+        The training history: `print()` it, `plot_history()` it, or
+        `as_data_frame()` it.
+
+    Example:
+        >>> history = model >> fit(x_train, y_train, epochs=5, batch_size=128,
+        ...                        validation_split=0.2)
+    """
+    from .history import KerasTrainingHistory
+
+    model = unwrap(object)
+    x = as_model_data(x, "x")
+    y = as_model_data(y, "y")
+    check_lengths(x, y)
+    check_input_shape(model, x)
+    if not 0.0 <= float(validation_split) < 1.0:
+        raise ArgumentError(f"`validation_split` must be in [0, 1); got {validation_split}.")
+    try:
+        keras_history = model.fit(
+            x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=verbose,
+            callbacks=_as_list(unwrap(callbacks)), validation_split=validation_split,
+            validation_data=_validation_data(validation_data), shuffle=shuffle,
+            class_weight=_class_weight(class_weight),
+            sample_weight=as_model_data(sample_weight, "sample_weight"),
+            initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
+            validation_steps=validation_steps, validation_batch_size=validation_batch_size,
+            validation_freq=validation_freq)
+    except KeyboardInterrupt:
+        keras_history = model.history
+        done = len(next(iter(keras_history.history.values()), []))
+        warnings.warn(f"Training interrupted (Ctrl-C) after {done} complete epoch(s); "
+                      f"returning the history so far.", RuntimeWarning, stacklevel=2)
+    return KerasTrainingHistory.from_keras(keras_history)
+
+
+def _named_results(values: dict):
+    from ._rlist import RList
+
+    return RList({k: float(np.asarray(v)) for k, v in values.items()})
+
+
+def evaluate(object, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+             steps=None, callbacks=None):
+    """Evaluate a model; returns a named mapping metric -> value (R's named list).
+
+    Index it by name (`results["accuracy"]`, `results.loss`): as in R keras3,
+    the order of the metrics follows Keras and is not guaranteed.
+
+    Example:
+        >>> model >> evaluate(x_test, y_test)
+        List of 2
+         $ loss    : num 0.0712
+         $ accuracy: num 0.979
+    """
+    model = unwrap(object)
+    x = as_model_data(x, "x")
+    y = as_model_data(y, "y")
+    check_lengths(x, y)
+    check_input_shape(model, x)
+    values = model.evaluate(x=x, y=y, batch_size=batch_size, verbose=verbose,
+                            sample_weight=as_model_data(sample_weight, "sample_weight"),
+                            steps=steps, callbacks=_as_list(unwrap(callbacks)),
+                            return_dict=True)
+    return _named_results(values)
+
+
+def predict(object, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+    """Predictions as an array of shape (samples, outputs...).
+
+    Class labels are `predictions.argmax(axis=1)` (R: `max.col(p) - 1`).
+    """
+    model = unwrap(object)
+    x = as_model_data(x, "x")
+    check_input_shape(model, x)
+    return model.predict(x, batch_size=batch_size, verbose=verbose, steps=steps,
+                         callbacks=_as_list(unwrap(callbacks)))
+
+
+def summary(object, line_length=None, positions=None, expand_nested=False,
+            show_trainable=False, layer_range=None):
+    """Print the model's layer table (Keras's summary) and return it as text."""
+    model = unwrap(object)
+    if not model.built:
+        text = f'Model: "{model.name}" (unbuilt: give it an input_shape or call it on data)'
+        print(text)
+        return text
+    lines: list[str] = []
+    model.summary(line_length=line_length, positions=positions, expand_nested=expand_nested,
+                  show_trainable=show_trainable, layer_range=layer_range,
+                  print_fn=lambda line, **_: lines.append(line))
+    text = "\n".join(lines)
+    print(text)
+    return text
+
+
+# --- persistence -------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _atomic_path(filepath, suffix: str):
+    """A temporary path beside `filepath`, moved over it only on success.
+
+    A crash or an exception half-way leaves the previous file intact.
+    """
+    filepath = os.fspath(filepath)
+    if not filepath.endswith(suffix):
+        raise ArgumentError(f"`filepath` must end in '{suffix}'; got {filepath!r}.")
+    folder = os.path.dirname(os.path.abspath(filepath))
+    if not os.path.isdir(folder):
+        raise ArgumentError(f"`filepath`: the folder {folder!r} does not exist.")
+    handle, temporary = tempfile.mkstemp(prefix=".rkeras-", suffix=suffix, dir=folder)
+    os.close(handle)
+    os.unlink(temporary)  # Keras refuses to overwrite without asking
+    try:
+        yield temporary
+        os.replace(temporary, filepath)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def save_model(object, filepath, overwrite=True):
+    """Save the whole model to a `.keras` file, atomically; returns the model."""
+    model = unwrap(object)
+    if not overwrite and os.path.exists(filepath):
+        raise ArgumentError(f"save_model(): {filepath!r} exists and overwrite=False.")
+    with _atomic_path(filepath, ".keras") as temporary:
+        model.save(temporary)
+    return object
+
+
+@verb_kind("object")
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Load a model saved with `save_model` (`.keras`).
+
+    Keras's safe mode stays on: a file that needs to run Python code it
+    carries (a `layer_lambda`) is refused unless you pass `safe_mode=False`,
+    which you should do only for files you trust.
+    """
+    import keras
+
+    filepath = os.fspath(filepath)
+    if not os.path.exists(filepath):
+        raise ArgumentError(f"load_model(): no file at {filepath!r}.")
+    try:
+        return keras.models.load_model(filepath, custom_objects=custom_objects,
+                                       compile=compile, safe_mode=safe_mode)
+    except ValueError as error:
+        if "safe_mode" in str(error):
+            raise ArgumentError(
+                f"load_model(): {filepath!r} contains code (e.g. a layer_lambda) that Keras's safe "
+                f"mode will not run. If you trust this file, call "
+                f"load_model({filepath!r}, safe_mode=False)."
+            ) from error
+        raise
+
+
+def save_model_weights(object, filepath, overwrite=True):
+    """Save the weights to a `.weights.h5` file, atomically; returns the model."""
+    model = unwrap(object)
+    if not overwrite and os.path.exists(filepath):
+        raise ArgumentError(f"save_model_weights(): {filepath!r} exists and overwrite=False.")
+    with _atomic_path(filepath, ".weights.h5") as temporary:
+        model.save_weights(temporary)
+    return object
+
+
+def load_model_weights(object, filepath, skip_mismatch=False):
+    """Load weights saved with `save_model_weights`; returns the model."""
+    model = unwrap(object)
+    if not os.path.exists(os.fspath(filepath)):
+        raise ArgumentError(f"load_model_weights(): no file at {os.fspath(filepath)!r}.")
+    model.load_weights(filepath, skip_mismatch=skip_mismatch)
+    return object
+
+
+# --- weights and layers ----------------------------------------------------------------
+
+def get_weights(object, trainable=None):
+    """The weights as a list of arrays; `trainable=True/False` selects a subset."""
+    model = unwrap(object)
+    if trainable is None:
+        return model.get_weights()
+    chosen = model.trainable_weights if trainable else model.non_trainable_weights
+    return [np.asarray(w) for w in chosen]
+
+
+def set_weights(object, weights):
+    """Set the weights from a list of arrays (as `get_weights` gives); returns the model."""
+    unwrap(object).set_weights([np.asarray(w) for w in weights])
+    return object
+
+
+def _layer_position(layers, value, arg):
+    if isinstance(value, str):
+        names = [layer.name for layer in layers]
+        if value not in names:
+            raise ArgumentError(f"`{arg}`: no layer named {value!r}; layers: {names}.")
+        return names.index(value)
+    from .args import as_index
+    index = as_index(value, arg)
+    if not -len(layers) <= index < len(layers):
+        raise ArgumentError(f"`{arg}` = {value} but the model has {len(layers)} layers.")
+    return index % len(layers)
+
+
+def freeze_weights(object, from_=None, to=None, which=None):
+    """Make layers non-trainable (all, or layers `from_`..`to`, 1-based, inclusive).
+
+    `from_` and `to` may be layer names or 1-based positions (negative counts
+    from the end); `which` a list of positions or names. Returns the model.
+    (In R the argument is `from`; Python reserves that word.)
+    """
+    return _set_trainable(object, False, from_, to, which)
+
+
+def unfreeze_weights(object, from_=None, to=None, which=None):
+    """Make layers trainable again; the arguments are as in `freeze_weights`."""
+    return _set_trainable(object, True, from_, to, which)
+
+
+def _set_trainable(object, trainable, from_, to, which):
+    model = unwrap(object)
+    layers = list(getattr(model, "layers", [model]))
+    if which is not None:
+        items = which if isinstance(which, (list, tuple, np.ndarray)) else [which]
+        chosen = {_layer_position(layers, w, "which") for w in items}
+    elif from_ is None and to is None:
+        model.trainable = trainable
+        return object
+    else:
+        start = _layer_position(layers, from_, "from") if from_ is not None else 0
+        stop = _layer_position(layers, to, "to") if to is not None else len(layers) - 1
+        chosen = set(range(start, stop + 1))
+    if trainable:
+        model.trainable = True
+    for position, layer in enumerate(layers):
+        if position in chosen:
+            layer.trainable = trainable
+        elif trainable is False and which is None:
+            layer.trainable = True
+    return object
+
+
+def get_layer(object, name=None, index=None):
+    """A layer by name or by 1-based position (negative counts from the end)."""
+    model = unwrap(object)
+    if (name is None) == (index is None):
+        raise ArgumentError("get_layer(): give exactly one of `name` or `index`.")
+    layers = list(model.layers)
+    return layers[_layer_position(layers, name if name is not None else index,
+                                  "name" if name is not None else "index")]
+
+
+def pop_layer(object):
+    """Remove the last layer of a Sequential model; returns the model."""
+    import keras
+
+    model = unwrap(object)
+    if not isinstance(model, keras.Sequential):
+        raise ArgumentError("pop_layer() works on Sequential models only.")
+    if not model.layers:
+        raise ArgumentError("pop_layer(): the model has no layers left.")
+    model.pop()
+    return object
+
+
+def count_params(object):
+    """The total number of weights (trainable and not)."""
+    model = unwrap(object)
+    if not model.built:
+        raise ArgumentError("count_params(): the model is not built yet; give it an input_shape.")
+    return int(model.count_params())
+
+
+def clone_model(object, input_tensors=None, clone_function=None):
+    """A new model with the same architecture and freshly initialised weights."""
+    import keras
+
+    return keras.models.clone_model(unwrap(object), input_tensors=input_tensors,
+                                    clone_function=clone_function)
+
+
+@verb_kind("object")
+def set_random_seed(seed):
+    """Seed Python, NumPy and the backend at once (R keras3 also seeds R)."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    return None
+
+
+@verb_kind("object")
+def clear_session():
+    """Reset Keras's global state (layer name counters, graph)."""
+    import keras
+
+    keras.backend.clear_session()
+    return None

@@ -1,0 +1,290 @@
+"""The verb registry: one definition per verb, for both front ends.
+
+A :class:`Verb` records everything that both the Python functions
+(`rkeras.layer_dense`) and the R functions of the bridge (`layer_dense` in the
+embedded R session) are generated from: the R keras3 name, what it calls, its
+R-facing parameters (with Keras's defaults), how it is called and its help text.
+
+Most verbs are derived from Keras itself (`FAMILIES`): every public class of
+`keras.layers`, `keras.callbacks`, `keras.optimizers` ... becomes a verb named
+by :func:`rkeras.naming.r_name`, so a Keras upgrade brings its new layers
+without new code. Verbs Keras has no class for (`fit`, `dataset_mnist`,
+`array_reshape`, `plot_history` ...) are plain functions in rkeras modules
+listed in `HAND_WRITTEN`, picked up from their `__all__`.
+
+How a verb is called is its `kind`:
+
+* ``layer``: builds a Keras layer; composes with its `object` (R keras3's
+  `create_layer`: none -> the layer, Sequential -> added in place, tensor ->
+  called);
+* ``model``: acts on a model given first (`compile`, `fit`); without one it
+  waits for the pipe (`model >> fit(x, y)`);
+* ``function``: acts on its first argument (`array_reshape`,
+  `activation_relu`); without it, it waits for the pipe;
+* ``loss`` / ``metric``: an instance, or the value when `y_true`, `y_pred` are given;
+* ``object``: builds and returns an object (callbacks, optimizers, datasets).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from .naming import r_name
+
+KINDS = ("layer", "model", "function", "loss", "metric", "object")
+
+
+@dataclass(frozen=True)
+class Verb:
+    """One R keras verb.
+
+    Attributes:
+        name: the R keras3 name, e.g. ``"layer_dense"``.
+        family: ``"layer"``, ``"callback"``, ``"optimizer"``, ``"model"`` ...
+        kind: how the verb is called (see the module docstring).
+        target: the Keras class or function, or the rkeras implementation.
+        parameters: the R-facing parameters, in order; the first is the pipe
+            subject for kinds ``layer``, ``model`` and ``function``.
+        doc: the help text.
+        passthrough: extra keyword arguments are forwarded to `target`
+            (Keras validates them) instead of being refused.
+    """
+
+    name: str
+    family: str
+    kind: str
+    target: Callable
+    parameters: tuple[inspect.Parameter, ...]
+    doc: str = ""
+    passthrough: bool = False
+    keras_path: str = ""
+
+    @property
+    def signature(self) -> inspect.Signature:
+        return inspect.Signature(list(self.parameters))
+
+    @property
+    def subject(self) -> str | None:
+        """Name of the parameter that `>>` (or R's `%>%`) fills, if any."""
+        if self.kind in ("layer", "model", "function") and self.parameters:
+            return self.parameters[0].name
+        return None
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.parameters
+                if p.default is not inspect.Parameter.empty}
+
+
+# --- verbs derived from Keras ---------------------------------------------------
+
+@dataclass(frozen=True)
+class Family:
+    """A Keras module whose public classes (or functions) become verbs."""
+
+    prefix: str
+    module: str
+    kind: str
+    base: str | None = None            # only subclasses of this class
+    functions: bool = False            # take public functions, not classes
+    exclude: frozenset[str] = field(default_factory=frozenset)
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family("layer", "keras.layers", "layer", base="keras.layers.Layer",
+           exclude=frozenset({"Layer", "Wrapper", "InputLayer"})),
+    Family("callback", "keras.callbacks", "object", base="keras.callbacks.Callback",
+           exclude=frozenset({"Callback", "CallbackList", "History", "LambdaCallback"})),
+    Family("optimizer", "keras.optimizers", "object", base="keras.optimizers.Optimizer",
+           exclude=frozenset({"Optimizer"})),
+    Family("loss", "keras.losses", "loss", base="keras.losses.Loss",
+           exclude=frozenset({"Loss"})),
+    Family("metric", "keras.metrics", "metric", base="keras.metrics.Metric",
+           exclude=frozenset({"Metric"})),
+    Family("activation", "keras.activations", "function", functions=True,
+           exclude=frozenset({"get", "serialize", "deserialize"})),
+    Family("initializer", "keras.initializers", "object", base="keras.initializers.Initializer",
+           exclude=frozenset({"Initializer"})),
+    Family("regularizer", "keras.regularizers", "object", base="keras.regularizers.Regularizer",
+           exclude=frozenset({"Regularizer"})),
+    Family("constraint", "keras.constraints", "object", base="keras.constraints.Constraint",
+           exclude=frozenset({"Constraint"})),
+    Family("learning_rate_schedule", "keras.optimizers.schedules", "object",
+           base="keras.optimizers.schedules.LearningRateSchedule",
+           exclude=frozenset({"LearningRateSchedule"})),
+)
+
+# Keras classes that are deliberately not verbs, and why (checked by the tests).
+NOT_MAPPED: dict[str, str] = {
+    "keras.layers.Layer": "the base class: subclass it (or keras.Layer) for custom layers",
+    "keras.layers.Wrapper": "abstract base of layer_bidirectional/layer_time_distributed",
+    "keras.layers.InputLayer": "layer_input()/keras_input() (keras.Input) is its verb, as in keras3",
+    "keras.callbacks.Callback": "the base class for custom callbacks",
+    "keras.callbacks.CallbackList": "Keras-internal container, not a callback users create",
+    "keras.callbacks.History": "fit() returns it converted to a KerasTrainingHistory",
+    "keras.callbacks.LambdaCallback": "callback_lambda() wraps it with R's 1-based epochs",
+}
+
+# Layer keyword arguments that every layer accepts through Keras's **kwargs.
+_LAYER_KWARGS = ("input_shape", "batch_size", "input_dim", "dtype", "name",
+                 "trainable", "activity_regularizer")
+
+
+def _resolve(dotted: str):
+    module, _, attr = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), attr)
+
+
+def _keras_parameters(target: Callable, extra: tuple[str, ...] = ()) -> tuple[list[inspect.Parameter], bool]:
+    """R-facing parameters of a Keras class/function, and whether it takes **kwargs."""
+    func = target.__init__ if inspect.isclass(target) else target
+    try:
+        sig = inspect.signature(func)
+    except (TypeError, ValueError):
+        return [], True
+    params, has_kwargs = [], False
+    for p in sig.parameters.values():
+        if p.name == "self" or p.kind is inspect.Parameter.VAR_POSITIONAL:
+            continue
+        if p.kind is inspect.Parameter.VAR_KEYWORD:
+            has_kwargs = True
+            continue
+        params.append(p.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+    if has_kwargs:
+        have = {p.name for p in params}
+        params += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=None)
+                   for n in extra if n not in have]
+    return params, has_kwargs
+
+
+def _positional(params: list[inspect.Parameter]) -> list[inspect.Parameter]:
+    """Parameters callable by position (R allows it), required ones first."""
+    required = [p.replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in params
+                if p.default is inspect.Parameter.empty]
+    optional = [p.replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in params
+                if p.default is not inspect.Parameter.empty]
+    return required + optional
+
+
+def _subject(name: str) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
+
+
+def _usage_doc(name: str, params, target, keras_path: str) -> str:
+    head = f"R keras3 verb `{name}`, calling `{keras_path}`.\n\n"
+    return head + (inspect.getdoc(target) or "")
+
+
+def _is_merge_layer(cls) -> bool:
+    from keras.src.layers.merging.base_merge import Merge
+    return issubclass(cls, Merge)
+
+
+def _family_members(family: Family) -> Iterator[tuple[str, Any]]:
+    module = importlib.import_module(family.module)
+    base = _resolve(family.base) if family.base else None
+    seen: set[int] = set()
+    for attr in sorted(dir(module)):
+        if attr.startswith("_") or attr in family.exclude:
+            continue
+        obj = getattr(module, attr)
+        if family.functions:
+            if inspect.isfunction(obj) or inspect.isbuiltin(obj):
+                yield attr, obj
+            continue
+        if not inspect.isclass(obj) or (base is not None and not issubclass(obj, base)):
+            continue
+        if obj.__name__ in family.exclude or id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        yield obj.__name__, obj
+
+
+def _family_verbs(family: Family) -> Iterator[Verb]:
+    for python_name, target in _family_members(family):
+        name = r_name(family.prefix, python_name)
+        keras_path = f"{family.module}.{python_name}"
+        extra = _LAYER_KWARGS if family.kind == "layer" else ()
+        params, has_kwargs = _keras_parameters(target, extra)
+        kind = family.kind
+        if kind == "layer":
+            subject = "inputs" if _is_merge_layer(target) else "object"
+            params = [_subject(subject)] + params
+        elif kind in ("loss", "metric"):
+            params = [_subject("y_true"), _subject("y_pred")] + params
+        elif kind == "function":
+            params = _positional(params)
+        else:
+            params = _positional(params)
+        yield Verb(
+            name=name, family=family.prefix, kind=kind, target=target,
+            parameters=tuple(params), doc=_usage_doc(name, params, target, keras_path),
+            passthrough=has_kwargs and kind != "layer", keras_path=keras_path,
+        )
+
+
+# --- hand-written verbs ------------------------------------------------------------
+
+# module -> (family, default kind). A function may set `__rkeras_kind__`.
+HAND_WRITTEN: dict[str, tuple[str, str]] = {
+    "rkeras.models": ("model", "model"),
+    "rkeras.callbacks": ("callback", "object"),
+    "rkeras.preprocessing": ("preprocessing", "function"),
+    "rkeras.datasets": ("dataset", "object"),
+    "rkeras.history": ("history", "function"),
+    "rkeras.distribute": ("distribute", "object"),
+}
+
+
+def verb_kind(kind: str):
+    """Decorator: declare how a hand-written verb is called (see KINDS)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown verb kind {kind!r}; expected one of {KINDS}")
+
+    def mark(fn):
+        fn.__rkeras_kind__ = kind
+        return fn
+    return mark
+
+
+def _hand_written_verbs() -> Iterator[Verb]:
+    for module_name, (family, default_kind) in HAND_WRITTEN.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name == module_name:   # module not written yet
+                continue
+            raise
+        for attr in getattr(module, "__all__", ()):
+            fn = getattr(module, attr)
+            if inspect.isclass(fn) or not callable(fn):
+                continue
+            kind = getattr(fn, "__rkeras_kind__", default_kind)
+            params = tuple(p for p in inspect.signature(fn).parameters.values()
+                           if p.kind not in (inspect.Parameter.VAR_POSITIONAL,
+                                             inspect.Parameter.VAR_KEYWORD))
+            has_kwargs = any(p.kind is inspect.Parameter.VAR_KEYWORD
+                             for p in inspect.signature(fn).parameters.values())
+            yield Verb(name=attr, family=family, kind=kind, target=fn, parameters=params,
+                       doc=inspect.getdoc(fn) or "", passthrough=has_kwargs,
+                       keras_path=f"{module_name}.{attr}")
+
+
+@functools.lru_cache(maxsize=None)
+def registry() -> dict[str, Verb]:
+    """All verbs, by R name. Hand-written verbs win over derived ones."""
+    verbs: dict[str, Verb] = {}
+    for family in FAMILIES:
+        for verb in _family_verbs(family):
+            verbs.setdefault(verb.name, verb)
+    for verb in _hand_written_verbs():
+        verbs[verb.name] = verb
+    return verbs
+
+
+def verbs_in(family: str) -> list[Verb]:
+    return [v for v in registry().values() if v.family == family]

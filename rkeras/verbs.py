@@ -1,0 +1,214 @@
+"""The Python front end: one Python function per registry verb.
+
+Every function generated here runs the same steps, R keras3's
+`capture_args` + `create_layer` in one place:
+
+1. find the pipe subject (a model, a tensor, the data) if one was given;
+2. bind the other arguments by position and name, refusing misspelled names
+   with a suggestion;
+3. resolve rkeras objects to Keras ones (a layer waiting in a pipe -> its
+   Keras layer, an uncalled verb such as `activation_relu` -> Keras's
+   function, R objects -> Python);
+4. apply R's argument conventions (`rkeras.args`) to what the user supplied,
+   and check names Keras would only reject later (activations);
+5. call the target, or wait for the pipe when the subject is missing.
+"""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from typing import Any, Callable
+
+from . import args as conventions
+from .errors import ArgumentError, did_you_mean
+from .names import check_activation
+from .pipe import Deferred, PendingLayer, compose_layer, unwrap
+from .registry import Verb, registry
+
+MISSING = object()
+
+# Arguments whose string values are names Keras looks up (checked early).
+_NAME_CHECKS: dict[str, Callable[[Any, str], Any]] = {
+    "activation": check_activation,
+    "recurrent_activation": check_activation,
+}
+
+_FUNCTION_VERBS: dict[int, Verb] = {}
+
+
+def _is_r_object(value: Any) -> bool:
+    return type(value).__module__.startswith("rpy2.")
+
+
+def _is_tensor_like(value: Any) -> bool:
+    import numpy as np
+    import keras
+
+    if isinstance(value, (np.ndarray, keras.KerasTensor, keras.Variable)):
+        return True
+    module = type(value).__module__
+    return module.startswith(("tensorflow", "pandas")) or _is_r_object(value)
+
+
+def accepts_subject(verb: Verb, value: Any) -> bool:
+    """Is `value`, given first, the verb's subject (rather than its first argument)?"""
+    import keras
+
+    value = unwrap(value)
+    if verb.kind == "model":
+        return isinstance(value, (keras.Model, keras.Layer))
+    if verb.kind == "layer":
+        if isinstance(value, (list, tuple)):
+            return bool(value) and all(_is_tensor_like(unwrap(v)) for v in value)
+        return isinstance(value, keras.Model) or _is_tensor_like(value)
+    return verb.kind == "function"
+
+
+def resolve_value(value: Any) -> Any:
+    """rkeras and R objects given as arguments, as the Keras objects they stand for."""
+    if isinstance(value, PendingLayer):
+        return value.layer
+    if callable(value) and id(value) in _FUNCTION_VERBS:
+        verb = _FUNCTION_VERBS[id(value)]
+        target = verb.target
+        if inspect.isclass(target):
+            return target()
+        return target
+    if isinstance(value, list):
+        return [resolve_value(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(resolve_value(v) for v in value)
+    if isinstance(value, dict):
+        return {k: resolve_value(v) for k, v in value.items()}
+    if _is_r_object(value):
+        from .r import to_python
+        return to_python(value)
+    return value
+
+
+def _bind(verb: Verb, args: tuple, kwargs: dict) -> tuple[Any, dict[str, Any]]:
+    """Split a call into (subject, keyword arguments), checking every name."""
+    subject = MISSING
+    subject_name = verb.subject
+    args = list(args)
+    if subject_name is not None:
+        if subject_name in kwargs:
+            subject = kwargs.pop(subject_name)
+        elif args and accepts_subject(verb, args[0]):
+            subject = args.pop(0)
+            # Merge layers take several inputs, as R's `layer_add(x, y)`.
+            if verb.kind == "layer" and subject_name == "inputs":
+                extra = []
+                while args and accepts_subject(verb, args[0]):
+                    extra.append(args.pop(0))
+                if extra:
+                    subject = [subject, *extra]
+    params = [p for p in verb.parameters if p.name != subject_name]
+    known = {p.name for p in params}
+    if len(args) > len(params):
+        raise ArgumentError(
+            f"{verb.name}(): too many unnamed arguments ({len(args)}); "
+            f"name them, e.g. {verb.name}({', '.join(p.name + '=...' for p in params[:2])})."
+        )
+    bound = {p.name: value for p, value in zip(params, args)}
+    for name, value in kwargs.items():
+        if name in bound:
+            raise ArgumentError(f"{verb.name}(): argument `{name}` was given twice.")
+        if name not in known and not verb.passthrough:
+            raise ArgumentError(
+                f"{verb.name}(): unknown argument `{name}`.{did_you_mean(name, known)} "
+                f"Arguments of {verb.name}: {', '.join(sorted(known))}."
+            )
+        bound[name] = value
+    return subject, bound
+
+
+def _check_required(verb: Verb, bound: dict[str, Any]) -> None:
+    for p in verb.parameters:
+        if (p.name != verb.subject and p.default is inspect.Parameter.empty
+                and p.name not in bound):
+            raise ArgumentError(f"{verb.name}(): argument `{p.name}` is missing, with no default.")
+
+
+def prepare(verb: Verb, bound: dict[str, Any]) -> dict[str, Any]:
+    """Resolve objects and apply the conventions to the supplied arguments."""
+    bound = {name: resolve_value(value) for name, value in bound.items()}
+    bound = conventions.normalize_arguments(verb.name, bound, verb.defaults)
+    for name, check in _NAME_CHECKS.items():
+        if name in bound and bound[name] is not None:
+            check(bound[name], name)
+    return bound
+
+
+def _construct(verb: Verb, bound: dict[str, Any]) -> Any:
+    with warnings.catch_warnings():
+        # R code passes input_shape to the first layer; Keras 3 accepts it but warns.
+        warnings.filterwarnings("ignore", message=".*Do not pass an `input_shape`.*")
+        return verb.target(**bound)
+
+
+def _call_layer(verb: Verb, subject: Any, bound: dict[str, Any]) -> Any:
+    layer = _construct(verb, bound)
+    if subject is MISSING or subject is None:
+        return PendingLayer(verb.name, layer)
+    subject = resolve_value(subject) if _is_r_object(subject) else subject
+    if verb.subject == "inputs" and not isinstance(unwrap(subject), (list, tuple)):
+        return PendingLayer(verb.name, layer, extra_inputs=(subject,))
+    return compose_layer(subject, layer)
+
+
+def _call_loss_or_metric(verb: Verb, bound: dict[str, Any]) -> Any:
+    y_true, y_pred = bound.pop("y_true", None), bound.pop("y_pred", None)
+    instance = _construct(verb, bound)
+    if y_true is None and y_pred is None:
+        return instance
+    if y_true is None or y_pred is None:
+        raise ArgumentError(f"{verb.name}(): give both `y_true` and `y_pred`, or neither.")
+    if verb.kind == "metric":
+        instance.update_state(y_true, y_pred)
+        return instance.result()
+    return instance(y_true, y_pred)
+
+
+def call_verb(verb: Verb, args: tuple, kwargs: dict) -> Any:
+    """Run one verb call (the body of every generated function)."""
+    subject, bound = _bind(verb, args, dict(kwargs))
+    _check_required(verb, bound)
+    if verb.keras_path.startswith("rkeras."):
+        # rkeras's own functions see R's defaults converted too (initial_epoch=1 -> 0).
+        bound = {**{k: v for k, v in verb.defaults.items() if k != verb.subject}, **bound}
+    bound = prepare(verb, bound)
+    if verb.kind == "layer":
+        return _call_layer(verb, subject, bound)
+    if verb.kind in ("loss", "metric"):
+        return _call_loss_or_metric(verb, bound)
+    if verb.kind in ("model", "function"):
+        if subject is MISSING:
+            shown = ", ".join(f"{k}=..." for k in bound)
+            return Deferred(verb.name, lambda s: verb.target(s, **bound), shown)
+        return verb.target(subject, **bound)
+    return _construct(verb, bound)
+
+
+def python_function(verb: Verb) -> Callable:
+    """The Python function of a verb, with its real signature and help."""
+
+    def function(*args: Any, **kwargs: Any) -> Any:
+        return call_verb(verb, args, kwargs)
+
+    function.__name__ = function.__qualname__ = verb.name
+    function.__doc__ = verb.doc
+    function.__module__ = "rkeras"
+    try:
+        function.__signature__ = verb.signature
+    except ValueError:  # a Keras signature Python cannot re-express; help() still works
+        pass
+    function.__rkeras_verb__ = verb
+    _FUNCTION_VERBS[id(function)] = verb
+    return function
+
+
+def python_functions() -> dict[str, Callable]:
+    """All verbs as Python functions, by R name."""
+    return {name: python_function(verb) for name, verb in registry().items()}

@@ -1,0 +1,938 @@
+"""R keras3's `dataset_*()` verbs: Keras's datasets, found offline first.
+
+Every loader returns exactly what Keras's own `keras.datasets.X.load_data()`
+returns (same arrays, dtypes, shuffling, seeds and index conventions), but as
+R keras3 shapes it: a nested named list (`RList`) with `train` and `test`,
+each with `x` and `y`:
+
+```python
+mnist = dataset_mnist()
+mnist.train.x                 # R: mnist$train$x
+mnist["train"]["y"]           # R: mnist[["train"]][["y"]]
+(x_train, y_train), (x_test, y_test) = dataset_mnist()   # R: %<-%
+```
+
+Where the files come from (one helper, `_find_dataset_file()`, used by all
+loaders), first hit wins:
+
+1. `path=`, when it names an existing file (absolute, or relative to the
+   working directory);
+2. the folder(s) in the environment variable `RKERAS_DATASETS`
+   (several folders may be separated by `os.pathsep`), under the file
+   names Keras uses in its cache (`mnist.npz`, `imdb.npz`,
+   `imdb_word_index.json`, `boston_housing.npz`, `reuters.npz`,
+   `fashion-mnist/train-images-idx3-ubyte.gz`, `cifar-10-batches-py/`, ...);
+3. Keras's cache, `~/.keras/datasets/` (or `$KERAS_HOME/datasets/`);
+4. only then a download with `keras.utils.get_file()`, with Keras's own URL
+   and hash (so Keras's hash check applies). Set `RKERAS_OFFLINE=1` to never
+   download.
+
+Local files in steps 1-3 are used as they are: no hash check, so a locally
+built copy (e.g. a subset) works. Keras's `load_data(path=...)` cannot do
+that: it only takes a file name inside its cache and re-downloads any file
+whose hash differs from its own.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import numbers
+import os
+import pickle
+import tarfile
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._rlist import RList
+from .preprocessing import _as_integer
+
+__all__ = [
+    "dataset_mnist",
+    "dataset_fashion_mnist",
+    "dataset_cifar10",
+    "dataset_cifar100",
+    "dataset_imdb",
+    "dataset_imdb_word_index",
+    "dataset_reuters",
+    "dataset_reuters_word_index",
+    "dataset_boston_housing",
+]
+
+ENV_DATASETS = "RKERAS_DATASETS"
+ENV_OFFLINE = "RKERAS_OFFLINE"
+
+_KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+
+
+# ------------------------------------------------------------------ lookup
+@dataclass(frozen=True)
+class _Source:
+    """Where Keras gets one dataset file, and the names it may have locally.
+
+    `names` are paths relative to a datasets folder (`$RKERAS_DATASETS`,
+    `~/.keras/datasets`), tried in order. The arguments of `get_file()` are
+    exactly Keras's; `after_download` is appended to what `get_file()`
+    returns (the folder inside an extracted archive).
+    """
+
+    dataset: str
+    names: tuple
+    origin: str
+    file_hash: str | None = None
+    cache_subdir: str = "datasets"
+    extract: bool = False
+    fname: str | None = None          # get_file(fname=); default names[0]
+    after_download: str | None = None
+
+
+class DatasetNotFoundError(FileNotFoundError):
+    """A dataset file is neither available locally nor downloadable."""
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def _keras_home() -> str:
+    """Keras's home folder, as Keras computes it, but read at call time."""
+    home = os.environ.get("KERAS_HOME")
+    if not home:
+        base = os.path.expanduser("~")
+        if not os.access(base, os.W_OK):
+            base = "/tmp"
+        home = os.path.join(base, ".keras")
+    return os.path.expanduser(home)
+
+
+def _cache_dirs() -> list:
+    """The `datasets` folders of Keras's cache that `get_file()` may use."""
+    home = _keras_home()
+    dirs = [os.path.join(home, "datasets")]
+    if not os.access(home, os.W_OK):
+        # get_file() falls back to /tmp/.keras when the home is not writable.
+        dirs.append(os.path.join("/tmp", ".keras", "datasets"))
+    out = []
+    for d in dirs:
+        if d not in out:
+            out.append(d)
+    return out
+
+
+def _env_dirs() -> list:
+    value = os.environ.get(ENV_DATASETS, "")
+    return [os.path.expanduser(d) for d in value.split(os.pathsep) if d.strip()]
+
+
+def _download(source: _Source, fname: str) -> str:
+    """Step 4: Keras's own `get_file()`, with Keras's URL and hash."""
+    from keras.utils import get_file
+
+    path = get_file(
+        fname=fname,
+        origin=source.origin,
+        file_hash=source.file_hash,
+        cache_subdir=source.cache_subdir,
+        extract=source.extract,
+        cache_dir=_keras_home(),
+    )
+    if source.after_download:
+        path = os.path.join(path, source.after_download)
+    return path
+
+
+def _find_dataset_file(source: _Source, path: str | None = None) -> str:
+    """Find a dataset file: `path=`, `$RKERAS_DATASETS`, Keras's cache, download.
+
+    Args:
+        source: what Keras downloads and the local names to look for.
+        path: the user's `path=` argument, or None.
+
+    Returns:
+        The path of an existing file or folder.
+
+    Raises:
+        DatasetNotFoundError: when no step finds the file; the message lists
+            every place searched and how to set `RKERAS_DATASETS`.
+    """
+    names = list(source.names)
+    searched = []
+    fname = source.fname or names[0]
+    if path is not None:
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(
+                f"`path` must be a file name or path (a string); got {type(path).__name__}."
+            )
+        path = os.path.expanduser(os.fspath(path))
+        if os.path.isfile(path):
+            return path
+        has_dir = os.path.dirname(path) != "" or (os.altsep and os.altsep in path)
+        if has_dir:
+            raise DatasetNotFoundError(
+                f"dataset_{source.dataset}(): `path` = {path!r} does not exist "
+                f"(absolute: {os.path.abspath(path)}). Give the path of an existing "
+                f"file, or a bare file name to look up in ${ENV_DATASETS} and "
+                "Keras's cache."
+            )
+        searched.append(f"path = {path!r} in the working directory ({os.getcwd()}): not found")
+        if path != names[0]:
+            # A bare file name other than Keras's default: Keras's `load_data(path=)`
+            # semantics, i.e. the file name inside the datasets folders.
+            names = [path]
+            fname = path
+
+    env_dirs = _env_dirs()
+    if env_dirs:
+        for folder in env_dirs:
+            for name in names:
+                candidate = os.path.join(folder, name)
+                if os.path.exists(candidate):
+                    return candidate
+            searched.append(f"${ENV_DATASETS} folder {folder}: no " + " or ".join(names))
+    else:
+        searched.append(f"${ENV_DATASETS}: not set")
+
+    for folder in _cache_dirs():
+        for name in names:
+            candidate = os.path.join(folder, name)
+            if os.path.exists(candidate):
+                return candidate
+        searched.append(f"Keras cache {folder}: no " + " or ".join(names))
+
+    if _truthy(os.environ.get(ENV_OFFLINE)):
+        failure = f"download skipped because ${ENV_OFFLINE} is set"
+        cause = None
+    else:
+        try:
+            return _download(source, fname)
+        except Exception as error:  # URL fetch failure, hash mismatch, ...
+            failure = f"download from {source.origin} failed: {error}"
+            cause = error
+    where = "\n".join(f"  - {s}" for s in searched)
+    example = os.path.join("/path/to/data", names[0])
+    message = (
+        f"dataset_{source.dataset}(): cannot find the dataset file {names[0]!r}.\n"
+        f"Searched:\n{where}\n  - {failure}\n"
+        f"To use a local copy, put {names[0]!r} (Keras's file name) in a folder and "
+        f"set the environment variable {ENV_DATASETS} to that folder, e.g. "
+        f"os.environ[{ENV_DATASETS!r}] = '/path/to/data' in Python or "
+        f"Sys.setenv({ENV_DATASETS} = '/path/to/data') in R; or pass "
+        f"path = {example!r}."
+    )
+    raise DatasetNotFoundError(message) from cause
+
+
+# ------------------------------------------------------------ safe loading
+# The IMDB/Reuters/CIFAR files hold pickled numpy arrays. Like Keras 3.15,
+# only the globals needed to rebuild numpy arrays may be unpickled, so a
+# tampered file cannot run code.
+_ALLOWED_PICKLE_GLOBALS = frozenset(
+    {
+        ("numpy", "ndarray"),
+        ("numpy", "dtype"),
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("numpy._core.multiarray", "_reconstruct"),
+    }
+)
+
+
+class _RestrictedUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _ALLOWED_PICKLE_GLOBALS:
+            if module == "numpy._core.multiarray" and not hasattr(np, "_core"):
+                module = "numpy.core.multiarray"   # file written by numpy 2, read by numpy 1
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(
+            f"Refusing to deserialize `{module}.{name}` while loading a dataset. "
+            "The file may be corrupted or malicious."
+        )
+
+
+def _read_npy(fp: io.BytesIO) -> np.ndarray:
+    try:
+        return np.lib.format.read_array(fp, allow_pickle=False)
+    except ValueError:
+        fp.seek(0)
+        version = np.lib.format.read_magic(fp)
+        if version[0] == 1:
+            np.lib.format.read_array_header_1_0(fp)
+        elif version[0] in (2, 3):
+            np.lib.format.read_array_header_2_0(fp)
+        else:
+            raise ValueError(f"Unsupported `.npy` file version: {version}.")
+        return _RestrictedUnpickler(fp).load()
+
+
+def _load_npz(path: str) -> dict:
+    """An `.npz` file as a dict of arrays, object arrays unpickled safely."""
+    arrays = {}
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.namelist():
+            if member.endswith(".npy"):
+                with archive.open(member) as raw:
+                    arrays[member[: -len(".npy")]] = _read_npy(io.BytesIO(raw.read()))
+    return arrays
+
+
+def _load_numeric_npz(path: str, keys: tuple) -> list:
+    with np.load(path, allow_pickle=False) as f:
+        missing = [k for k in keys if k not in f.files]
+        if missing:
+            raise ValueError(
+                f"{path} is not in Keras's format: it lacks the arrays {missing} "
+                f"(it has {f.files})."
+            )
+        return [f[k] for k in keys]
+
+
+def _check_npz_keys(arrays: dict, keys: tuple, path: str) -> None:
+    missing = [k for k in keys if k not in arrays]
+    if missing:
+        raise ValueError(
+            f"{path} is not in Keras's format: it lacks the arrays {missing} "
+            f"(it has {sorted(arrays)})."
+        )
+
+
+def _result(x_train: Any, y_train: Any, x_test: Any, y_test: Any) -> RList:
+    return RList(train=RList(x=x_train, y=y_train), test=RList(x=x_test, y=y_test))
+
+
+def _remove_long_seq(maxlen: int, seq: list, label: Any) -> tuple:
+    """Keras's `python_utils.remove_long_seq`: keep sequences shorter than maxlen."""
+    new_seq, new_label = [], []
+    for x, y in zip(seq, label):
+        if len(x) < maxlen:
+            new_seq.append(x)
+            new_label.append(y)
+    return new_seq, new_label
+
+
+def _check_test_split(test_split: Any) -> Any:
+    if isinstance(test_split, np.ndarray) and test_split.size == 1:
+        test_split = test_split.reshape(()).item()
+    if isinstance(test_split, (bool, np.bool_)) or not isinstance(test_split, numbers.Real):
+        raise ValueError(
+            f"`test_split` must be a number in [0, 1); got {test_split!r} "
+            f"({type(test_split).__name__})."
+        )
+    if not 0 <= test_split < 1:
+        raise ValueError(
+            f"Invalid `test_split` argument: {test_split}. "
+            "It must be between 0 and 1 (exclusive of 1)."
+        )
+    return test_split
+
+
+def _sequence_args(num_words, skip_top, maxlen, seed, start_char, oov_char, index_from) -> tuple:
+    return (
+        _as_integer(num_words, "num_words", allow_none=True, minimum=0),
+        _as_integer(skip_top, "skip_top", minimum=0),
+        _as_integer(maxlen, "maxlen", allow_none=True, minimum=0),
+        _as_integer(seed, "seed", allow_none=True, minimum=0),
+        _as_integer(start_char, "start_char", allow_none=True),
+        _as_integer(oov_char, "oov_char", allow_none=True),
+        _as_integer(index_from, "index_from", minimum=0),
+    )
+
+
+# ------------------------------------------------------------------- mnist
+_MNIST = _Source(
+    dataset="mnist",
+    names=("mnist.npz",),
+    origin=f"{_KERAS_ORIGIN}mnist.npz",
+    file_hash="731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
+)
+
+
+def dataset_mnist(path: str = "mnist.npz") -> RList:
+    """Loads the MNIST dataset of handwritten digits.
+
+    60,000 28x28 grayscale training images of the 10 digits and 10,000 test
+    images, exactly as `keras.datasets.mnist.load_data()` returns them.
+
+    Args:
+        path: an existing `mnist.npz` file (absolute or relative path), or the
+            file name to look for in `$RKERAS_DATASETS` and Keras's cache
+            (`~/.keras/datasets`) before downloading it there.
+
+    Returns:
+        A nested `RList`: `train$x`, `train$y`, `test$x`, `test$y`. `x` is a
+        `uint8` array of shape `(num_samples, 28, 28)` (values 0-255) and `y` a
+        `uint8` array of digit labels 0-9, shape `(num_samples,)`.
+
+    Examples:
+        ```python
+        mnist = dataset_mnist()
+        mnist.train.x.shape          # (60000, 28, 28)
+        (x_train, y_train), (x_test, y_test) = dataset_mnist()
+        ```
+    """
+    file = _find_dataset_file(_MNIST, path)
+    x_train, y_train, x_test, y_test = _load_numeric_npz(
+        file, ("x_train", "y_train", "x_test", "y_test")
+    )
+    return _result(x_train, y_train, x_test, y_test)
+
+
+# ----------------------------------------------------------- fashion mnist
+_FASHION_FILES = (
+    "train-labels-idx1-ubyte.gz",
+    "train-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz",
+    "t10k-images-idx3-ubyte.gz",
+)
+
+
+def _fashion_source(fname: str) -> _Source:
+    return _Source(
+        dataset="fashion_mnist",
+        names=(f"fashion-mnist/{fname}",),
+        origin=f"{_KERAS_ORIGIN}{fname}",
+        cache_subdir=os.path.join("datasets", "fashion-mnist"),
+        fname=fname,
+    )
+
+
+def dataset_fashion_mnist() -> RList:
+    """Loads the Fashion-MNIST dataset of fashion articles.
+
+    60,000 28x28 grayscale training images of 10 fashion categories and 10,000
+    test images, exactly as `keras.datasets.fashion_mnist.load_data()` returns
+    them. Labels: 0 T-shirt/top, 1 Trouser, 2 Pullover, 3 Dress, 4 Coat,
+    5 Sandal, 6 Shirt, 7 Sneaker, 8 Bag, 9 Ankle boot.
+
+    The four gzipped IDX files keep Keras's names and sub-folder:
+    `fashion-mnist/train-labels-idx1-ubyte.gz`,
+    `fashion-mnist/train-images-idx3-ubyte.gz`,
+    `fashion-mnist/t10k-labels-idx1-ubyte.gz` and
+    `fashion-mnist/t10k-images-idx3-ubyte.gz`, looked up under
+    `$RKERAS_DATASETS`, then Keras's cache, then downloaded.
+
+    Returns:
+        A nested `RList`: `train$x`, `train$y`, `test$x`, `test$y`. `x` is a
+        `uint8` array of shape `(num_samples, 28, 28)`, `y` a `uint8` array of
+        labels 0-9.
+
+    Examples:
+        ```python
+        fashion = dataset_fashion_mnist()
+        fashion.train.x.shape        # (60000, 28, 28)
+        ```
+    """
+    paths = [_find_dataset_file(_fashion_source(f)) for f in _FASHION_FILES]
+    with gzip.open(paths[0], "rb") as lbpath:
+        y_train = np.frombuffer(lbpath.read(), np.uint8, offset=8)
+    with gzip.open(paths[1], "rb") as imgpath:
+        x_train = np.frombuffer(imgpath.read(), np.uint8, offset=16).reshape(len(y_train), 28, 28)
+    with gzip.open(paths[2], "rb") as lbpath:
+        y_test = np.frombuffer(lbpath.read(), np.uint8, offset=8)
+    with gzip.open(paths[3], "rb") as imgpath:
+        x_test = np.frombuffer(imgpath.read(), np.uint8, offset=16).reshape(len(y_test), 28, 28)
+    return _result(x_train, y_train, x_test, y_test)
+
+
+# ------------------------------------------------------------------- cifar
+_CIFAR10 = _Source(
+    dataset="cifar10",
+    names=(
+        "cifar-10-batches-py",                              # the archive's folder
+        os.path.join("cifar-10-batches-py-target", "cifar-10-batches-py"),  # Keras 3 cache
+        "cifar-10-python.tar.gz",                           # the archive itself
+    ),
+    origin="https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",
+    file_hash="6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",
+    extract=True,
+    fname="cifar-10-batches-py-target",
+    after_download="cifar-10-batches-py",
+)
+
+_CIFAR100 = _Source(
+    dataset="cifar100",
+    names=(
+        "cifar-100-python",
+        os.path.join("cifar-100-python-target", "cifar-100-python"),
+        "cifar-100-python.tar.gz",
+    ),
+    origin="https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz",
+    file_hash="85cd44d02ba6437773c5bbd22e183051d648de2e7d6b014e1ef29b855ba677a7",
+    extract=True,
+    fname="cifar-100-python-target",
+    after_download="cifar-100-python",
+)
+
+
+class _CifarFiles:
+    """The batch files of a CIFAR folder, or of the .tar.gz archive itself."""
+
+    def __init__(self, location: str, folder: str):
+        self.location = location
+        self.folder = folder
+        self.tar = None
+        if os.path.isfile(location):
+            self.tar = tarfile.open(location, "r:*")
+
+    def __enter__(self) -> "_CifarFiles":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.tar is not None:
+            self.tar.close()
+
+    def load_batch(self, name: str, label_key: str = "labels") -> tuple:
+        """Keras's `cifar.load_batch()` on one batch file."""
+        if self.tar is None:
+            with open(os.path.join(self.location, name), "rb") as f:
+                d = _RestrictedUnpickler(f, encoding="bytes").load()
+        else:
+            member = f"{self.folder}/{name}"
+            try:
+                f = self.tar.extractfile(member)
+            except KeyError:
+                f = None
+            if f is None:
+                raise FileNotFoundError(f"{self.location} has no member {member!r}")
+            with f:
+                d = _RestrictedUnpickler(f, encoding="bytes").load()
+        d = {k.decode("utf8"): v for k, v in d.items()}
+        data = d["data"]
+        labels = d[label_key]
+        data = data.reshape(data.shape[0], 3, 32, 32)
+        return data, labels
+
+
+def _image_data_format() -> str:
+    from keras import config
+
+    return config.image_data_format()
+
+
+def dataset_cifar10() -> RList:
+    """Loads the CIFAR10 small images classification dataset.
+
+    50,000 32x32 color training images and 10,000 test images, labeled over 10
+    categories (0 airplane, 1 automobile, 2 bird, 3 cat, 4 deer, 5 dog, 6 frog,
+    7 horse, 8 ship, 9 truck), exactly as `keras.datasets.cifar10.load_data()`
+    returns them.
+
+    Looks for the folder `cifar-10-batches-py` (the one inside Keras's
+    archive), `cifar-10-batches-py-target/cifar-10-batches-py` (Keras 3's
+    cache) or the archive `cifar-10-python.tar.gz`, under `$RKERAS_DATASETS`
+    then Keras's cache, before downloading.
+
+    Returns:
+        A nested `RList`: `train$x`, `train$y`, `test$x`, `test$y`. `x` is a
+        `uint8` array of shape `(num_samples, 32, 32, 3)` (channels last, or
+        `(num_samples, 3, 32, 32)` when Keras's image data format is
+        `"channels_first"`); `y` a `uint8` array of shape `(num_samples, 1)`.
+
+    Examples:
+        ```python
+        cifar = dataset_cifar10()
+        cifar.train.x.shape          # (50000, 32, 32, 3)
+        cifar.train.y.shape          # (50000, 1)
+        ```
+    """
+    location = _find_dataset_file(_CIFAR10)
+    num_train_samples = 50000
+    x_train = np.empty((num_train_samples, 3, 32, 32), dtype="uint8")
+    y_train = np.empty((num_train_samples,), dtype="uint8")
+    with _CifarFiles(location, "cifar-10-batches-py") as files:
+        for i in range(1, 6):
+            (
+                x_train[(i - 1) * 10000 : i * 10000, :, :, :],
+                y_train[(i - 1) * 10000 : i * 10000],
+            ) = files.load_batch(f"data_batch_{i}")
+        x_test, y_test = files.load_batch("test_batch")
+
+    y_train = np.reshape(y_train, (len(y_train), 1))
+    y_test = np.reshape(y_test, (len(y_test), 1))
+    if _image_data_format() == "channels_last":
+        x_train = x_train.transpose(0, 2, 3, 1)
+        x_test = x_test.transpose(0, 2, 3, 1)
+    x_test = x_test.astype(x_train.dtype)
+    y_test = y_test.astype(y_train.dtype)
+    return _result(x_train, y_train, x_test, y_test)
+
+
+def dataset_cifar100(label_mode: str = "fine") -> RList:
+    """Loads the CIFAR100 small images classification dataset.
+
+    50,000 32x32 color training images and 10,000 test images, labeled over
+    100 fine-grained classes grouped into 20 coarse-grained classes, exactly
+    as `keras.datasets.cifar100.load_data()` returns them.
+
+    Looks for the folder `cifar-100-python` (the one inside Keras's archive),
+    `cifar-100-python-target/cifar-100-python` (Keras 3's cache) or the
+    archive `cifar-100-python.tar.gz`, under `$RKERAS_DATASETS` then Keras's
+    cache, before downloading.
+
+    Args:
+        label_mode: `"fine"` (the 100 classes) or `"coarse"` (the 20
+            superclasses).
+
+    Returns:
+        A nested `RList`: `train$x`, `train$y`, `test$x`, `test$y`. `x` is a
+        `uint8` array of shape `(num_samples, 32, 32, 3)` (channels last); `y`
+        an integer array of shape `(num_samples, 1)`.
+
+    Examples:
+        ```python
+        cifar = dataset_cifar100(label_mode = "coarse")
+        cifar.test.y.shape           # (10000, 1)
+        ```
+    """
+    if label_mode not in ("fine", "coarse"):
+        raise ValueError(
+            '`label_mode` must be one of "fine", "coarse". '
+            f"Received: label_mode={label_mode!r}."
+        )
+    location = _find_dataset_file(_CIFAR100)
+    with _CifarFiles(location, "cifar-100-python") as files:
+        x_train, y_train = files.load_batch("train", label_key=f"{label_mode}_labels")
+        x_test, y_test = files.load_batch("test", label_key=f"{label_mode}_labels")
+
+    y_train = np.reshape(y_train, (len(y_train), 1))
+    y_test = np.reshape(y_test, (len(y_test), 1))
+    if _image_data_format() == "channels_last":
+        x_train = x_train.transpose(0, 2, 3, 1)
+        x_test = x_test.transpose(0, 2, 3, 1)
+    return _result(x_train, y_train, x_test, y_test)
+
+
+# -------------------------------------------------------------------- imdb
+_IMDB = _Source(
+    dataset="imdb",
+    names=("imdb.npz",),
+    origin=f"{_KERAS_ORIGIN}imdb.npz",
+    file_hash="69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f",
+)
+
+_IMDB_WORD_INDEX = _Source(
+    dataset="imdb_word_index",
+    names=("imdb_word_index.json",),
+    origin=f"{_KERAS_ORIGIN}imdb_word_index.json",
+    file_hash="bfafd718b763782e994055a2d397834f",
+)
+
+
+def dataset_imdb(
+    path: str = "imdb.npz",
+    num_words: int | None = None,
+    skip_top: int = 0,
+    maxlen: int | None = None,
+    seed: int = 113,
+    start_char: int = 1,
+    oov_char: int = 2,
+    index_from: int = 3,
+) -> RList:
+    """Loads the IMDB movie reviews sentiment classification dataset.
+
+    Reviews labeled by sentiment (0 negative, 1 positive), each encoded as a
+    sequence of word indexes: words are ranked by frequency (rank 1 is the
+    most frequent word) and the word of rank `r` appears as `r + index_from`,
+    so that "the 10,000 most frequent words" is a simple cut. The
+    result is exactly what `keras.datasets.imdb.load_data()` returns for the
+    same arguments and file (same shuffling with `seed`, same `start_char`,
+    `oov_char`, `index_from`, `skip_top`, `num_words` and `maxlen` rules).
+
+    Args:
+        path: an existing `imdb.npz` file (absolute or relative path), or the
+            file name to look for in `$RKERAS_DATASETS` and Keras's cache.
+        num_words: keep only the `num_words` most frequent words (indexes
+            below `num_words`); others become `oov_char`. `None` keeps all.
+        skip_top: replace the indexes below `skip_top` (the most frequent
+            words, and the reserved indexes) with `oov_char`.
+        maxlen: drop the sequences of `maxlen` or more indexes (counting the
+            start character). `None` keeps all.
+        seed: seed of the shuffling of the training and test sets.
+        start_char: index marking the start of each sequence (`None` for no
+            start mark). 0 is usually the padding index.
+        oov_char: index replacing words cut by `num_words` or `skip_top`
+            (`None` drops them instead).
+        index_from: the word of frequency rank 1 gets index `1 + index_from`.
+
+    Returns:
+        A nested `RList`: `train$x`, `train$y`, `test$x`, `test$y`. `x` is a
+        1-D numpy object array of Python lists of int (one per review, ragged);
+        `y` an integer array of 0/1 labels.
+
+    Examples:
+        ```python
+        imdb = dataset_imdb(num_words = 10000)
+        x = pad_sequences(imdb.train.x, maxlen = 200)
+        (x_train, y_train), (x_test, y_test) = dataset_imdb(num_words = 10000)
+        ```
+    """
+    num_words, skip_top, maxlen, seed, start_char, oov_char, index_from = _sequence_args(
+        num_words, skip_top, maxlen, seed, start_char, oov_char, index_from
+    )
+    file = _find_dataset_file(_IMDB, path)
+    f = _load_npz(file)
+    _check_npz_keys(f, ("x_train", "y_train", "x_test", "y_test"), file)
+    x_train, labels_train = f["x_train"], f["y_train"]
+    x_test, labels_test = f["x_test"], f["y_test"]
+
+    # From here on: Keras's imdb.load_data(), step by step.
+    rng = np.random.RandomState(seed)
+    indices = np.arange(len(x_train))
+    rng.shuffle(indices)
+    x_train = x_train[indices]
+    labels_train = labels_train[indices]
+
+    indices = np.arange(len(x_test))
+    rng.shuffle(indices)
+    x_test = x_test[indices]
+    labels_test = labels_test[indices]
+
+    if start_char is not None:
+        x_train = [[start_char] + [w + index_from for w in x] for x in x_train]
+        x_test = [[start_char] + [w + index_from for w in x] for x in x_test]
+    elif index_from:
+        x_train = [[w + index_from for w in x] for x in x_train]
+        x_test = [[w + index_from for w in x] for x in x_test]
+    else:
+        x_train = [[w for w in x] for x in x_train]
+        x_test = [[w for w in x] for x in x_test]
+
+    if maxlen:
+        x_train, labels_train = _remove_long_seq(maxlen, x_train, labels_train)
+        x_test, labels_test = _remove_long_seq(maxlen, x_test, labels_test)
+        if not x_train or not x_test:
+            raise ValueError(
+                "After filtering for sequences shorter than maxlen="
+                f"{str(maxlen)}, no sequence was kept. Increase maxlen."
+            )
+
+    xs = x_train + x_test
+    labels = np.concatenate([labels_train, labels_test])
+
+    if not num_words:
+        num_words = max(max(x) for x in xs)
+
+    if oov_char is not None:
+        xs = [[w if (skip_top <= w < num_words) else oov_char for w in x] for x in xs]
+    else:
+        xs = [[w for w in x if skip_top <= w < num_words] for x in xs]
+
+    idx = len(x_train)
+    x_train, y_train = np.array(xs[:idx], dtype="object"), labels[:idx]
+    x_test, y_test = np.array(xs[idx:], dtype="object"), labels[idx:]
+    return _result(x_train, y_train, x_test, y_test)
+
+
+def _read_word_index(file: str) -> dict:
+    with open(file, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def dataset_imdb_word_index(path: str = "imdb_word_index.json") -> dict:
+    """Retrieves the dict mapping words to their index in the IMDB dataset.
+
+    Exactly `keras.datasets.imdb.get_word_index()`: ranks start at 1 (the most
+    frequent word); in `dataset_imdb()` sequences a word of rank `r` appears
+    as `r + index_from` (3 by default), indexes 0, 1, 2 being padding, start
+    and out-of-vocabulary.
+
+    Args:
+        path: an existing `imdb_word_index.json` file (absolute or relative
+            path), or the file name to look for in `$RKERAS_DATASETS` and
+            Keras's cache.
+
+    Returns:
+        A dict `{word: rank}` (an R named list).
+
+    Examples:
+        ```python
+        word_index = dataset_imdb_word_index()
+        reverse = {rank + 3: word for word, rank in word_index.items()}
+        " ".join(reverse.get(i, "?") for i in dataset_imdb().train.x[0][1:])
+        ```
+    """
+    return _read_word_index(_find_dataset_file(_IMDB_WORD_INDEX, path))
+
+
+# ----------------------------------------------------------------- reuters
+_REUTERS = _Source(
+    dataset="reuters",
+    names=("reuters.npz",),
+    origin=f"{_KERAS_ORIGIN}reuters.npz",
+    file_hash="d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916",
+)
+
+_REUTERS_WORD_INDEX = _Source(
+    dataset="reuters_word_index",
+    names=("reuters_word_index.json",),
+    origin=f"{_KERAS_ORIGIN}reuters_word_index.json",
+    file_hash="4d44cc38712099c9e383dc6e5f11a921",
+)
+
+
+def dataset_reuters(
+    path: str = "reuters.npz",
+    num_words: int | None = None,
+    skip_top: int = 0,
+    maxlen: int | None = None,
+    test_split: float = 0.2,
+    seed: int = 113,
+    start_char: int = 1,
+    oov_char: int = 2,
+    index_from: int = 3,
+) -> RList:
+    """Loads the Reuters newswire topics classification dataset.
+
+    11,228 newswires labeled over 46 topics, each encoded as a sequence of
+    word indexes with the same conventions as `dataset_imdb()`. The result is
+    exactly what `keras.datasets.reuters.load_data()` returns for the same
+    arguments and file.
+
+    Args:
+        path: an existing `reuters.npz` file (absolute or relative path), or
+            the file name to look for in `$RKERAS_DATASETS` and Keras's cache.
+        num_words: keep only the `num_words` most frequent words; others
+            become `oov_char`. `None` keeps all.
+        skip_top: replace the indexes below `skip_top` with `oov_char`.
+        maxlen: drop the sequences of `maxlen` or more indexes. `None` keeps
+            all.
+        test_split: fraction of the (shuffled) newswires used as test data,
+            in [0, 1).
+        seed: seed of the shuffling.
+        start_char: index marking the start of each sequence (`None` for no
+            start mark).
+        oov_char: index replacing words cut by `num_words` or `skip_top`
+            (`None` drops them instead).
+        index_from: the word of frequency rank 1 gets index `1 + index_from`.
+
+    Returns:
+        A nested `RList`: `train$x`, `train$y`, `test$x`, `test$y`. `x` is a
+        1-D numpy object array of Python lists of int; `y` an integer array of
+        topic labels 0-45.
+
+    Examples:
+        ```python
+        reuters = dataset_reuters(num_words = 10000)
+        len(reuters.train.x), len(reuters.test.x)    # (8982, 2246)
+        ```
+    """
+    num_words, skip_top, maxlen, seed, start_char, oov_char, index_from = _sequence_args(
+        num_words, skip_top, maxlen, seed, start_char, oov_char, index_from
+    )
+    test_split = _check_test_split(test_split)
+    file = _find_dataset_file(_REUTERS, path)
+    f = _load_npz(file)
+    _check_npz_keys(f, ("x", "y"), file)
+    xs, labels = f["x"], f["y"]
+
+    # From here on: Keras's reuters.load_data(), step by step.
+    rng = np.random.RandomState(seed)
+    indices = np.arange(len(xs))
+    rng.shuffle(indices)
+    xs = xs[indices]
+    labels = labels[indices]
+
+    if start_char is not None:
+        xs = [[start_char] + [w + index_from for w in x] for x in xs]
+    elif index_from:
+        xs = [[w + index_from for w in x] for x in xs]
+
+    if maxlen:
+        xs, labels = _remove_long_seq(maxlen, xs, labels)
+
+    if not num_words:
+        num_words = max(max(x) for x in xs)
+
+    if oov_char is not None:
+        xs = [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
+    else:
+        xs = [[w for w in x if skip_top <= w < num_words] for x in xs]
+
+    idx = int(len(xs) * (1 - test_split))
+    x_train, y_train = np.array(xs[:idx], dtype="object"), np.array(labels[:idx])
+    x_test, y_test = np.array(xs[idx:], dtype="object"), np.array(labels[idx:])
+    return _result(x_train, y_train, x_test, y_test)
+
+
+def dataset_reuters_word_index(path: str = "reuters_word_index.json") -> dict:
+    """Retrieves the dict mapping words to their index in the Reuters dataset.
+
+    Exactly `keras.datasets.reuters.get_word_index()`: ranks start at 1; in
+    `dataset_reuters()` sequences a word of rank `r` appears as
+    `r + index_from` (3 by default).
+
+    Args:
+        path: an existing `reuters_word_index.json` file (absolute or relative
+            path), or the file name to look for in `$RKERAS_DATASETS` and
+            Keras's cache.
+
+    Returns:
+        A dict `{word: rank}` (an R named list).
+
+    Examples:
+        ```python
+        word_index = dataset_reuters_word_index()
+        word_index["the"]
+        ```
+    """
+    return _read_word_index(_find_dataset_file(_REUTERS_WORD_INDEX, path))
+
+
+# ---------------------------------------------------------- boston housing
+_BOSTON = _Source(
+    dataset="boston_housing",
+    names=("boston_housing.npz",),
+    origin=f"{_KERAS_ORIGIN}boston_housing.npz",
+    file_hash="f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5",
+)
+
+
+def dataset_boston_housing(
+    path: str = "boston_housing.npz", test_split: float = 0.2, seed: int = 113
+) -> RList:
+    """Loads the Boston housing price regression dataset.
+
+    506 Boston suburbs of the late 1970s, 13 attributes each; the target is
+    the median home value (in k$). Exactly what
+    `keras.datasets.boston_housing.load_data()` returns: the rows are shuffled
+    with `seed`, then the first `int(506 * (1 - test_split))` are the training
+    set.
+
+    Args:
+        path: an existing `boston_housing.npz` file (absolute or relative
+            path), or the file name to look for in `$RKERAS_DATASETS` and
+            Keras's cache.
+        test_split: fraction of the data reserved as test set, in [0, 1).
+        seed: seed of the shuffling done before the split.
+
+    Returns:
+        A nested `RList`: `train$x`, `train$y`, `test$x`, `test$y`. `x` is a
+        float64 array of shape `(num_samples, 13)`, `y` a float64 array of
+        shape `(num_samples,)`.
+
+    Examples:
+        ```python
+        boston = dataset_boston_housing()
+        boston.train.x.shape         # (404, 13)
+        c_train, c_test = dataset_boston_housing()
+        ```
+    """
+    test_split = _check_test_split(test_split)
+    seed = _as_integer(seed, "seed", allow_none=True, minimum=0)
+    file = _find_dataset_file(_BOSTON, path)
+    x, y = _load_numeric_npz(file, ("x", "y"))
+
+    # From here on: Keras's boston_housing.load_data(), step by step.
+    rng = np.random.RandomState(seed)
+    indices = np.arange(len(x))
+    rng.shuffle(indices)
+    x = x[indices]
+    y = y[indices]
+
+    x_train = np.array(x[: int(len(x) * (1 - test_split))])
+    y_train = np.array(y[: int(len(x) * (1 - test_split))])
+    x_test = np.array(x[int(len(x) * (1 - test_split)) :])
+    y_test = np.array(y[int(len(x) * (1 - test_split)) :])
+    return _result(x_train, y_train, x_test, y_test)

@@ -1,0 +1,527 @@
+"""R keras3's array and sequence utilities: `array_reshape`, `to_categorical`,
+`pad_sequences`, `normalize`.
+
+They follow R keras3 (and reticulate for `array_reshape`): C (row-major)
+reshaping, 0-based class labels, 1-based axes. Arguments are checked before
+anything reaches Keras, so mistakes get messages that say which argument was
+wrong, what was given and what is accepted.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+
+__all__ = ["array_reshape", "to_categorical", "pad_sequences", "normalize"]
+
+
+# ------------------------------------------------------------------ helpers
+# Small private conventions; rkeras/args.py holds the shared versions.
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{text} ({type(value).__name__})"
+
+
+def _integral(value: Any) -> int | None:
+    """`value` as an int if it is a whole number (int, integral float), else None."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (numbers.Integral, np.integer)):
+        return int(value)
+    if isinstance(value, (numbers.Real, np.floating)):
+        f = float(value)
+        if math.isfinite(f) and f.is_integer():
+            return int(f)
+    return None
+
+
+def _unwrap_scalar(value: Any) -> Any:
+    """A length-1 vector (R's scalars), 0-d array or 1-element array, as its element."""
+    if isinstance(value, np.ndarray) and value.size == 1:
+        return value.reshape(()).item()
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        return value[0]
+    return value
+
+
+def _as_integer(value: Any, name: str, *, allow_none: bool = False,
+                minimum: int | None = None) -> int | None:
+    """R keras3's `as_integer()`: a whole number (784 or 784.0) as an int.
+
+    Args:
+        value: the argument.
+        name: the argument's name, for the error message.
+        allow_none: whether `None` (R's `NULL`) is accepted and returned.
+        minimum: smallest accepted value.
+
+    Returns:
+        An int, or None.
+    """
+    value = _unwrap_scalar(value)
+    if value is None:
+        if allow_none:
+            return None
+        raise ValueError(f"`{name}` must be an integer; got None.")
+    result = _integral(value)
+    if result is None:
+        if isinstance(value, (numbers.Real, np.floating)) and not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"`{name}` must be a whole number (an integer); got {value!r}.")
+        raise ValueError(f"`{name}` must be an integer{' or None' if allow_none else ''}; "
+                         f"got {_describe(value)}.")
+    if minimum is not None and result < minimum:
+        raise ValueError(f"`{name}` must be >= {minimum}; got {result}.")
+    return result
+
+
+def _as_axis(axis: Any, ndim: int | None = None, name: str = "axis") -> int:
+    """R keras3's `as_axis()`: a 1-based axis (1 = first) as a 0-based NumPy axis.
+
+    Negative axes count from the end and are unchanged (-1 is the last axis);
+    0 is an error.
+    """
+    value = _as_integer(axis, name)
+    if value == 0:
+        raise ValueError(
+            f"`{name}` is 1-based (1 is the first axis, -1 the last, as in R); "
+            f"{name} = 0 is not an axis."
+        )
+    if ndim is not None and not (-ndim <= value <= ndim):
+        raise ValueError(
+            f"`{name}` = {value} is out of range for an array with {ndim} dimension"
+            f"{'s' if ndim != 1 else ''}: use 1..{ndim} (1-based) or -{ndim}..-1."
+        )
+    return value - 1 if value > 0 else value
+
+
+def _as_array(x: Any, name: str = "x") -> np.ndarray:
+    """Lists, pandas objects, numpy arrays and anything with `__array__` as an ndarray."""
+    if isinstance(x, np.ndarray):
+        return x
+    if hasattr(x, "to_numpy") and not hasattr(x, "__array_namespace__"):
+        try:
+            return np.asarray(x.to_numpy())
+        except TypeError:
+            pass
+    try:
+        return np.asarray(x)
+    except Exception as error:
+        raise TypeError(
+            f"`{name}` must be array-like (a numpy array, list, pandas object or "
+            f"anything with __array__); got {type(x).__name__}: {error}"
+        ) from None
+
+
+def _is_backend_tensor(x: Any) -> bool:
+    """A backend tensor / KerasTensor (left to Keras), without importing Keras needlessly."""
+    if isinstance(x, (np.ndarray, list, tuple, numbers.Number, np.generic)):
+        return False
+    module = type(x).__module__ or ""
+    if not module.startswith(("tensorflow", "keras", "jax", "jaxlib", "torch")):
+        return False
+    from keras import ops
+
+    return bool(ops.is_tensor(x)) or type(x).__name__ == "KerasTensor"
+
+
+def _where(mask: np.ndarray, limit: int = 5) -> list:
+    """The first `limit` positions (0-based; tuples for n-d arrays) where mask holds."""
+    out = []
+    for pos in np.argwhere(mask)[:limit]:
+        pos = tuple(int(p) for p in pos)
+        out.append(pos[0] if len(pos) == 1 else pos)
+    return out
+
+
+def _more(mask: np.ndarray, limit: int = 5) -> str:
+    n = int(np.count_nonzero(mask))
+    return f", ... ({n} in all)" if n > limit else ""
+
+
+def _positions(mask: np.ndarray, values: np.ndarray, limit: int = 5) -> str:
+    """'3 at position 4, ...' for the first `limit` positions where mask holds."""
+    parts = []
+    for pos in _where(mask, limit):
+        v = values[pos]
+        v = v.item() if hasattr(v, "item") else v
+        parts.append(f"{v!r} at position {pos}")
+    return ", ".join(parts) + _more(mask, limit) + " (positions are 0-based)"
+
+
+def _missing_at(mask: np.ndarray) -> str:
+    where = _where(mask)
+    return ("position " if len(where) == 1 else "positions ") + \
+        ", ".join(str(p) for p in where) + _more(mask) + " (0-based)"
+
+
+# ----------------------------------------------------------- array_reshape
+def _as_dim(dim: Any) -> tuple:
+    if isinstance(dim, (str, bytes)) or dim is None or isinstance(dim, (bool, np.bool_)):
+        raise ValueError(
+            f"`dim` must be an integer or a vector of integers; got {_describe(dim)}."
+        )
+    if isinstance(dim, (numbers.Number, np.generic)):
+        items = [dim]
+    else:
+        try:
+            items = list(np.asarray(dim, dtype=object).reshape(-1))
+        except Exception:
+            raise ValueError(
+                f"`dim` must be an integer or a vector of integers; got {_describe(dim)}."
+            ) from None
+    out = []
+    for i, item in enumerate(items):
+        value = _integral(item)
+        if value is None:
+            raise ValueError(
+                f"`dim` must contain whole numbers (integers); element {i + 1} "
+                f"of dim is {item!r}."
+            )
+        out.append(value)
+    return tuple(out)
+
+
+def array_reshape(x: Any, dim: Any, order: str = "C") -> np.ndarray:
+    """Reshapes an array, filling in row-major (C) order by default.
+
+    reticulate's `array_reshape()`: `numpy.reshape(x, dim, order = order)`.
+    Unlike R's `dim<-`, which fills column-major, the default `"C"` order
+    reads and writes the elements row by row, the way NumPy and Keras
+    interpret array dimensions. Use it to turn images into vectors
+    (`array_reshape(x, c(nrow(x), 784))`) so that the result matches Python
+    Keras code.
+
+    Args:
+        x: an array: numpy array, list (of lists), pandas object, or anything
+            with `__array__`.
+        dim: the new dimensions: an integer or a vector of integers (whole
+            floats such as `784.0` are fine). One entry may be `-1`, meaning
+            "whatever is left", as in NumPy.
+        order: `"C"` (row-major, the default) or `"F"` (column-major, as R's
+            `dim<-`).
+
+    Returns:
+        A numpy array with shape `dim` (a view of `x` when NumPy can make one).
+
+    Examples:
+        ```python
+        x = np.arange(6)
+        array_reshape(x, c(2, 3))          # [[0, 1, 2], [3, 4, 5]]
+        array_reshape(x, (2, 3), order = "F")   # [[0, 2, 4], [1, 3, 5]]
+        x_train = array_reshape(mnist.train.x, (60000, 784))
+        ```
+    """
+    if order not in ("C", "F"):
+        raise ValueError(
+            f'`order` must be "C" (row-major, the default, as NumPy and Keras) or "F" '
+            f"(column-major, as R's dim<-); got {order!r}."
+        )
+    shape = _as_dim(dim)
+    bad = [d for d in shape if d < -1]
+    if bad:
+        raise ValueError(
+            f"`dim` entries must be >= 0, or -1 once for 'the rest'; got dim = {list(shape)}."
+        )
+    if shape.count(-1) > 1:
+        raise ValueError(f"`dim` may contain -1 only once; got dim = {list(shape)}.")
+    arr = _as_array(x)
+    size = int(arr.size)
+    known = 1
+    for d in shape:
+        if d != -1:
+            known *= d
+    if -1 in shape:
+        if known == 0 or size % known:
+            raise ValueError(
+                f"cannot reshape an array of size {size} (shape {arr.shape}) into dim = "
+                f"{list(shape)}: {size} is not a multiple of {known}, the product of "
+                "the other dimensions."
+            )
+    elif known != size:
+        raise ValueError(
+            f"cannot reshape an array of size {size} (shape {arr.shape}) into dim = "
+            f"{list(shape)}, which has size {known}: the sizes must be equal."
+        )
+    return np.reshape(arr, shape, order=order)
+
+
+# ---------------------------------------------------------- to_categorical
+def _categorical_codes(x: Any) -> Any:
+    """pandas Categorical / categorical Series -> its 0-based integer codes."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        return x
+    if isinstance(x, pd.Categorical):
+        codes = np.asarray(x.codes)
+    elif isinstance(x, (pd.Series, pd.Index)) and isinstance(x.dtype, pd.CategoricalDtype):
+        codes = np.asarray(x.cat.codes if isinstance(x, pd.Series) else x.codes)
+    else:
+        return x
+    if (codes < 0).any():
+        raise ValueError(
+            "to_categorical(): `x` is a categorical with missing values (NaN) at "
+            f"{_missing_at(codes < 0)}; remove or impute them first."
+        )
+    return codes
+
+
+def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
+    """Converts a class vector (integers) to a binary class matrix (one-hot).
+
+    `keras.utils.to_categorical()`, for use with `categorical_crossentropy`.
+    Class labels are **0-based**: integers from 0 to `num_classes - 1`. An R
+    factor or 1-based labels need `- 1` first (`as.integer(f) - 1`); a pandas
+    `Categorical` is converted through its codes (already 0-based). The labels
+    are checked first: NaN, non-integral, negative or too large labels are
+    errors that say where they are.
+
+    Args:
+        x: array-like of class labels (integers from 0 to `num_classes - 1`):
+            numpy array, list, pandas Series or Categorical. A trailing
+            dimension of size 1 is dropped, as Keras does.
+        num_classes: total number of classes. If `None`, it is inferred as
+            `max(x) + 1`.
+
+    Returns:
+        A float64 numpy array of shape `x.shape + (num_classes,)`, the class
+        axis last. (A backend tensor `x` is passed to Keras unchanged and gives
+        a tensor.)
+
+    Examples:
+        ```python
+        to_categorical(c(0, 1, 2, 3), num_classes = 4)
+        # [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
+        y = to_categorical(mnist.train.y, 10)      # shape (60000, 10)
+        ```
+    """
+    from keras.utils import to_categorical as keras_to_categorical
+
+    if num_classes is not None:
+        num_classes = _as_integer(num_classes, "num_classes", minimum=1)
+    if _is_backend_tensor(x):
+        return keras_to_categorical(x, num_classes=num_classes)
+
+    labels = _as_array(_categorical_codes(x))
+    hint = ("Class labels are 0-based (0 to num_classes - 1): for an R factor or "
+            "1-based labels, pass `x - 1` (R: `as.integer(f) - 1`).")
+    if labels.dtype.kind in "OUSV":
+        try:
+            labels = labels.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                "to_categorical(): `x` must hold integer class labels; got values "
+                f"of type {labels.dtype} (e.g. {labels.reshape(-1)[:3].tolist()}). "
+                "Convert strings to 0-based codes first, e.g. "
+                "pandas.Categorical(x).codes."
+            ) from None
+    if labels.dtype.kind == "c":
+        raise ValueError("to_categorical(): `x` must hold integer class labels; got complex numbers.")
+    if labels.dtype.kind == "f":
+        nan = np.isnan(labels)
+        if nan.any():
+            raise ValueError(
+                f"to_categorical(): `x` has missing values (NaN) at {_missing_at(nan)}; "
+                "remove or impute them first."
+            )
+        inf = np.isinf(labels)
+        fractional = inf | (labels != np.floor(np.where(inf, 0, labels)))
+        if fractional.any():
+            raise ValueError(
+                "to_categorical(): class labels must be whole numbers; got "
+                f"{_positions(fractional, labels)}."
+            )
+    if labels.dtype.kind in "uifb":
+        negative = labels < 0
+        if negative.any():
+            raise ValueError(
+                f"to_categorical(): class labels must be >= 0; got {_positions(negative, labels)}. "
+                "Class labels are 0-based integers, 0 to num_classes - 1."
+            )
+    if labels.size == 0 and num_classes is None:
+        raise ValueError(
+            "to_categorical(): `x` is empty, so `num_classes` cannot be inferred; "
+            "pass num_classes."
+        )
+    if num_classes is not None and labels.size:
+        too_big = labels >= num_classes
+        if too_big.any():
+            raise ValueError(
+                f"to_categorical(): {int(too_big.sum())} class label"
+                f"{'s are' if too_big.sum() > 1 else ' is'} outside 0..{num_classes - 1} "
+                f"(num_classes = {num_classes}): {_positions(too_big, labels)}. " + hint
+            )
+    return keras_to_categorical(labels.astype("int64"), num_classes=num_classes)
+
+
+# ----------------------------------------------------------- pad_sequences
+_SIDES = ("pre", "post")
+
+
+def _as_sequence(s: Any) -> Any:
+    """One sequence; an R scalar (length-1 vector) becomes a 1-element sequence."""
+    if s is None:
+        return []
+    if isinstance(s, (str, bytes, numbers.Number, np.generic)):
+        return [s]
+    if isinstance(s, np.ndarray):
+        return s.reshape(1) if s.ndim == 0 else s
+    if hasattr(s, "__len__") and hasattr(s, "__getitem__"):
+        if hasattr(s, "to_numpy"):      # pandas Series: positional slicing
+            return s.to_numpy()
+        return s
+    try:
+        return list(s)
+    except TypeError:
+        raise ValueError(
+            "`sequences` must be a list of sequences (lists or vectors of numbers); "
+            f"found a {type(s).__name__}: {s!r}."
+        ) from None
+
+
+def pad_sequences(
+    sequences: Any,
+    maxlen: int | None = None,
+    dtype: Any = "int32",
+    padding: str = "pre",
+    truncating: str = "pre",
+    value: Any = 0.0,
+) -> np.ndarray:
+    """Pads sequences to the same length.
+
+    `keras.utils.pad_sequences()`: turns a list of `num_samples` sequences
+    (lists of integers) into a 2D numpy array of shape `(num_samples,
+    num_timesteps)`, where `num_timesteps` is `maxlen` if given, else the
+    length of the longest sequence. Shorter sequences are padded with `value`,
+    longer ones truncated; `padding` and `truncating` say at which end.
+
+    The sequences may be ragged: a list of lists or of numpy arrays, a numpy
+    object array (as `dataset_imdb()` returns), a 2-D array, a pandas Series.
+    As in R, where a number is a vector of length one, a plain number in the
+    list is a sequence of one element.
+
+    Args:
+        sequences: list of sequences (each a list or vector of integers).
+        maxlen: maximum length of all sequences (a positive integer). `None`
+            pads to the length of the longest sequence.
+        dtype: type of the output, `"int32"` by default. Use `object` (or a
+            string dtype) for sequences of variable-length strings.
+        padding: `"pre"` or `"post"`: pad before or after each sequence.
+        truncating: `"pre"` or `"post"`: remove values from sequences longer
+            than `maxlen` at the beginning or at the end.
+        value: the padding value (a number, or a string with `dtype=object`).
+
+    Returns:
+        A numpy array of shape `(len(sequences), maxlen)`.
+
+    Examples:
+        ```python
+        pad_sequences(list(c(1), c(2, 3), c(4, 5, 6)))
+        # [[0, 0, 1], [0, 2, 3], [4, 5, 6]]
+        pad_sequences([[1], [2, 3]], padding = "post", value = -1)
+        x_train = pad_sequences(imdb.train.x, maxlen = 80)
+        ```
+    """
+    from keras.utils import pad_sequences as keras_pad_sequences
+
+    for arg, given in (("padding", padding), ("truncating", truncating)):
+        if not isinstance(given, str) or given not in _SIDES:
+            raise ValueError(
+                f'`{arg}` must be "pre" or "post" ({"pad" if arg == "padding" else "cut"} '
+                f"before or after each sequence); got {given!r}."
+            )
+    maxlen = _as_integer(maxlen, "maxlen", allow_none=True, minimum=1)
+    if isinstance(sequences, (str, bytes)) or sequences is None:
+        raise ValueError(
+            "`sequences` must be a list of sequences (lists or vectors of numbers); "
+            f"got {_describe(sequences)}."
+        )
+    if isinstance(sequences, np.ndarray) and sequences.dtype != object and sequences.ndim >= 2:
+        seqs = sequences
+    else:
+        if isinstance(sequences, np.ndarray):
+            items = list(sequences.reshape(-1)) if sequences.ndim <= 1 else list(sequences)
+        elif hasattr(sequences, "to_numpy") and not isinstance(sequences, np.ndarray):
+            items = list(sequences.to_numpy())   # pandas Series / Index
+        else:
+            try:
+                items = list(sequences)
+            except TypeError:
+                raise ValueError(
+                    "`sequences` must be a list of sequences (lists or vectors of "
+                    f"numbers); got {_describe(sequences)}."
+                ) from None
+        seqs = [_as_sequence(s) for s in items]
+        if not seqs and maxlen is None:
+            raise ValueError(
+                "`sequences` is empty, so the padded length cannot be inferred; "
+                "pass maxlen to get an array of shape (0, maxlen)."
+            )
+    if isinstance(value, bool):
+        value = int(value)
+    return keras_pad_sequences(
+        seqs, maxlen=maxlen, dtype=dtype, padding=padding, truncating=truncating, value=value
+    )
+
+
+# --------------------------------------------------------------- normalize
+def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
+    """Normalizes an array to unit norm along an axis.
+
+    `keras.utils.normalize()`, with R keras3's 1-based `axis`: `axis = 1` is
+    the first axis (rows of a matrix are normalized with `axis = 2` or `-1`),
+    negative values count from the end, `axis = 0` is an error. Slices whose
+    norm is 0 are left unchanged.
+
+    Args:
+        x: array to normalize: numpy array, list, pandas object, or a backend
+            tensor (normalized by Keras, giving a tensor).
+        axis: axis along which to normalize, 1-based (default `-1`, the last).
+        order: normalization order (2 for the L2 norm, 1 for L1; `inf`
+            for the max norm).
+
+    Returns:
+        A normalized float copy of `x`, with the same shape as `x`.
+
+    Examples:
+        ```python
+        normalize(matrix(c(3, 4, 6, 8), 2, byrow = TRUE))   # rows to unit L2 norm
+        # [[0.6, 0.8], [0.6, 0.8]]
+        normalize(x, axis = 1, order = 1)                   # columns sum to 1 in |.|
+        ```
+    """
+    order_value = _unwrap_scalar(order)
+    if isinstance(order_value, (numbers.Real, np.floating)) and not isinstance(order_value, bool) \
+            and math.isinf(float(order_value)):
+        order = float(order_value)
+    else:
+        order = _as_integer(order, "order")
+    if axis is None:
+        raise ValueError(
+            "`axis` must be an axis number: 1-based (1 is the first axis) or negative "
+            "(-1, the default, is the last); got None."
+        )
+    if _is_backend_tensor(x):
+        from keras.utils import normalize as keras_normalize
+
+        ndim = len(x.shape)
+        return keras_normalize(x, axis=_as_axis(axis, ndim), order=order)
+    arr = _as_array(x)
+    if arr.dtype.kind not in "biuf":
+        raise ValueError(
+            f"normalize(): `x` must be numeric; got an array of {arr.dtype}."
+        )
+    if arr.ndim == 0:
+        raise ValueError("normalize(): `x` must have at least one dimension; got a scalar.")
+    np_axis = _as_axis(axis, arr.ndim)
+    # Keras's numpy code, but keeping the reduced axis, so that every axis
+    # broadcasts back correctly (Keras's own `np.expand_dims(norm, axis or -1)`
+    # mis-broadcasts axis 0) and the result keeps the shape of `x`.
+    norm = np.linalg.norm(arr, order, np_axis, keepdims=True)
+    norm[norm == 0] = 1
+    return arr / norm

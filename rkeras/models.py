@@ -442,6 +442,8 @@ def _set_trainable(object, trainable, from_, to, which):
         chosen = {_layer_position(layers, w, "which") for w in items}
     elif from_ is None and to is None:
         model.trainable = trainable
+        for layer in layers:
+            layer.trainable = trainable
         return object
     else:
         start = _layer_position(layers, from_, "from") if from_ is not None else 0

@@ -95,27 +95,18 @@ class Family:
 
 
 FAMILIES: tuple[Family, ...] = (
-    Family("layer", "keras.layers", "layer", base="keras.layers.Layer",
-           exclude=frozenset({"Layer", "Wrapper", "InputLayer"})),
-    Family("callback", "keras.callbacks", "object", base="keras.callbacks.Callback",
-           exclude=frozenset({"Callback", "CallbackList", "History", "LambdaCallback"})),
-    Family("optimizer", "keras.optimizers", "object", base="keras.optimizers.Optimizer",
-           exclude=frozenset({"Optimizer"})),
-    Family("loss", "keras.losses", "loss", base="keras.losses.Loss",
-           exclude=frozenset({"Loss"})),
-    Family("metric", "keras.metrics", "metric", base="keras.metrics.Metric",
-           exclude=frozenset({"Metric"})),
+    Family("layer", "keras.layers", "layer", base="keras.layers.Layer"),
+    Family("callback", "keras.callbacks", "object", base="keras.callbacks.Callback"),
+    Family("optimizer", "keras.optimizers", "object", base="keras.optimizers.Optimizer"),
+    Family("loss", "keras.losses", "loss", base="keras.losses.Loss"),
+    Family("metric", "keras.metrics", "metric", base="keras.metrics.Metric"),
     Family("activation", "keras.activations", "function", functions=True,
            exclude=frozenset({"get", "serialize", "deserialize"})),
-    Family("initializer", "keras.initializers", "object", base="keras.initializers.Initializer",
-           exclude=frozenset({"Initializer"})),
-    Family("regularizer", "keras.regularizers", "object", base="keras.regularizers.Regularizer",
-           exclude=frozenset({"Regularizer"})),
-    Family("constraint", "keras.constraints", "object", base="keras.constraints.Constraint",
-           exclude=frozenset({"Constraint"})),
+    Family("initializer", "keras.initializers", "object", base="keras.initializers.Initializer"),
+    Family("regularizer", "keras.regularizers", "object", base="keras.regularizers.Regularizer"),
+    Family("constraint", "keras.constraints", "object", base="keras.constraints.Constraint"),
     Family("learning_rate_schedule", "keras.optimizers.schedules", "object",
-           base="keras.optimizers.schedules.LearningRateSchedule",
-           exclude=frozenset({"LearningRateSchedule"})),
+           base="keras.optimizers.schedules.LearningRateSchedule"),
 )
 
 # Keras classes that are deliberately not verbs, and why (checked by the tests).
@@ -127,6 +118,11 @@ NOT_MAPPED: dict[str, str] = {
     "keras.callbacks.CallbackList": "Keras-internal container, not a callback users create",
     "keras.callbacks.History": "fit() returns it converted to a KerasTrainingHistory",
     "keras.callbacks.LambdaCallback": "callback_lambda() wraps it with R's 1-based epochs",
+    **{f"{module}.{base}": "the base class, for subclassing" for module, base in (
+        ("keras.optimizers", "Optimizer"), ("keras.losses", "Loss"), ("keras.metrics", "Metric"),
+        ("keras.initializers", "Initializer"), ("keras.regularizers", "Regularizer"),
+        ("keras.constraints", "Constraint"),
+        ("keras.optimizers.schedules", "LearningRateSchedule"))},
 }
 
 # Layer keyword arguments that every layer accepts through Keras's **kwargs.
@@ -198,7 +194,7 @@ def _family_members(family: Family) -> Iterator[tuple[str, Any]]:
             continue
         if not inspect.isclass(obj) or (base is not None and not issubclass(obj, base)):
             continue
-        if obj.__name__ in family.exclude or id(obj) in seen:
+        if f"{family.module}.{obj.__name__}" in NOT_MAPPED or id(obj) in seen:
             continue
         seen.add(id(obj))
         yield obj.__name__, obj

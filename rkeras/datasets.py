@@ -538,16 +538,20 @@ def dataset_cifar10() -> RList:
         ```
     """
     location = _find_dataset_file(_CIFAR10)
-    num_train_samples = 50000
+    with _CifarFiles(location, "cifar-10-batches-py") as files:
+        batches = [files.load_batch(f"data_batch_{i}") for i in range(1, 6)]
+        x_test, y_test = files.load_batch("test_batch")
+    # Keras fills preallocated uint8 arrays of 5 x 10000 samples; the sizes are
+    # taken from the batches here, so that the same code also reads smaller
+    # (e.g. subset or test) files.
+    num_train_samples = sum(len(labels) for _, labels in batches)
     x_train = np.empty((num_train_samples, 3, 32, 32), dtype="uint8")
     y_train = np.empty((num_train_samples,), dtype="uint8")
-    with _CifarFiles(location, "cifar-10-batches-py") as files:
-        for i in range(1, 6):
-            (
-                x_train[(i - 1) * 10000 : i * 10000, :, :, :],
-                y_train[(i - 1) * 10000 : i * 10000],
-            ) = files.load_batch(f"data_batch_{i}")
-        x_test, y_test = files.load_batch("test_batch")
+    start = 0
+    for data, labels in batches:
+        x_train[start : start + len(labels), :, :, :] = data
+        y_train[start : start + len(labels)] = labels
+        start += len(labels)
 
     y_train = np.reshape(y_train, (len(y_train), 1))
     y_test = np.reshape(y_test, (len(y_test), 1))

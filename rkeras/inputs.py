@@ -160,3 +160,42 @@ def check_input_shape(model: Any, x: Any) -> None:
         raise DataError(
             f"`x` has shape {tuple(x.shape)} but the model expects ({wanted}).{hint}"
         )
+
+
+def _loss_name(loss: Any) -> str:
+    if isinstance(loss, str):
+        return loss
+    return getattr(loss, "name", None) or getattr(loss, "__name__", "") or ""
+
+
+def check_labels(model: Any, y: Any) -> None:
+    """Labels that cannot fit the compiled loss and the model's output.
+
+    Sparse cross-entropy needs 0-based integer classes below the number of
+    output units (R factors and 1-based labels are the usual culprits);
+    categorical cross-entropy needs one-hot rows, not a vector of classes.
+    """
+    if not isinstance(y, np.ndarray) or y.size == 0:
+        return
+    loss = _loss_name(getattr(model, "loss", None)).lower()
+    try:
+        units = model.outputs[0].shape[-1] if len(model.outputs) == 1 else None
+    except (AttributeError, ValueError):
+        units = None
+    if "sparse_categorical" in loss and units:
+        labels = y.ravel()
+        bad = (labels < 0) | (labels > units - 1) | (labels != np.floor(labels))
+        if bad.any():
+            first = int(np.argmax(bad))
+            raise DataError(
+                f"`y` must hold class numbers 0..{units - 1} for {loss} with {units} output units; "
+                f"y[{first + 1}] (1-based) is {labels[first]!r}. Labels are 0-based, as in R keras: "
+                f"for an R factor use as.integer(f) - 1, for labels 1..K subtract 1."
+            )
+    elif loss == "categorical_crossentropy" and units and units > 1 and (
+            y.ndim == 1 or (y.ndim == 2 and y.shape[1] == 1)):
+        raise DataError(
+            f"`y` is a vector of class labels but categorical_crossentropy needs one-hot rows "
+            f"({units} columns): use to_categorical(y, {units}), or loss = "
+            f"'sparse_categorical_crossentropy'."
+        )

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ArgumentError
-from .inputs import as_model_data, check_input_shape, check_lengths
+from .inputs import as_model_data, check_input_shape, check_labels, check_lengths
 from .names import check_name
 from .pipe import unwrap
 from .registry import verb_kind
@@ -229,6 +229,7 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
     y = as_model_data(y, "y")
     check_lengths(x, y)
     check_input_shape(model, x)
+    check_labels(model, y)
     if not 0.0 <= float(validation_split) < 1.0:
         raise ArgumentError(f"`validation_split` must be in [0, 1); got {validation_split}.")
     try:

@@ -224,7 +224,7 @@ def test_pandas_frame_goes_into_fit_and_factor_columns_are_refused(data):
     import pandas as pd
 
     x, labels, _ = data
-    frame = pd.DataFrame(x, columns=[f"v{i}" for i in range(8)])
+    frame = pd.DataFrame(x.copy(), columns=[f"v{i}" for i in range(8)])
     model = (keras_model_sequential(input_shape=8) >> layer_dense(units=2, activation="softmax")
              >> compile(loss="sparse_categorical_crossentropy"))
     target = pd.Series(pd.Categorical.from_codes(labels, ["no", "yes"]))
@@ -320,3 +320,13 @@ def test_summary_prints_the_table(capsys):
     printed = capsys.readouterr().out
     assert "dense" in printed and "Total params" in printed
     assert text.strip() == printed.strip()
+
+
+def test_labels_outside_the_classes_are_caught(data):
+    x, labels, _ = data
+    model = small_model() >> compile(loss="sparse_categorical_crossentropy")
+    with pytest.raises(DataError, match=r"class numbers 0\.\.1 .* y\[\d+\] \(1-based\) is 2.*as.integer\(f\) - 1"):
+        model >> fit(x, labels + 1)
+    model >> compile(loss="categorical_crossentropy")
+    with pytest.raises(DataError, match=r"needs one-hot rows \(2 columns\): use to_categorical\(y, 2\)"):
+        model >> fit(x, labels)

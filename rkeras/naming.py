@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 # Keras spells these acronyms with inner capitals; keras3 writes them as one word.
-_WORDS = {"PReLU": "Prelu", "ReLU": "Relu", "IoU": "Iou", "RMSprop": "Rmsprop"}
+_WORDS = {"PReLU": "Prelu", "ReLU": "Relu", "IoU": "Iou", "RMSprop": "Rmsprop", "NaN": "Nan",
+          "TensorBoard": "Tensorboard"}
 # "2D" is a dimension suffix: Conv2DTranspose -> Conv_2d_Transpose.
 _DIMENSION = re.compile(r"(\d)D(?=[A-Z]|$)")
 

@@ -58,6 +58,7 @@ def test_layer_names_follow_keras3(keras_name, expected):
     "activation_relu", "activation_softmax", "initializer_glorot_uniform", "regularizer_l1_l2",
     "constraint_maxnorm", "constraint_nonneg", "learning_rate_schedule_exponential_decay",
     "callback_early_stopping", "callback_model_checkpoint", "callback_reduce_lr_on_plateau",
+    "callback_tensorboard", "callback_terminate_on_nan", "callback_remote_monitor",
     "callback_csv_logger", "callback_backup_and_restore", "callback_lambda",
     "keras_model_sequential", "keras_model", "keras_input", "layer_input", "compile", "fit",
     "evaluate", "predict", "summary", "save_model", "load_model", "save_model_weights",

@@ -213,15 +213,16 @@ def _find_dataset_file(source: _Source, path: str | None = None) -> str:
             failure = f"download from {source.origin} failed: {error}"
             cause = error
     where = "\n".join(f"  - {s}" for s in searched)
-    example = os.path.join("/path/to/data", names[0])
+    or_path = ""
+    if path is not None:   # the loader has a `path` argument
+        or_path = f"; or pass path = {os.path.join('/path/to/data', names[0])!r}"
     message = (
         f"dataset_{source.dataset}(): cannot find the dataset file {names[0]!r}.\n"
         f"Searched:\n{where}\n  - {failure}\n"
         f"To use a local copy, put {names[0]!r} (Keras's file name) in a folder and "
         f"set the environment variable {ENV_DATASETS} to that folder, e.g. "
         f"os.environ[{ENV_DATASETS!r}] = '/path/to/data' in Python or "
-        f"Sys.setenv({ENV_DATASETS} = '/path/to/data') in R; or pass "
-        f"path = {example!r}."
+        f"Sys.setenv({ENV_DATASETS} = '/path/to/data') in R{or_path}."
     )
     raise DatasetNotFoundError(message) from cause
 
@@ -586,7 +587,7 @@ def dataset_cifar100(label_mode: str = "fine") -> RList:
 
     Examples:
         ```python
-        cifar = dataset_cifar100(label_mode = "coarse")
+        cifar = dataset_cifar100(label_mode="coarse")
         cifar.test.y.shape           # (10000, 1)
         ```
     """
@@ -667,9 +668,9 @@ def dataset_imdb(
 
     Examples:
         ```python
-        imdb = dataset_imdb(num_words = 10000)
-        x = pad_sequences(imdb.train.x, maxlen = 200)
-        (x_train, y_train), (x_test, y_test) = dataset_imdb(num_words = 10000)
+        imdb = dataset_imdb(num_words=10000)
+        x = pad_sequences(imdb.train.x, maxlen=200)
+        (x_train, y_train), (x_test, y_test) = dataset_imdb(num_words=10000)
         ```
     """
     num_words, skip_top, maxlen, seed, start_char, oov_char, index_from = _sequence_args(
@@ -818,7 +819,7 @@ def dataset_reuters(
 
     Examples:
         ```python
-        reuters = dataset_reuters(num_words = 10000)
+        reuters = dataset_reuters(num_words=10000)
         len(reuters.train.x), len(reuters.test.x)    # (8982, 2246)
         ```
     """
@@ -920,7 +921,7 @@ def dataset_boston_housing(
         ```python
         boston = dataset_boston_housing()
         boston.train.x.shape         # (404, 13)
-        c_train, c_test = dataset_boston_housing()
+        (x_train, y_train), (x_test, y_test) = dataset_boston_housing()
         ```
     """
     test_split = _check_test_split(test_split)

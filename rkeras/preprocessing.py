@@ -211,9 +211,9 @@ def array_reshape(x: Any, dim: Any, order: str = "C") -> np.ndarray:
     Examples:
         ```python
         x = np.arange(6)
-        array_reshape(x, c(2, 3))          # [[0, 1, 2], [3, 4, 5]]
-        array_reshape(x, (2, 3), order = "F")   # [[0, 2, 4], [1, 3, 5]]
-        x_train = array_reshape(mnist.train.x, (60000, 784))
+        array_reshape(x, [2, 3])               # [[0, 1, 2], [3, 4, 5]]
+        array_reshape(x, [2, 3], order="F")    # [[0, 2, 4], [1, 3, 5]]
+        x_train = array_reshape(mnist.train.x, [60000, 784])   # R: c(60000, 784)
         ```
     """
     if order not in ("C", "F"):
@@ -295,9 +295,9 @@ def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
 
     Examples:
         ```python
-        to_categorical(c(0, 1, 2, 3), num_classes = 4)
+        to_categorical([0, 1, 2, 3], num_classes=4)
         # [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
-        y = to_categorical(mnist.train.y, 10)      # shape (60000, 10)
+        y = to_categorical(mnist.train.y, 10)   # shape (60000, 10)
         ```
     """
     from keras.utils import to_categorical as keras_to_categorical
@@ -421,10 +421,10 @@ def pad_sequences(
 
     Examples:
         ```python
-        pad_sequences(list(c(1), c(2, 3), c(4, 5, 6)))
+        pad_sequences([[1], [2, 3], [4, 5, 6]])
         # [[0, 0, 1], [0, 2, 3], [4, 5, 6]]
-        pad_sequences([[1], [2, 3]], padding = "post", value = -1)
-        x_train = pad_sequences(imdb.train.x, maxlen = 80)
+        pad_sequences([[1], [2, 3]], padding="post", value=-1)   # [[1, -1], [2, 3]]
+        x_train = pad_sequences(imdb.train.x, maxlen=80)
         ```
     """
     from keras.utils import pad_sequences as keras_pad_sequences
@@ -490,9 +490,9 @@ def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
 
     Examples:
         ```python
-        normalize(matrix(c(3, 4, 6, 8), 2, byrow = TRUE))   # rows to unit L2 norm
+        normalize(np.array([[3.0, 4.0], [6.0, 8.0]]))   # rows to unit L2 norm
         # [[0.6, 0.8], [0.6, 0.8]]
-        normalize(x, axis = 1, order = 1)                   # columns sum to 1 in |.|
+        normalize(x, axis=1, order=1)   # axis 1 = the first axis: each column's |values| sum to 1
         ```
     """
     order_value = _unwrap_scalar(order)

@@ -345,12 +345,19 @@ def test_no_file_and_offline_error_lists_the_places(tmp_path, monkeypatch, offli
     assert f"Keras cache {offline / 'datasets'}: no mnist.npz" in message
     assert "download skipped because $RKERAS_OFFLINE is set" in message
     assert "set the environment variable RKERAS_DATASETS to that folder" in message
-    assert "Sys.setenv(RKERAS_DATASETS = '/path/to/data')" in message
+    assert "Sys.setenv(RKERAS_DATASETS = '/path/to/data') in R; or pass path = '/path/to/data/mnist.npz'." in message
     assert isinstance(info.value, FileNotFoundError)
 
     monkeypatch.delenv("RKERAS_DATASETS")
     with pytest.raises(DatasetNotFoundError, match=r"(?s)\$RKERAS_DATASETS: not set.*no imdb_word_index.json"):
         dataset_imdb_word_index()
+    # loaders without a `path` argument do not suggest one; all their names are listed
+    with pytest.raises(DatasetNotFoundError) as info:
+        dataset_cifar10()
+    message = str(info.value)
+    assert ("no cifar-10-batches-py or cifar-10-batches-py-target/cifar-10-batches-py "
+            "or cifar-10-python.tar.gz") in message
+    assert message.endswith("Sys.setenv(RKERAS_DATASETS = '/path/to/data') in R.")
 
 
 def test_download_uses_keras_get_file_with_keras_url_and_hash(tmp_path, monkeypatch, offline):

@@ -255,6 +255,8 @@ FAMILY_EXCEPTIONS: dict[tuple[str, str], Transform | None] = {
     ("layer_permute", "dims"): as_integer_tuple,
     # Reshape's target_shape allows -1; normalize_shape would reject it.
     ("layer_reshape", "target_shape"): as_integer_tuple,
+    # rkeras.preprocessing.normalize converts its 1-based axis itself (keras3's own rule).
+    ("normalize", "axis"): as_integer,
 }
 
 

@@ -65,7 +65,9 @@ class Verb:
 
     @property
     def signature(self) -> inspect.Signature:
-        return inspect.Signature(list(self.parameters))
+        # R signatures put an optional `object` before required arguments
+        # (`layer_dense(object, units, ...)`); Python's ordering check does not apply.
+        return inspect.Signature(list(self.parameters), __validate_parameters__=False)
 
     @property
     def subject(self) -> str | None:
@@ -126,8 +128,11 @@ NOT_MAPPED: dict[str, str] = {
 }
 
 # Layer keyword arguments that every layer accepts through Keras's **kwargs.
-_LAYER_KWARGS = ("input_shape", "batch_size", "input_dim", "dtype", "name",
-                 "trainable", "activity_regularizer")
+_LAYER_KWARGS = tuple(
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
+    for name, default in (("input_shape", None), ("batch_size", None), ("input_dim", None),
+                          ("dtype", None), ("name", None), ("trainable", True),
+                          ("activity_regularizer", None)))
 
 
 def _resolve(dotted: str):
@@ -135,8 +140,13 @@ def _resolve(dotted: str):
     return getattr(importlib.import_module(module), attr)
 
 
-def _keras_parameters(target: Callable, extra: tuple[str, ...] = ()) -> tuple[list[inspect.Parameter], bool]:
-    """R-facing parameters of a Keras class/function, and whether it takes **kwargs."""
+def _keras_parameters(target: Callable, extra: tuple[inspect.Parameter, ...] = ()
+                      ) -> tuple[list[inspect.Parameter], bool]:
+    """R-facing parameters of a Keras class/function, and whether it takes **kwargs.
+
+    Keras's own Parameter objects are reused as they are: building new ones for
+    every argument of every class would double the import time of rkeras.
+    """
     func = target.__init__ if inspect.isclass(target) else target
     try:
         sig = inspect.signature(func)
@@ -144,26 +154,14 @@ def _keras_parameters(target: Callable, extra: tuple[str, ...] = ()) -> tuple[li
         return [], True
     params, has_kwargs = [], False
     for p in sig.parameters.values():
-        if p.name == "self" or p.kind is inspect.Parameter.VAR_POSITIONAL:
-            continue
         if p.kind is inspect.Parameter.VAR_KEYWORD:
             has_kwargs = True
-            continue
-        params.append(p.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+        elif p.name != "self" and p.kind is not inspect.Parameter.VAR_POSITIONAL:
+            params.append(p)
     if has_kwargs:
         have = {p.name for p in params}
-        params += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=None)
-                   for n in extra if n not in have]
+        params += [p for p in extra if p.name not in have]
     return params, has_kwargs
-
-
-def _positional(params: list[inspect.Parameter]) -> list[inspect.Parameter]:
-    """Parameters callable by position (R allows it), required ones first."""
-    required = [p.replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in params
-                if p.default is inspect.Parameter.empty]
-    optional = [p.replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in params
-                if p.default is not inspect.Parameter.empty]
-    return required + optional
 
 
 def _subject(name: str) -> inspect.Parameter:
@@ -212,10 +210,6 @@ def _family_verbs(family: Family) -> Iterator[Verb]:
             params = [_subject(subject)] + params
         elif kind in ("loss", "metric"):
             params = [_subject("y_true"), _subject("y_pred")] + params
-        elif kind == "function":
-            params = _positional(params)
-        else:
-            params = _positional(params)
         yield Verb(
             name=name, family=family.prefix, kind=kind, target=target,
             parameters=tuple(params), doc=_usage_doc(name, params, target, keras_path),

@@ -1,0 +1,158 @@
+# rkeras R front end: the pieces every generated verb uses.
+#
+# This file is evaluated (with the other rkeras/r/R/*.R files and the verbs
+# generated from the registry) into the environment attached as "rkeras" on
+# R's search path (see rkeras/r/frontend.py). It is not a package: objects
+# starting with ".rk_" are internal.
+#
+# Objects that the Python side installs before these files are evaluated:
+#   .rk_collect(fnames, env)  -> the supplied arguments of a call (session.py)
+#   .rk_dispatch(name, args)  -> list(value, visible): runs one verb in Python
+#   .rk_python(name, ...)     -> calls a named Python helper of the front end
+
+# Run the verb `.name` with the arguments its caller was given.
+#
+# Only the arguments the user supplied are forwarded (R keras3's
+# capture_args(): the defaults in the signature are documentation, Keras's own
+# defaults apply); `NULL` is Python's None. Promises are forced in the order of
+# the formals, so `object` (the pipe's left-hand side) is evaluated before the
+# layer is made, as in keras3.
+.rk_verb <- function(.name) {
+  env <- parent.frame()
+  call <- sys.call(sys.parent())
+  args <- .rk_collect(names(formals(sys.function(sys.parent()))), env)
+  res <- withCallingHandlers(
+    .rk_dispatch(.name, args),
+    # Report a Python error against the user's call (layer_dense(...)), not
+    # against this helper.
+    rkeras_python_error = function(e) {
+      e$call <- call
+      stop(e)
+    })
+  if (isTRUE(res[[2L]])) res[[1L]] else invisible(res[[1L]])
+}
+
+# S3 methods defined in these files, registered (in R's S3 tables) after
+# everything is evaluated: list(c(generic, class, function name), ...).
+.rk_s3 <- list()
+
+# ---- keras3 re-exports ------------------------------------------------------
+
+# magrittr's `%>%` and zeallot's `%<-%`, as keras3 re-exports them (the real
+# functions when the packages are installed; R's native |> needs nothing).
+if (requireNamespace("magrittr", quietly = TRUE)) {
+  `%>%` <- magrittr::`%>%`
+} else {
+  `%>%` <- function(lhs, rhs)
+    stop("the %>% pipe needs the 'magrittr' package: install.packages(\"magrittr\"), ",
+         "or use R's native pipe |>", call. = FALSE)
+}
+if (requireNamespace("zeallot", quietly = TRUE)) {
+  `%<-%` <- zeallot::`%<-%`
+} else {
+  `%<-%` <- function(x, value)
+    stop("the %<-% operator needs the 'zeallot' package: install.packages(\"zeallot\")",
+         call. = FALSE)
+}
+
+# ---- library(keras) and friends ---------------------------------------------
+
+# The names under which R code asks for keras: all mean this front end.
+.rk_package_names <- c("keras", "keras3", "rkeras")
+
+.rk_package_arg <- function(package, character.only, expr) {
+  if (character.only) return(as.character(package))
+  if (is.character(expr) && length(expr) == 1L) return(expr)
+  if (is.name(expr)) return(as.character(expr))
+  NA_character_
+}
+
+# library(keras), library(keras3), library(rkeras): the verbs are already
+# attached (they are this environment); anything else goes to base::library.
+library <- function(package, help, pos = 2, lib.loc = NULL, character.only = FALSE,
+                    logical.return = FALSE, warn.conflicts, quietly = FALSE,
+                    verbose = getOption("verbose"), ...) {
+  if (!missing(package)) {
+    pkg <- .rk_package_arg(package, character.only, substitute(package))
+    if (!is.na(pkg) && pkg %in% .rk_package_names) {
+      .rk_reattach()
+      return(if (logical.return) invisible(TRUE) else invisible(.packages()))
+    }
+  }
+  cl <- sys.call()
+  cl[[1L]] <- quote(base::library)
+  eval(cl, parent.frame())
+}
+
+require <- function(package, lib.loc = NULL, quietly = FALSE, warn.conflicts,
+                    character.only = FALSE) {
+  if (!missing(package)) {
+    pkg <- .rk_package_arg(package, character.only, substitute(package))
+    if (!is.na(pkg) && pkg %in% .rk_package_names) {
+      .rk_reattach()
+      return(invisible(TRUE))
+    }
+  }
+  cl <- sys.call()
+  cl[[1L]] <- quote(base::require)
+  eval(cl, parent.frame())
+}
+
+requireNamespace <- function(package, ..., quietly = TRUE) {
+  if (is.character(package) && length(package) == 1L && package %in% .rk_package_names)
+    return(TRUE)
+  base::requireNamespace(package, ..., quietly = quietly)
+}
+
+# keras::fit, keras3::layer_dense ... resolve to this front end.
+`::` <- function(pkg, name) {
+  pkg <- as.character(substitute(pkg))
+  name <- as.character(substitute(name))
+  if (pkg %in% .rk_package_names) return(get(name, envir = .rk_env, inherits = FALSE))
+  do.call(get("::", envir = baseenv()), list(pkg, name))
+}
+
+`:::` <- function(pkg, name) {
+  pkg <- as.character(substitute(pkg))
+  name <- as.character(substitute(name))
+  if (pkg %in% .rk_package_names) return(get(name, envir = .rk_env, inherits = FALSE))
+  do.call(get(":::", envir = baseenv()), list(pkg, name))
+}
+
+# keras3's install helpers: nothing to install, the backend is rkeras's Python.
+install_keras <- function(...) {
+  message("rkeras: nothing to install; Keras runs in this process (no conda, no reticulate).")
+  invisible(NULL)
+}
+is_keras_available <- function(version = NULL) TRUE
+use_backend <- function(backend, ...) invisible(NULL)
+
+.rk_reattach <- function() {
+  if (!("rkeras" %in% search())) {
+    # Detached by the user: put the same environment back on the search path.
+    .rk_python("reattach")
+  }
+  invisible(NULL)
+}
+
+# ---- Rscript-like behaviour for `rkeras run` ---------------------------------
+
+.rk_script_args <- character()
+.rk_script_file <- NA_character_
+
+commandArgs <- function(trailingOnly = FALSE) {
+  if (trailingOnly) return(.rk_script_args)
+  c("R", "--no-echo", "--no-restore",
+    if (!is.na(.rk_script_file)) paste0("--file=", .rk_script_file),
+    if (length(.rk_script_args)) c("--args", .rk_script_args))
+}
+
+# quit()/q() in a script end the script (with its status), not the process
+# that embeds R.
+quit <- function(save = "default", status = 0, runLast = TRUE) {
+  status <- as.integer(status)
+  cond <- structure(class = c("rkeras_quit", "error", "condition"),
+                    list(message = paste0("rkeras_quit:", status), call = NULL, status = status))
+  stop(cond)
+}
+q <- quit

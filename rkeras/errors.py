@@ -54,5 +54,5 @@ def unknown_name(what: str, argument: str, given: str, choices: Iterable[str],
     more = f", ... ({len(choices)} in all)" if len(choices) > 40 else ""
     return UnknownNameError(
         f"{where}: unknown {what} {given!r}.{did_you_mean(given, choices)} "
-        f"Known {what}s: {shown}{more}."
+        f"Known {what} names: {shown}{more}."
     )

@@ -42,7 +42,7 @@ def known_names(kind: str) -> frozenset[str]:
     if kind == "optimizer":
         return frozenset(n.lower() for n in _public_callables(keras.optimizers)
                          if inspect.isclass(getattr(keras.optimizers, n))
-                         and n not in {"Optimizer", "LossScaleOptimizer", "MultiOptimizer"})
+                         and n not in {"Optimizer", "LossScaleOptimizer", "MultiOptimizer", "OptimizerMap"})
     if kind == "loss":
         names = {n for n in _public_callables(keras.losses) if n[0].islower()}
         return frozenset(names | {"mse", "mae", "mape", "msle", "kld", "logcosh"})

@@ -671,28 +671,48 @@ def activate() -> float:
 # rkeras run FILE.R
 # --------------------------------------------------------------------------
 _R_RUN_FN = r"""
-function(path) {
-  exprs <- parse(file = path, keep.source = FALSE)
-  for (e in exprs) {
+function(.rk_path) {
+  # Like Rscript: evaluate each top-level expression in the global
+  # environment, print visible values, report warnings after each expression
+  # and stop at the first error ("Error in call : message", "Execution halted").
+  # Returns the exit status.
+  .rk_exprs <- parse(file = .rk_path, keep.source = FALSE)
+  shown_call <- function(cl) {
+    if (is.null(cl)) return(NULL)
+    txt <- paste(deparse(cl, nlines = 1L, width.cutoff = 200L), collapse = "")
+    if (startsWith(txt, "eval(.rk_expr") || startsWith(txt, "withVisible(")) NULL else txt
+  }
+  for (.rk_expr in .rk_exprs) {
     warns <- character()
-    res <- withCallingHandlers(
-      withVisible(eval(e, globalenv())),
-      warning = function(w) {
-        cl <- conditionCall(w)
-        warns <<- c(warns, if (is.null(cl)) conditionMessage(w) else
-          paste0("In ", paste(deparse(cl, nlines = 1L), collapse = ""), " : ", conditionMessage(w)))
-        invokeRestart("muffleWarning")
-      })
-    if (res$visible) {
-      if (isS4(res$value)) methods::show(res$value) else print(res$value)
-    }
+    res <- tryCatch(
+      withCallingHandlers(
+        withVisible(eval(.rk_expr, globalenv())),
+        warning = function(w) {
+          cl <- shown_call(conditionCall(w))
+          warns <<- c(warns, if (is.null(cl)) conditionMessage(w) else
+            paste0("In ", cl, " : ", conditionMessage(w)))
+          invokeRestart("muffleWarning")
+        }),
+      rkeras_quit = function(q) q,
+      error = function(e) e)
     if (length(warns)) {
       head <- if (length(warns) == 1L) "Warning message:" else "Warning messages:"
       body <- if (length(warns) == 1L) warns else paste0(seq_along(warns), ": ", warns)
       message(paste(c(head, body), collapse = "\n"))
     }
+    if (inherits(res, "rkeras_quit")) return(res$status)
+    if (inherits(res, "error")) {
+      cl <- shown_call(conditionCall(res))
+      msg <- conditionMessage(res)
+      message(if (is.null(cl)) paste0("Error: ", msg) else paste0("Error in ", cl, " : ", msg))
+      message("Execution halted")
+      return(1L)
+    }
+    if (res$visible) {
+      if (isS4(res$value)) methods::show(res$value) else print(res$value)
+    }
   }
-  invisible(NULL)
+  0L
 }
 """
 
@@ -703,6 +723,24 @@ def _set_interactive(sess, value: bool) -> None:
         ctypes.c_int.in_dll(sess._libR, "R_Interactive").value = 1 if value else 0
     except (ValueError, AttributeError):
         pass
+
+
+def _console_to_std_streams():
+    """Send R's stdout/stderr console output to sys.stdout/sys.stderr, as Rscript.
+
+    rpy2's default sends R's stderr (messages, warnings) to Python logging
+    with a prefix. Returns a function that restores the previous callbacks.
+    """
+    from rpy2.rinterface_lib import callbacks
+
+    previous = (callbacks.consolewrite_print, callbacks.consolewrite_warnerror)
+    callbacks.consolewrite_print = lambda text: sys.stdout.write(text)
+    callbacks.consolewrite_warnerror = lambda text: sys.stderr.write(text)
+
+    def restore():
+        sys.stdout.flush()
+        callbacks.consolewrite_print, callbacks.consolewrite_warnerror = previous
+    return restore
 
 
 def run_script(path: str, args: Iterable[str] = ()) -> int:
@@ -721,7 +759,7 @@ def run_script(path: str, args: Iterable[str] = ()) -> int:
         print(f"Fatal error: cannot open file '{path}': No such file or directory", file=sys.stderr)
         return 2
     install()
-    from .convert import to_r
+    from .convert import to_python, to_r
     from .session import RError, entered, r_call, r_eval
 
     args = [str(a) for a in args]
@@ -734,17 +772,12 @@ def run_script(path: str, args: Iterable[str] = ()) -> int:
         _set_interactive(sess, False)
         r_eval('options(device = function(...) grDevices::pdf(...))', sess.ri.baseenv)
         run_fn = r_eval(_R_RUN_FN, env)
-        status = 0
+        status = 1
+        restore = _console_to_std_streams()
         try:
-            r_call(run_fn, os.path.abspath(path))
-        except RError as error:
-            if "rkeras_quit" in error.r_class:
-                status = int(str(error).rpartition(":")[2] or 0)
-            else:
-                sys.stdout.flush()
-                call = f"Error in {error.r_call} : " if error.r_call else "Error: "
-                print(f"{call}{error}\nExecution halted", file=sys.stderr)
-                status = 1
+            status = int(to_python(r_call(run_fn, os.path.abspath(path))))
+        except RError as error:   # an error the R-side handler could not catch
+            print(f"Error: {error}\nExecution halted", file=sys.stderr)
         finally:
             try:
                 r_eval("if (length(grDevices::dev.list())) grDevices::graphics.off()", sess.ri.baseenv)
@@ -752,5 +785,7 @@ def run_script(path: str, args: Iterable[str] = ()) -> int:
                 pass
             env[".rk_script_args"] = sess.ri.StrSexpVector([])
             _set_interactive(sess, True)
+            restore()
+            sys.stderr.flush()
     sys.stdout.flush()
     return status

@@ -479,7 +479,7 @@ class _RMemory:
     the R vector preserved from R's garbage collector).
     """
 
-    __slots__ = ("robj", "__array_interface__")
+    __slots__ = ("robj", "__array_interface__", "__weakref__")
 
     def __init__(self, robj, addr: int, shape: tuple, dtype: np.dtype):
         self.robj = robj
@@ -863,6 +863,11 @@ def _column_to_python(col, opts):
         a = np.empty(n, dtype=object)
         a[:] = _strings(cdata)
         return a
+    if t == _R.VECSXP and not rclass:
+        a = np.empty(n, dtype=object)
+        for i in range(n):
+            a[i] = _to_python(_elem(cdata, i), opts)
+        return a
     v = _to_python(col, ConvertOptions(opts.copy, False))
     if isinstance(v, (np.ndarray, pd.Categorical, pd.Index, pd.Series)) and getattr(v, "ndim", 1) == 1:
         return v
@@ -1055,14 +1060,15 @@ def _fill(cdata, dtype, shape, src: np.ndarray) -> np.ndarray:
 
 
 def _copy_c_to_f(dst: np.ndarray, src: np.ndarray) -> None:
-    """Transposing copy of a C-ordered array into an F-ordered one, in cache-sized blocks.
+    """Transposing copy of a C-ordered array into an F-ordered one, in blocks of rows.
 
-    A plain ``np.copyto`` walks one of the two arrays with a large stride; copying
-    blocks of rows keeps both sides in cache (measured ~2x faster on 60000x784).
+    A plain ``np.copyto`` walks one of the two arrays with a huge stride; copying
+    blocks of about 2 MiB of destination rows keeps both sides in cache
+    (measured on 60000x784 doubles: 560 ms plain, 150 ms in blocks of 256-334 rows).
     """
     n0 = src.shape[0]
-    row_bytes = max(1, src[0].nbytes)
-    block = max(16, min(n0, (256 * 1024) // row_bytes))
+    row_bytes = max(1, dst[0].size * dst.itemsize)
+    block = max(16, (2 << 20) // row_bytes)
     if block >= n0:
         np.copyto(dst, src, casting="unsafe")
         return
@@ -1075,7 +1081,8 @@ def _na_real_fix(dst: np.ndarray) -> None:
     if dst.size == 0:
         return
     flat = dst.reshape(-1, order="F")     # dst is a fresh F-contiguous view: no copy
-    s = np.add.reduce(flat)
+    with np.errstate(invalid="ignore", over="ignore"):
+        s = np.add.reduce(flat)
     if s == s:      # no NaN anywhere (a sum with a NaN is NaN)
         return
     mask = np.isnan(flat)
@@ -1308,7 +1315,8 @@ def _rlist_to_r(obj):
 
 def _sequence_to_r(obj):
     seq = list(obj)
-    if seq and all(isinstance(x, str) for x in seq):
+    # str (and None = NA) only, at least one str: a character vector
+    if seq and all(isinstance(x, str) or x is None for x in seq) and any(x is not None for x in seq):
         return _mk_strsxp(seq)
     return _make_list([_to_r(x) for x in seq])
 

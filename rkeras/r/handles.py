@@ -402,6 +402,17 @@ def _ensure_dispatch(sess) -> None:
         ri = sess.ri
         _DISPATCH = ri.rternalize(_dispatch)
         _WRAPPER_FACTORY = ri.evalr(_R_WRAPPER_FACTORY)
+        import atexit
+        atexit.register(_at_exit)   # runs before rpy2's own atexit (LIFO), R still alive
+
+
+def _at_exit() -> None:
+    """Free the dispatcher while rpy2's modules still exist (avoids noise at shutdown)."""
+    global _DISPATCH, _WRAPPER_FACTORY
+    _DISPATCH = None
+    _WRAPPER_FACTORY = None
+    import gc
+    gc.collect()
 
 
 def r_function(fn: Callable, name: Optional[str] = None, *, signature: bool = True):

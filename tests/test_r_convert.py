@@ -1,0 +1,621 @@
+"""rkeras.r.convert / rkeras.r.handles: every conversion rule, both directions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import math
+import warnings
+import weakref
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("rpy2")
+
+from rkeras.r import (RFunction, factor_codes, r_eval, register_to_python,  # noqa: E402
+                      register_to_r, to_python, to_r)
+from rkeras.r import convert, handles  # noqa: E402
+from rkeras.r.session import r_call  # noqa: E402
+
+pytestmark = pytest.mark.r
+
+
+def R(code):
+    return r_eval(code)
+
+
+def rpy(code, **kw):
+    return to_python(r_eval(code), **kw)
+
+
+def r_check(code_fn: str, obj) -> object:
+    """Apply an R function (source text) to a Python value converted with to_r; return Python."""
+    return to_python(r_call(r_eval(code_fn), to_r(obj)))
+
+
+def r_identical(obj, r_code: str) -> bool:
+    return bool(to_python(r_call(r_eval("function(x, y) identical(x, y)"), to_r(obj), r_eval(r_code))))
+
+
+def r_str(obj) -> str:
+    return "\n".join(to_python(r_call(r_eval("function(x) capture.output(str(x))"), to_r(obj)),
+                               simplify=False))
+
+
+# --------------------------------------------------------------------------- atomic vectors
+class TestNumeric:
+    def test_double_vector(self):
+        a = rpy("c(1.5, 2.5, -3)")
+        assert isinstance(a, np.ndarray) and a.dtype == np.float64 and a.shape == (3,)
+        assert a.tolist() == [1.5, 2.5, -3.0]
+
+    def test_integer_vector(self):
+        a = rpy("c(1L, 2L, 3L)")
+        assert a.dtype == np.int32 and a.tolist() == [1, 2, 3]
+
+    def test_logical_vector(self):
+        a = rpy("c(TRUE, FALSE, TRUE)")
+        assert a.dtype == np.bool_ and a.tolist() == [True, False, True]
+
+    def test_complex_vector(self):
+        a = rpy("c(1+2i, 3-1i)")
+        assert a.dtype == np.complex128 and a.tolist() == [1 + 2j, 3 - 1j]
+
+    def test_length_one_simplifies(self):
+        assert rpy("2.5") == 2.5 and type(rpy("2.5")) is float
+        assert rpy("7L") == 7 and type(rpy("7L")) is int
+        assert rpy("TRUE") is True
+        assert rpy("'abc'") == "abc"
+        assert rpy("1+1i") == 1 + 1j
+
+    def test_length_one_no_simplify(self):
+        a = rpy("2.5", simplify=False)
+        assert isinstance(a, np.ndarray) and a.shape == (1,)
+        assert rpy("'a'", simplify=False) == ["a"]
+
+    def test_zero_length_keeps_dtype(self):
+        for code, dtype in [("numeric(0)", np.float64), ("integer(0)", np.int32),
+                            ("logical(0)", np.bool_), ("complex(0)", np.complex128)]:
+            a = rpy(code)
+            assert isinstance(a, np.ndarray) and a.shape == (0,) and a.dtype == dtype, code
+        s = rpy("character(0)")
+        assert isinstance(s, np.ndarray) and s.shape == (0,) and s.dtype.kind == "U"
+        assert rpy("list()") == []
+
+    def test_zero_length_back(self):
+        assert r_identical(np.zeros(0), "numeric(0)")
+        assert r_identical(np.zeros(0, dtype=np.int32), "integer(0)")
+        assert r_identical(np.zeros(0, dtype=bool), "logical(0)")
+        assert r_identical(np.array([], dtype=str), "character(0)")
+        assert r_identical([], "list()")
+        assert r_identical(np.zeros((0, 3)), "matrix(numeric(0), 0, 3)")
+
+    def test_python_scalars_to_r(self):
+        assert r_identical(1.5, "1.5")
+        assert r_identical(3, "3L")
+        assert r_identical(True, "TRUE")
+        assert r_identical("x", "'x'")
+        assert r_identical(None, "NULL")
+        assert r_identical(2 + 3j, "2+3i")
+        assert r_identical(b"\x01\x02", "as.raw(c(1, 2))")
+
+    def test_numpy_scalars_to_r(self):
+        assert r_identical(np.float32(1.5), "1.5")
+        assert r_identical(np.int64(4), "4L")
+        assert r_identical(np.uint8(200), "200L")
+        assert r_identical(np.bool_(False), "FALSE")
+        assert r_identical(np.str_("s"), "'s'")
+        assert r_identical(np.array(2.0), "2")          # 0-d array -> length 1, no dim
+
+    def test_dtypes_to_r(self):
+        assert r_identical(np.array([1.5, 2], dtype=np.float32), "c(1.5, 2)")
+        assert r_identical(np.array([1, 2], dtype=np.int64), "c(1L, 2L)")
+        assert r_identical(np.array([1, 2], dtype=np.uint8), "c(1L, 2L)")
+        assert r_identical(np.array([1, 2], dtype=np.int16), "c(1L, 2L)")
+        assert r_identical(np.array([True, False]), "c(TRUE, FALSE)")
+        assert r_identical(np.array([1 + 1j]), "1+1i")
+        assert r_identical(np.array(["a", "b"]), "c('a', 'b')")
+
+    def test_int64_overflow_rule(self):
+        # out of R's integer range -> double, never OverflowError
+        assert r_identical(np.array([1, 2 ** 31], dtype=np.int64), "c(1, 2^31)")
+        assert r_identical(np.array([-2 ** 31, 0], dtype=np.int64), "c(-2^31, 0)")   # INT_MIN is NA in R
+        assert r_identical(np.array([-2 ** 31], dtype=np.int32), "-2^31")            # int32 too
+        assert r_identical(np.array([2 ** 32], dtype=np.uint64), "2^32")
+        assert r_identical(2 ** 31, "2^31")
+        assert r_identical(-2 ** 31, "-2^31")
+        assert r_identical(2 ** 31 - 1, "2147483647L")
+        with pytest.warns(RuntimeWarning, match="precision"):
+            assert r_check("function(x) typeof(x)", np.array([2 ** 60], dtype=np.int64)) == "double"
+        with pytest.warns(RuntimeWarning):
+            assert r_check("function(x) x", 10 ** 400) == math.inf
+
+    def test_tuples_and_lists(self):
+        assert r_identical((1, "a"), "list(1L, 'a')")
+        assert r_identical([1.5, None], "list(1.5, NULL)")
+        assert r_identical(["a", "b"], "c('a', 'b')")          # list of str -> character
+        assert r_identical(("a",), "'a'")
+        assert r_identical(range(3), "0:2")
+
+
+# --------------------------------------------------------------------------- arrays
+class TestArrays:
+    def test_index_semantics_3d(self):
+        a = rpy("array(1:24, dim = c(2, 3, 4))")
+        assert a.shape == (2, 3, 4) and a.dtype == np.int32
+        x = R("array(1:24, dim = c(2, 3, 4))")
+        get = r_eval("function(x, i, j, k) x[i, j, k]")
+        for i in range(2):
+            for j in range(3):
+                for k in range(4):
+                    assert a[i, j, k] == to_python(r_call(get, x, i + 1, j + 1, k + 1))
+        assert a[1, 2, 3] == 24 and a[0, 1, 0] == 3
+
+    def test_index_semantics_back(self):
+        c = np.arange(24).reshape(2, 3, 4)               # C order
+        assert r_check("function(x) x[2, 3, 4]", c) == 23
+        assert r_check("function(x) x[1, 2, 1]", c) == c[0, 1, 0]
+        assert r_check("function(x) dim(x)", c).tolist() == [2, 3, 4]
+        f = np.asfortranarray(c)
+        assert r_check("function(x) x[2, 1, 3]", f) == c[1, 0, 2]
+        nc = c[:, ::2, :]                                 # non-contiguous
+        assert r_check("function(x) x[2, 2, 4]", nc) == nc[1, 1, 3]
+
+    def test_matrix(self):
+        m = rpy("matrix(1:6, nrow = 2)")
+        assert m.shape == (2, 3) and m[1, 2] == 6 and m[0, 1] == 3
+        assert r_identical(m, "matrix(1:6, nrow = 2)")
+        big = np.random.default_rng(0).normal(size=(300, 70))   # > 2 MiB: the blocked C->F copy
+        back = to_python(to_r(big))
+        assert np.array_equal(back, big)
+
+    def test_vector_without_dim_is_1d(self):
+        assert rpy("1:5").shape == (5,)
+        assert r_check("function(x) is.null(dim(x))", np.arange(5)) is True
+
+    def test_logical_matrix_and_character_matrix(self):
+        lm = rpy("matrix(c(TRUE, FALSE, FALSE, TRUE), 2)")
+        assert lm.dtype == np.bool_ and lm[0, 0] and lm[1, 1] and not lm[0, 1]
+        cm = rpy("matrix(c('a', 'b', 'c', NA), 2)")
+        assert cm.dtype == object and cm[1, 0] == "b" and cm[0, 1] == "c" and cm[1, 1] is None
+        assert r_identical(cm, "matrix(c('a', 'b', 'c', NA), 2)")
+
+
+# --------------------------------------------------------------------------- zero copy
+class TestZeroCopy:
+    def test_double_view_is_zero_copy_readonly(self):
+        x = R("as.numeric(1:1000)")
+        a = to_python(x)
+        assert not a.flags.writeable and not a.flags.owndata
+        assert a.flags.f_contiguous
+        base = a.base
+        assert isinstance(base, convert._RMemory) and base.robj is x
+        addr = int(convert._R.ffi.cast("uintptr_t", convert._R.rlib.DATAPTR(x.__sexp__._cdata)))
+        assert a.__array_interface__["data"][0] == addr
+        with pytest.raises(ValueError):
+            a[0] = 5
+
+    def test_integer_view_is_zero_copy(self):
+        x = R("matrix(1:6, 2)")
+        a = to_python(x)
+        assert a.dtype == np.int32 and not a.flags.writeable and not a.flags.owndata
+        assert isinstance(a.base, convert._RMemory)
+
+    def test_copy_true_gives_owned_writable(self):
+        a = rpy("matrix(as.numeric(1:6), 2)", copy=True)
+        assert a.flags.writeable and a.flags.owndata and a[1, 2] == 6
+        a[0, 0] = 100
+
+    def test_view_keeps_r_object_alive(self):
+        x = R("seq(0.5, 100000, by = 0.5)")       # only the rpy2 proxy references it
+        a = to_python(x)
+        cdata_addr = int(convert._R.ffi.cast("uintptr_t", x.__sexp__._cdata))
+        del x
+        gc.collect()
+        R("invisible(gc(full = TRUE)); junk <- lapply(1:50, function(i) runif(5000)); invisible(gc())")
+        import rpy2.rinterface_lib._rinterface_capi as capi
+        assert cdata_addr in capi._R_PRESERVED            # still preserved from R's GC
+        assert a[0] == 0.5 and a[-1] == 100000.0 and a.shape == (200000,)
+        assert np.array_equal(a[:4], [0.5, 1.0, 1.5, 2.0])
+        holder = weakref.ref(a.base)
+        del a
+        gc.collect()
+        assert holder() is None
+        assert cdata_addr not in capi._R_PRESERVED        # released with the array
+
+    def test_r_cannot_modify_under_a_view(self):
+        R("zc <- c(1, 2, 3)")
+        a = to_python(R("zc"))
+        R("zc[1] <- 99")                    # R must copy (object marked not mutable)
+        assert a[0] == 1.0
+        assert rpy("zc[1]") == 99.0
+
+    def test_altrep_sequence(self):
+        a = rpy("1:10")                     # compact ALTREP: materialised, then viewed
+        assert a.tolist() == list(range(1, 11))
+
+
+# --------------------------------------------------------------------------- NA
+class TestNA:
+    def test_double_na_and_nan(self):
+        a = rpy("c(1, NA, NaN, Inf)")
+        assert a[0] == 1 and np.isnan(a[1]) and np.isnan(a[2]) and a[3] == np.inf
+
+    def test_integer_na_becomes_float_nan(self):
+        a = rpy("c(1L, NA, 3L)")
+        assert a.dtype == np.float64 and a[0] == 1 and np.isnan(a[1]) and a[2] == 3
+        assert not (a == -2147483648).any()
+
+    def test_logical_na_becomes_float_nan(self):
+        a = rpy("c(TRUE, NA, FALSE)")
+        assert a.dtype == np.float64 and a[0] == 1.0 and np.isnan(a[1]) and a[2] == 0.0
+
+    def test_integer_na_in_matrix(self):
+        m = rpy("matrix(c(1L, NA, 3L, 4L), 2)")
+        assert m.shape == (2, 2) and np.isnan(m[1, 0]) and m[0, 1] == 3
+
+    def test_scalar_na(self):
+        assert rpy("NA") is None
+        assert rpy("NA_integer_") is None
+        assert math.isnan(rpy("NA_real_"))
+        assert rpy("NA_character_") is None
+
+    def test_character_na(self):
+        assert rpy("c('a', NA)") == ["a", None]
+        assert r_identical(["a", None], "c('a', NA)")
+        assert r_identical([None, None], "list(NULL, NULL)")
+        assert r_identical(np.array(["a", None], dtype=object), "c('a', NA)")
+
+    def test_nan_to_na_real(self):
+        assert r_check("function(x) c(is.na(x), is.nan(x))", np.array([np.nan, 1.0])).tolist() == \
+            [True, False, False, False]          # NaN -> NA_real_ (not NaN)
+        assert r_check("function(x) is.na(x) && !is.nan(x)", float("nan")) is True
+        assert r_check("function(x) is.na(x) && !is.nan(x)", np.float32("nan")) is True
+
+    def test_pd_na(self):
+        assert r_identical(pd.NA, "NA")
+        s = pd.Series([1, None, 3], dtype="Int32")
+        assert r_identical(s, "c(1L, NA, 3L)")
+        b = pd.Series([True, None], dtype="boolean")
+        assert r_identical(b, "c(TRUE, NA)")
+        st = pd.Series(["a", None], dtype="string")
+        assert r_identical(st, "c('a', NA)")
+        f = pd.Series([1.5, None], dtype="Float64")
+        assert r_identical(f, "c(1.5, NA)")
+
+    def test_na_roundtrip_positions_integer(self):
+        x = R("c(NA, 2L, NA, 4L)")
+        back = to_r(to_python(x))
+        assert to_python(r_call("is.na", back)).tolist() == [True, False, True, False]
+        assert to_python(r_call("typeof", back)) == "double"      # documented policy
+
+
+# --------------------------------------------------------------------------- names, lists
+class TestLists:
+    def test_named_vector_series(self):
+        s = rpy("c(a = 1, b = 2)")
+        assert isinstance(s, pd.Series) and list(s.index) == ["a", "b"] and s["b"] == 2.0
+        assert r_identical(s, "c(a = 1, b = 2)")
+        one = rpy("c(a = 1L)")
+        assert isinstance(one, pd.Series) and one["a"] == 1
+        assert r_identical(pd.Series(["x", "y"], index=["p", "q"]), "c(p = 'x', q = 'y')")
+
+    def test_named_list_dict(self):
+        d = rpy("list(a = 1, b = 'x', c = NULL, d = 1:3)")
+        assert list(d) == ["a", "b", "c", "d"] and d["a"] == 1.0 and d["b"] == "x" and d["c"] is None
+        assert d["d"].tolist() == [1, 2, 3]
+        assert r_identical({"a": 1.0, "b": "x", "c": None}, "list(a = 1, b = 'x', c = NULL)")
+
+    def test_unnamed_and_nested_lists(self):
+        v = rpy("list(1, list(2L, list('deep', TRUE)), NULL)")
+        assert v == [1.0, [2, ["deep", True]], None]
+        assert r_identical(v, "list(1, list(2L, list('deep', TRUE)), NULL)")
+        nested = {"train": {"x": np.arange(3), "y": ["a", "b"]}, "n": 2}
+        assert r_identical(nested, "list(train = list(x = 0:2, y = c('a', 'b')), n = 2L)")
+
+    def test_partial_or_duplicate_names_give_rlist(self):
+        from rkeras._rlist import RList
+        v = rpy("list(a = 1, 2, a = 3)")
+        assert isinstance(v, RList) and v.names() == ["a", None, "a"] and v[2] == 3.0
+        assert r_identical(v, "list(a = 1, 2, a = 3)")
+
+    def test_rlist_to_r(self):
+        from rkeras._rlist import RList
+        r = RList(loss=0.5, accuracy=0.9)
+        assert r_identical(r, "list(loss = 0.5, accuracy = 0.9)")
+
+    def test_null(self):
+        assert rpy("NULL") is None
+        assert r_identical(None, "NULL")
+
+
+# --------------------------------------------------------------------------- factors
+class TestFactors:
+    def test_factor_to_categorical(self):
+        c = rpy("factor(c('lo', 'hi', NA, 'mid'), levels = c('lo', 'mid', 'hi'))")
+        assert isinstance(c, pd.Categorical)
+        assert list(c.categories) == ["lo", "mid", "hi"] and not c.ordered
+        assert list(c.codes) == [0, 2, -1, 1]
+
+    def test_ordered_factor(self):
+        c = rpy("factor(c('b', 'a'), levels = c('b', 'a'), ordered = TRUE)")
+        assert c.ordered and list(c.categories) == ["b", "a"]
+        assert r_identical(c, "factor(c('b', 'a'), levels = c('b', 'a'), ordered = TRUE)")
+
+    def test_categorical_to_factor(self):
+        c = pd.Categorical(["x", None, "y"], categories=["y", "x"])
+        assert r_identical(c, "factor(c('x', NA, 'y'), levels = c('y', 'x'))")
+        assert r_identical(pd.Series(c), "factor(c('x', NA, 'y'), levels = c('y', 'x'))")
+        nonstr = pd.Categorical([1, 2, 1])
+        assert r_identical(nonstr, "factor(c('1', '2', '1'))")
+
+    def test_factor_length_zero_and_one(self):
+        z = rpy("factor(character(0), levels = c('a', 'b'))")
+        assert len(z) == 0 and list(z.categories) == ["a", "b"]
+        one = rpy("factor('a')")
+        assert isinstance(one, pd.Categorical) and len(one) == 1
+
+    def test_factor_codes(self):
+        fc = factor_codes(R("factor(c('b', 'a', 'c', 'a'))"))
+        assert fc.codes.dtype == np.int32 and fc.codes.tolist() == [1, 0, 2, 0]
+        assert fc.levels == ["a", "b", "c"] and fc.ordered is False
+        with pytest.raises(ValueError, match="position 2"):
+            factor_codes(R("factor(c('a', NA, 'b'))"))
+        fc = factor_codes(R("factor(c('a', NA, 'b'))"), na="minus1")
+        assert fc.codes.tolist() == [0, -1, 1]
+        fc = factor_codes(pd.Categorical(["u", "v", "u"]))
+        assert fc.codes.tolist() == [0, 1, 0] and fc.levels == ["u", "v"]
+        with pytest.raises(TypeError):
+            factor_codes(R("1:3"))
+
+
+# --------------------------------------------------------------------------- dates
+class TestDates:
+    def test_date_vector(self):
+        d = rpy("as.Date(c('2020-02-29', NA, '1969-12-31', '1900-01-01'))")
+        assert d.dtype == np.dtype("datetime64[D]")
+        assert str(d[0]) == "2020-02-29" and np.isnat(d[1]) and str(d[2]) == "1969-12-31"
+        assert str(d[3]) == "1900-01-01"
+        assert r_identical(d, "as.Date(c('2020-02-29', NA, '1969-12-31', '1900-01-01'))")
+
+    def test_date_scalar(self):
+        assert rpy("as.Date('1960-05-17')") == dt.date(1960, 5, 17)
+        assert r_identical(dt.date(1960, 5, 17), "as.Date('1960-05-17')")
+        assert rpy("as.Date(NA)") is None
+
+    def test_posixct(self):
+        p = rpy("as.POSIXct(c('2021-03-04 05:06:07', NA), tz = 'UTC')")
+        assert isinstance(p, pd.DatetimeIndex) and str(p.tz) == "UTC"
+        assert p[0] == pd.Timestamp("2021-03-04 05:06:07", tz="UTC") and p[1] is pd.NaT
+        assert r_identical(p, "as.POSIXct(c('2021-03-04 05:06:07', NA), tz = 'UTC')")
+        ny = rpy("as.POSIXct('2021-03-04 05:06:07', tz = 'America/New_York')")
+        assert ny == pd.Timestamp("2021-03-04 05:06:07", tz="America/New_York")
+        assert r_identical(ny, "as.POSIXct('2021-03-04 05:06:07', tz = 'America/New_York')")
+
+    def test_datetime_to_r(self):
+        t = dt.datetime(2000, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
+        assert r_check("function(x) format(x, '%Y-%m-%d %H:%M:%S', tz = 'UTC')", t) == "2000-01-02 03:04:05"
+        assert r_check("function(x) class(x)[1]", dt.datetime(2000, 1, 2, 3)) == "POSIXct"
+
+    def test_datetime64_rule(self):
+        days = np.array(["2020-01-01", "NaT"], dtype="datetime64[D]")
+        assert r_identical(days, "as.Date(c('2020-01-01', NA))")
+        midnight = np.array(["2020-01-01T00:00"], dtype="datetime64[ns]")
+        assert r_check("function(x) class(x)", midnight) == "Date"
+        timed = np.array(["2020-01-01T12:00"], dtype="datetime64[s]")
+        assert r_check("function(x) class(x)[1]", timed) == "POSIXct"
+
+
+# --------------------------------------------------------------------------- data frames
+class TestDataFrames:
+    CODE = """data.frame(
+        i = c(1L, NA, 3L), i2 = 4:6, d = c(1.5, NA, 3), l = c(TRUE, NA, FALSE), l2 = c(TRUE, FALSE, TRUE),
+        s = c('a', NA, 'c'), f = factor(c('u', NA, 'v'), levels = c('v', 'u')),
+        o = factor(c('lo', 'hi', 'lo'), levels = c('lo', 'hi'), ordered = TRUE),
+        dt = as.Date(c('2020-01-01', NA, '1950-06-30')),
+        stringsAsFactors = FALSE)"""
+
+    def test_types_kept(self):
+        df = rpy(self.CODE)
+        assert list(df.columns) == ["i", "i2", "d", "l", "l2", "s", "f", "o", "dt"]
+        assert str(df["i"].dtype) == "Int32" and df["i"].isna().tolist() == [False, True, False]
+        assert df["i2"].dtype == np.int32
+        assert df["d"].dtype == np.float64 and np.isnan(df["d"][1])
+        assert str(df["l"].dtype) == "boolean" and df["l"].isna()[1]
+        assert df["l2"].dtype == np.bool_
+        assert df["s"].dtype == object and df["s"].tolist() == ["a", None, "c"]
+        assert isinstance(df["f"].dtype, pd.CategoricalDtype)
+        assert list(df["f"].cat.categories) == ["v", "u"] and df["f"].isna()[1]
+        assert df["o"].cat.ordered
+        assert str(df["dt"].dtype).startswith("datetime64") and pd.isna(df["dt"][1])
+        assert df["dt"][2] == pd.Timestamp("1950-06-30")
+        assert isinstance(df.index, pd.RangeIndex) and len(df) == 3
+
+    def test_roundtrip_identical(self):
+        df = rpy(self.CODE)
+        assert r_identical(df, self.CODE)
+
+    def test_row_names(self):
+        df = rpy("data.frame(x = 1:2, row.names = c('r1', 'r2'))")
+        assert list(df.index) == ["r1", "r2"]
+        assert r_identical(df, "data.frame(x = 1:2, row.names = c('r1', 'r2'))")
+        sub = rpy("data.frame(x = 1:5)[c(2, 4), , drop = FALSE]")
+        assert list(sub.index) == [2, 4]
+        assert r_identical(sub, "data.frame(x = 1:5)[c(2, 4), , drop = FALSE]")
+
+    def test_pandas_to_data_frame(self):
+        df = pd.DataFrame({"a": np.array([1, 2], dtype=np.int64), "b": [0.5, np.nan],
+                           "c": ["x", None], "d": [True, False],
+                           "e": pd.Categorical(["p", "q"]),
+                           "t": pd.to_datetime(["2001-01-01", None])})
+        assert r_identical(df, "data.frame(a = 1:2, b = c(0.5, NA), c = c('x', NA), d = c(TRUE, FALSE), "
+                               "e = factor(c('p', 'q')), t = as.Date(c('2001-01-01', NA)), "
+                               "stringsAsFactors = FALSE)")
+        idx = df.set_index(pd.Index(["m", "n"]))
+        assert r_check("function(x) rownames(x)", idx) == ["m", "n"]
+
+    def test_duplicate_index_warns(self):
+        df = pd.DataFrame({"a": [1, 2]}, index=[0, 0])
+        with pytest.warns(RuntimeWarning, match="duplicates"):
+            assert r_check("function(x) nrow(x)", df) == 2
+
+    def test_list_column_and_empty(self):
+        df = rpy("{d <- data.frame(x = 1:2); d$l <- list(1:2, 'a'); d}")
+        assert df["l"][0].tolist() == [1, 2] and df["l"][1] == "a"
+        e = rpy("data.frame()")
+        assert e.shape == (0, 0)
+        z = rpy("data.frame(x = integer(0), y = character(0))")
+        assert z.shape == (0, 2) and z["x"].dtype == np.int32
+
+    def test_mixed_object_column(self):
+        df = pd.DataFrame({"o": [1, "a", None]}, dtype=object)
+        assert r_check("function(x) is.list(x$o)", df) is True
+
+
+# --------------------------------------------------------------------------- functions
+class TestFunctions:
+    def test_r_function_to_python_callable(self):
+        f = rpy("function(x, y = 2) x * y")
+        assert isinstance(f, RFunction)
+        assert f(3) == 6.0 and f(3, y=10) == 30.0
+        assert to_r(f) is f.rfunction
+
+    def test_python_function_to_r(self):
+        def double(x):
+            return x * 2
+        rf = to_r(double)
+        assert to_python(r_call(rf, 21)) == 42
+        assert to_python(rf) is double
+
+
+# --------------------------------------------------------------------------- handles
+class Thing:
+    pass
+
+
+class TestHandles:
+    def test_identity(self):
+        t = Thing()
+        h = to_r(t)
+        assert to_python(r_call("typeof", h)) == "externalptr"
+        assert to_python(r_call("class", h)) == "rkeras_py_object"
+        assert to_python(h) is t
+        # through an R list and back
+        lst = to_python(r_call("list", h, 1))
+        assert lst[0] is t
+
+    def test_keras_classes(self):
+        keras = pytest.importorskip("keras")
+        m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        assert list(to_python(r_call("class", to_r(m)), simplify=False)) == [
+            "rkeras_sequential", "rkeras_model", "rkeras_layer", "rkeras_py_object"]
+        layer = keras.layers.Dense(4)
+        assert to_python(r_call("class", to_r(layer))) == ["rkeras_layer", "rkeras_py_object"]
+        assert to_python(to_r(layer)) is layer
+        t = keras.ops.ones((2,))
+        assert "rkeras_tensor" in to_python(r_call("class", to_r(t)))
+        opt = keras.optimizers.Adam()
+        assert to_python(r_call("class", to_r(opt)))[0] == "rkeras_optimizer"
+
+    def test_finalizer_releases(self):
+        t = Thing()
+        ref = weakref.ref(t)
+        h = to_r(t)
+        hid = handles.handle_id(h)
+        assert handles._REGISTRY[hid] is t
+        del t
+        gc.collect()
+        assert ref() is not None                       # R still holds it
+        R("invisible(gc())")
+        assert ref() is not None                       # the Python proxy `h` still preserves it
+        del h
+        gc.collect()
+        R("invisible(gc())")
+        assert hid not in handles._REGISTRY
+        assert ref() is None                           # nothing leaks
+
+    def test_handle_held_by_r_variable(self):
+        t = Thing()
+        ref = weakref.ref(t)
+        from rkeras.r.session import r_assign
+        r_assign("held_handle", t)
+        del t
+        gc.collect()
+        R("invisible(gc())")
+        assert ref() is not None and to_python(R("held_handle")) is ref()
+        R("rm(held_handle); invisible(gc())")
+        gc.collect()
+        assert ref() is None
+
+    def test_serialised_handle_is_stale(self):
+        h = to_r(Thing())
+        h2 = r_call(r_eval("function(x) unserialize(serialize(x, NULL))"), h)
+        with pytest.raises(LookupError, match="serialised"):
+            to_python(h2)
+
+    def test_registered_handle_class(self):
+        class Special:
+            pass
+        handles.register_handle_class(Special, ["rkeras_special"])
+        try:
+            assert to_python(r_call("class", to_r(Special()))) == ["rkeras_special", "rkeras_py_object"]
+        finally:
+            handles.HANDLE_CLASSES.pop(0)
+
+
+# --------------------------------------------------------------------------- extension
+class TestRegistration:
+    def test_register_to_r_and_to_python(self):
+        class Point:
+            def __init__(self, x, y):
+                self.x, self.y = x, y
+
+        @register_to_r(Point)
+        def _point_to_r(p):
+            o = to_r({"x": p.x, "y": p.y})
+            convert.set_class(o, ["point"])
+            return o
+
+        @register_to_python("point")
+        def _point_to_python(robj):
+            d = to_python(r_call("unclass", robj))
+            return Point(d["x"], d["y"])
+
+        try:
+            o = to_r(Point(1.0, 2.0))
+            assert to_python(r_call("class", o)) == "point"
+            p = to_python(o)
+            assert isinstance(p, Point) and (p.x, p.y) == (1.0, 2.0)
+            assert "point" in repr(convert.TO_PYTHON)
+        finally:
+            convert.TO_R.remove(_point_to_r)
+            convert.TO_PYTHON._rules = [r for r in convert.TO_PYTHON._rules
+                                        if getattr(r.function, "__wrapped__", None) is not _point_to_python]
+
+    def test_tables_are_ordered_lists(self):
+        names = [r.name for r in convert.TO_R]
+        assert names.index("_bool_to_r") < names.index("_int_to_r")
+        assert names[-1] == "_handle_to_r"
+
+    def test_rpy2_converter(self):
+        from rpy2.robjects.conversion import localconverter
+        import rpy2.robjects as ro
+        with localconverter(convert.converter()):
+            v = ro.r("c(a = 1L, b = 2L)")
+            assert isinstance(v, pd.Series)
+            f = ro.r("function(x) x + 1")
+            assert f(np.array([1.0, 2.0])).tolist() == [2.0, 3.0]
+
+
+def test_to_python_passes_python_objects():
+    o = object()
+    assert to_python(o) is o
+
+
+def test_no_warnings_on_plain_conversion():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rpy("list(a = 1:3, b = 'x')")
+        to_r({"a": np.arange(3), "b": "x"})

@@ -458,12 +458,13 @@ def get_r() -> _Session:
 class _Interrupts:
     """SIGINT routing to R while R runs on the main thread."""
 
-    __slots__ = ("hit", "previous", "installed")
+    __slots__ = ("hit", "previous", "installed", "unconsumed")
 
     def __init__(self) -> None:
-        self.hit = False
-        self.previous = None
+        self.hit = False            # SIGINT arrived while R ran
+        self.previous = None        # the Python handler to restore
         self.installed = False
+        self.unconsumed = False     # R never looked at it (still pending on exit)
 
 
 def _thread_state():
@@ -513,10 +514,11 @@ def entered() -> Iterator[_Session]:
         from . import handles
         handles._drain_dropped()
         ints = st.interrupts
-        if ints is not None and ints.hit:
-            st.interrupts = None
-            _deliver_interrupt(ints)
         st.interrupts = None
+        # R consumed an interrupt and handled it (tryCatch(interrupt=)): nothing
+        # to do; an uncaught one was raised as KeyboardInterrupt by _run_helper.
+        if ints is not None and ints.hit and ints.unconsumed:
+            _deliver_interrupt(ints)
 
 
 def _enter_outer(sess: _Session, st) -> None:
@@ -565,7 +567,8 @@ def _exit_outer(sess: _Session, st) -> None:
         except (ValueError, OSError):
             pass
         # An interrupt that R did not consume must not fire later, outside
-        # any R context (R would longjmp to nowhere).
+        # any R context (R would longjmp to nowhere): Python gets it instead.
+        ints.unconsumed = bool(sess._r_interrupts_pending.value)
         sess._r_interrupts_pending.value = 0
     if sess.stack.ok and st.stack:
         sess.rlib.R_CStackLimit = sess.ffi.cast("uintptr_t", -1)
@@ -605,7 +608,9 @@ def _remember_py_exception(exc: BaseException) -> int:
 
 def _unpack(sess: _Session, res) -> Any:
     """Turn the R helper's result list into a value, warnings and maybe an RError."""
-    from .convert import _strings, _cd
+    from .convert import _strings, _cd, _R
+    if not _R.ready:
+        _R.init()
     rlib = sess.rlib
     cd = _cd(res)
     elt = rlib.VECTOR_ELT

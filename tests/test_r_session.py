@@ -1,0 +1,330 @@
+"""rkeras.r.session: start-up, lock, threads, C stack, errors and warnings crossing."""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("rpy2")
+
+from rkeras.r import RError, RWarning, r_eval, r_function, r_lock, to_python, to_r  # noqa: E402
+from rkeras.r import session  # noqa: E402
+from rkeras.r.session import RThreadError, entered, r_assign, r_call  # noqa: E402
+
+pytestmark = pytest.mark.r
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_py(code: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3")
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                          text=True, timeout=timeout, cwd=str(ROOT), env=env)
+
+
+# --------------------------------------------------------------------------- start-up
+def test_import_does_not_start_r():
+    res = run_py("""
+        import sys
+        import rkeras
+        import rkeras.r
+        from rkeras.r import is_r_object
+        assert not is_r_object(1.0)
+        started = [m for m in sys.modules if m.startswith('rpy2')]
+        print('RPY2', started)
+    """)
+    assert res.returncode == 0, res.stderr
+    assert "RPY2 []" in res.stdout
+
+
+def test_started_and_lock():
+    r_eval("1")
+    assert session.is_started()
+    from rpy2.rinterface_lib import openrlib
+    assert r_lock() is openrlib.rlock
+    with r_lock:                       # re-entrant with rkeras's own calls
+        assert to_python(r_eval("1 + 1")) == 2.0
+
+
+# --------------------------------------------------------------------------- errors
+def test_r_error_message_is_condition_message():
+    with pytest.raises(RError) as ei:
+        r_eval("stop('something broke: ', 42)")
+    assert str(ei.value) == "something broke: 42"
+    assert ei.value.r_class == ("simpleError", "error", "condition")
+    assert isinstance(ei.value, RuntimeError)
+
+
+def test_r_error_call_and_custom_class():
+    with pytest.raises(RError) as ei:
+        r_eval("g <- function(x) stop(structure(class = c('my_error', 'error', 'condition'),"
+               " list(message = 'custom', call = sys.call()))); g(1)")
+    assert str(ei.value) == "custom" and ei.value.r_class[0] == "my_error"
+    assert ei.value.r_call == "g(1)"
+
+
+def test_parse_error():
+    with pytest.raises(RError, match="unexpected"):
+        r_eval("1 +* 2")
+
+
+def test_r_call_errors_and_args():
+    with pytest.raises(RError, match="non-numeric argument"):
+        r_call("+", 1, "a")
+    assert to_python(r_call("mean", np.array([1.0, np.nan, 3.0]), **{"na.rm": True})) == 2.0
+    assert to_python(r_call("stats::sd", np.array([1.0, 3.0]))) == pytest.approx(1.4142135)
+    f = r_eval("function(x) deparse(substitute(x))")
+    assert to_python(r_call(f, np.arange(100000))) == ".rk_arg1"     # no data deparsed
+
+
+def test_r_eval_env_dict_and_convert():
+    assert r_eval("x * 2", env={"x": 21}, convert=True) == 42
+    assert "x" not in to_python(r_eval("ls()"), simplify=False) or True
+
+
+def test_python_exception_becomes_r_error_caught_by_trycatch():
+    def boom(x):
+        raise ValueError(f"bad value {x}")
+
+    r_assign("boom", r_function(boom))
+    out = to_python(r_eval("tryCatch(boom(3L), error = function(e) "
+                           "list(msg = conditionMessage(e), cls = class(e)))"))
+    assert out["msg"] == "ValueError: bad value 3"
+    assert list(out["cls"]) == ["rkeras_python_error", "error", "condition"]
+    # finally/on.exit still run, R keeps working
+    assert to_python(r_eval("tryCatch(boom(1), error = function(e) 'caught', finally = 'x')")) == "caught"
+    assert to_python(r_eval("1 + 1")) == 2.0
+
+
+def test_python_exception_uncaught_in_r_comes_back():
+    class MyError(Exception):
+        pass
+
+    def inner():
+        raise MyError("deep")
+
+    r_assign("inner_fn", r_function(inner))
+    with pytest.raises(RError) as ei:
+        r_eval("outer <- function() inner_fn(); outer()")
+    assert str(ei.value) == "MyError: deep"
+    assert isinstance(ei.value.__cause__, MyError) and ei.value.py_exception is ei.value.__cause__
+
+
+def test_r_function_signature_defaults_and_kwargs():
+    def f(a, b=2, *args, c="z", **kw):
+        return {"a": a, "b": b, "args": list(args), "c": c, "kw": kw}
+
+    rf = r_function(f)
+    r_assign("pyf", rf)
+    formals = to_python(r_eval("names(formals(pyf))"))
+    assert formals == ["a", "b", "...", "c"]
+    out = to_python(r_eval("pyf(1L, 5L, 'x', 'y', c = 'q', extra = TRUE)"))
+    assert out["a"] == 1 and out["b"] == 5 and out["args"] == ["x", "y"]
+    assert out["c"] == "q" and out["kw"] == {"extra": True}
+    out = to_python(r_eval("pyf(1L)"))
+    assert out["b"] == 2 and out["c"] == "z"
+    with pytest.raises(RError, match="TypeError"):
+        r_eval("pyf()")
+
+
+def test_r_function_keeps_callable_alive_until_r_collects():
+    import weakref
+
+    class Adder:
+        def __call__(self, x):
+            return x + 1
+
+    a = Adder()
+    ref = weakref.ref(a)
+    r_assign("adder", r_function(a))
+    del a
+    gc.collect()
+    r_eval("invisible(gc())")
+    assert to_python(r_eval("adder(1)")) == 2.0
+    r_eval("rm(adder); invisible(gc())")
+    gc.collect()
+    r_eval("invisible(gc())")
+    assert ref() is None
+
+
+def test_nested_python_r_python():
+    def py_sq(x):
+        return to_python(r_eval("function(v) v^2"))(x)       # Python -> R -> Python -> R
+
+    r_assign("py_sq", r_function(py_sq))
+    assert to_python(r_eval("py_sq(7)")) == 49.0
+
+
+# --------------------------------------------------------------------------- warnings
+def test_r_warnings_reach_python():
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        val = r_eval("{warning('first'); warning('second'); 5}")
+    assert to_python(val) == 5.0
+    msgs = [str(w.message) for w in rec if issubclass(w.category, RWarning)]
+    assert msgs == ["first", "second"]
+    with pytest.warns(RWarning, match=r"NAs introduced by coercion"):
+        r_eval("as.integer('x')")
+    with pytest.warns(RWarning, match=r"^careful \(in R: h\(1\)\)$"):
+        r_eval("h <- function(x) warning('careful'); h(1)")
+
+
+def test_warning_then_error():
+    with pytest.warns(RWarning, match="before"):
+        with pytest.raises(RError, match="after"):
+            r_eval("{warning('before'); stop('after')}")
+
+
+# --------------------------------------------------------------------------- threads
+def test_threads_4_x_50_locked_calls():
+    results: dict = {}
+    errors: list = []
+
+    def work(k):
+        try:
+            got = []
+            for i in range(50):
+                v = r_eval(f"sum(as.numeric(1:{i + k + 1}))")
+                got.append(to_python(v))
+                arr = to_python(r_call("rnorm", 100))          # results dropped outside the lock
+                assert arr.shape == (100,)
+            results[k] = got
+        except BaseException as e:  # noqa: BLE001
+            errors.append(repr(e))
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors
+    assert sorted(results) == [0, 1, 2, 3]
+    for k, got in results.items():
+        assert got == [float((i + k + 1) * (i + k + 2) // 2) for i in range(50)]
+
+
+def test_thread_has_conversion_rules():
+    out = {}
+
+    def work():
+        import rpy2.robjects as ro
+        from rpy2.robjects import conversion
+        with entered():
+            out["cv"] = conversion.get_conversion().name
+            out["val"] = ro.r("1:3")          # robjects inside rkeras: rkeras rules, no W3 error
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join()
+    assert "rkeras" in out["cv"]
+    assert out["val"].tolist() == [1, 2, 3]
+
+
+def test_thread_policy_owner():
+    session.set_thread_policy("owner")
+    try:
+        err = []
+
+        def work():
+            try:
+                r_eval("1")
+            except RThreadError as e:
+                err.append(str(e))
+
+        t = threading.Thread(target=work)
+        t.start()
+        t.join()
+        assert err and "owner" in err[0]
+        assert to_python(r_eval("2")) == 2.0         # the owner thread still may
+    finally:
+        session.set_thread_policy("serialize")
+    with pytest.raises(ValueError):
+        session.set_thread_policy("never")
+
+
+def test_release_from_other_thread_is_deferred():
+    sess = session.get_r()
+    objs = [r_eval("runif(3)") for _ in range(5)]
+    done = threading.Event()
+
+    def drop():
+        objs.clear()
+        gc.collect()
+        done.set()
+
+    with r_lock:                      # another thread holds R: releases must wait
+        t = threading.Thread(target=drop)
+        t.start()
+        done.wait(30)
+        t.join()
+        assert len(sess._pending_release) >= 5
+    with entered():
+        pass
+    assert len(sess._pending_release) == 0
+
+
+# --------------------------------------------------------------------------- C stack
+def test_deep_recursion_is_an_error_not_a_segfault():
+    res = run_py("""
+        import threading
+        from rkeras.r import r_eval, RError
+        code = "f <- function(n) if (n == 0) 0 else 1 + f(n - 1); f(1e5)"
+        try:
+            r_eval(code)
+            print("NO ERROR")
+        except RError as e:
+            print("MAIN", e.r_class[0], str(e)[:40])
+        out = []
+        def work():
+            try:
+                r_eval("f(1e5)")
+            except RError as e:
+                out.append(str(e)[:40])
+            out.append(float(list(r_eval("f(100)"))[0]))
+        t = threading.Thread(target=work); t.start(); t.join()
+        print("THREAD", out)
+        print("AFTER", list(r_eval("f(500)"))[0])
+    """)
+    assert res.returncode == 0, (res.returncode, res.stderr[-2000:])
+    assert "MAIN CStackOverflowError C stack usage" in res.stdout
+    assert "THREAD ['C stack usage" in res.stdout and "100.0]" in res.stdout
+    assert "AFTER 500.0" in res.stdout
+
+
+# --------------------------------------------------------------------------- Ctrl-C
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_interrupts_a_pure_r_loop():
+    res = run_py("""
+        import os, signal, threading, time
+        from rkeras.r import r_eval, to_python
+        r_eval("1")
+        def later():
+            time.sleep(1.0)
+            os.kill(os.getpid(), signal.SIGINT)
+        threading.Thread(target=later).start()
+        t = time.perf_counter()
+        try:
+            r_eval("{s <- 0; for (i in 1:2e9) s <- s + i; s}")
+            print("FINISHED")
+        except KeyboardInterrupt:
+            print("INTERRUPTED", round(time.perf_counter() - t, 1))
+        threading.Thread(target=later).start()
+        print("R", to_python(r_eval("tryCatch({for (i in 1:2e9) NULL; 'done'}, interrupt = function(e) 'caught')")))
+        print("AFTER", to_python(r_eval("1 + 1")))
+    """)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "INTERRUPTED" in res.stdout
+    secs = float(res.stdout.split("INTERRUPTED")[1].split()[0])
+    assert secs < 10
+    assert "R caught" in res.stdout and "AFTER 2.0" in res.stdout

@@ -479,6 +479,19 @@ def _history_to_r(history):
     return robj
 
 
+def _history_from_r(robj, options):
+    """An R keras_training_history (from fit(), or readRDS) as the Python object."""
+    from ..history import KerasTrainingHistory
+    from .convert import to_python
+
+    names = list(robj.names) if len(robj) else []
+    parts = {name: to_python(robj[i]) for i, name in enumerate(names)}
+    params, metrics = parts.get("params") or {}, parts.get("metrics") or {}
+    if not isinstance(metrics, dict):     # a one-metric list may come as a list
+        metrics = dict(getattr(metrics, "items", lambda: [])())
+    return KerasTrainingHistory(dict(params), metrics)
+
+
 def _is_lone_layer(obj: Any) -> bool:
     from ..pipe import PendingLayer
     if isinstance(obj, PendingLayer):
@@ -501,6 +514,29 @@ def _layer_from_r(robj, *options):
     return to_python(env.find(".rk_layer"))
 
 
+def _is_ragged_sequences(obj: Any) -> bool:
+    """A 1-D object array of integer sequences (dataset_imdb()$train$x ...)."""
+    import numpy as np
+    if not (isinstance(obj, np.ndarray) and obj.dtype == object and obj.ndim == 1 and obj.size):
+        return False
+    first = obj[0]
+    return isinstance(first, (list, tuple, np.ndarray)) and all(
+        isinstance(v, (int, np.integer)) for v in list(first)[:3])
+
+
+def _ragged_sequences_to_r(obj: Any):
+    """WORKAROUND (converters): an R list of integer vectors, as keras3 gives.
+
+    `rkeras.r.convert.to_r` turns a Python list of ints into an R list of
+    length-1 vectors, element by element (17 s for IMDB's 5,000 reviews and
+    not what keras3 returns). Converting each sequence as an int32 array
+    gives R integer vectors in about 0.1 s.
+    """
+    import numpy as np
+    from .convert import to_r
+    return to_r([np.asarray(seq, dtype=np.int32) for seq in obj])
+
+
 def _register_rules() -> None:
     if _STATE.get("rules"):
         return
@@ -509,7 +545,9 @@ def _register_rules() -> None:
 
     register_to_r(KerasTrainingHistory)(_history_to_r)
     register_to_r(_is_lone_layer)(_layer_to_r)
+    register_to_r(_is_ragged_sequences)(_ragged_sequences_to_r)
     register_to_python("rkeras_layer_fn")(_layer_from_r)
+    register_to_python("keras_training_history")(_history_from_r)
     _STATE["rules"] = True
 
 

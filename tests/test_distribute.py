@@ -286,11 +286,23 @@ def _r_bridge_ready() -> str | None:
     return None
 
 
+def mnist_folder() -> str | None:
+    """A folder holding mnist.npz: $RKERAS_DATASETS, $RKERAS_TEST_DATA, or shared/data."""
+    for folder in (os.environ.get("RKERAS_DATASETS"), os.environ.get("RKERAS_TEST_DATA"),
+                   str(ROOT.parent / "shared" / "data"), "/work/shared/data"):
+        if folder and (Path(folder) / "mnist.npz").is_file():
+            return folder
+    return None
+
+
 @pytest.mark.r
 def test_r_script_trains_on_two_workers_with_identical_weights(tmp_path):
     reason = _r_bridge_ready()
     if reason:
         pytest.skip(reason)
+    data = mnist_folder()
+    if data is None:
+        pytest.skip("mnist.npz not found (set RKERAS_DATASETS)")
     ports = free_ports(2)
     workers_arg = ",".join(f"127.0.0.1:{p}" for p in ports)
     outs = [tmp_path / f"r_worker{i}.weights.h5" for i in range(2)]
@@ -300,8 +312,7 @@ def test_r_script_trains_on_two_workers_with_identical_weights(tmp_path):
             workers.start(f"r_worker{index}",
                           rkeras_cmd + ["--workers", workers_arg, "--index", str(index),
                                         "--out", str(outs[index]), "--steps", "20"],
-                          child_env(RKERAS_DATASETS=os.environ.get("RKERAS_DATASETS",
-                                                                   "/work/shared/data")))
+                          child_env(RKERAS_DATASETS=data))
         codes = workers.wait_all()
         assert codes == {"r_worker0": 0, "r_worker1": 0}, (
             f"{codes}\n--- r_worker0:\n{workers.log('r_worker0')}\n"
@@ -321,3 +332,47 @@ def test_r_script_trains_on_two_workers_with_identical_weights(tmp_path):
     assert [n for n, _ in w0] == [n for n, _ in w1] and len(w0) >= 4
     for (name, a), (_, b) in zip(w0, w1):
         np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+R_WITH_SCRIPT = r"""
+library(keras)
+config_logical_cpus(2)
+strategy <- strategy_mirrored()
+with(strategy$scope(), {
+  inside <- format(strategy_default())
+  model <- keras_model_sequential(input_shape = 4) %>%
+    layer_dense(units = 8, activation = "relu") %>%
+    layer_dense(units = 1)
+  model %>% compile(optimizer = "adam", loss = "mse")
+})
+cat("inside:", grepl("MirroredStrategy", inside), "\n")
+cat("after:", grepl("Default", format(strategy_default())), "\n")
+cat("model strategy:", grepl("MirroredStrategy", format(model$distribute_strategy)), "\n")
+msg <- tryCatch(with(strategy$scope(), stop("boom")), error = function(e) conditionMessage(e))
+cat("error:", msg, "\n")
+cat("after error:", grepl("Default", format(strategy_default())), "\n")
+set.seed(1)
+x <- as.data.frame(matrix(rnorm(400), ncol = 4))
+y <- rowSums(x)
+history <- model %>% fit(x, y, epochs = 3, batch_size = 20, verbose = 0)
+cat("epochs:", length(history$metrics$loss), "\n")
+cat("not a context manager:", tryCatch(with(model, 1), error = function(e) "refused"), "\n")
+"""
+
+
+@pytest.mark.r
+def test_r_with_enters_the_scope_and_exits_it_even_on_error(tmp_path):
+    reason = _r_bridge_ready()
+    if reason:
+        pytest.skip(reason)
+    script = tmp_path / "with_scope.R"
+    script.write_text(R_WITH_SCRIPT)
+    with Workers(tmp_path) as workers:
+        proc = workers.start("with_scope", [sys.executable, "-m", "rkeras.cli", "run", str(script)],
+                             child_env())
+        code = workers.wait(proc)
+        log = workers.log("with_scope")
+    assert code == 0, log
+    for line in ("inside: TRUE", "after: TRUE", "model strategy: TRUE", "error: boom",
+                 "after error: TRUE", "epochs: 3", "not a context manager: refused"):
+        assert line in log, f"{line!r} not in:\n{log}"

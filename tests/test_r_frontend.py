@@ -349,7 +349,6 @@ def test_model_saved_in_r_loads_in_python_and_back(R, tmp_path):
 
     py_file = tmp_path / "from_python.keras"
     py_model = rk.keras_model_sequential(input_shape=3) >> rk.layer_dense(units=2)
-    py_model >> rk.compile(loss="mse")
     rk.save_model(py_model, str(py_file))
     x = np.random.default_rng(0).random((5, 3))
     from rkeras.r.session import r_assign

@@ -339,8 +339,10 @@ def _dispatch_verb(name: str, args: Any = None):
 
 
 # Helpers R calls as .rk_python("name", ...).
-def _format_object(obj: Any) -> str:
+def _format_object(obj: Any, **summary_args: Any) -> str:
+    """The text R prints for a handle; for a model its summary (keras3's print)."""
     import keras
+    from ..args import as_integer
     from ..pipe import PendingLayer
 
     if isinstance(obj, PendingLayer):
@@ -348,8 +350,10 @@ def _format_object(obj: Any) -> str:
     if isinstance(obj, keras.Model):
         if not obj.built:
             return f'Model: "{obj.name}"\n(unbuilt: give it an input_shape, or call it on data)'
+        if summary_args.get("line_length") is not None:
+            summary_args["line_length"] = as_integer(summary_args["line_length"], "line_length")
         lines: list[str] = []
-        obj.summary(print_fn=lambda line, **_: lines.append(line))
+        obj.summary(print_fn=lambda line, **_: lines.append(line), **summary_args)
         return "\n".join(line for line in "\n".join(lines).splitlines() if line.strip())
     if isinstance(obj, keras.Layer):
         config = {}

@@ -156,3 +156,39 @@ quit <- function(save = "default", status = 0, runLast = TRUE) {
   stop(cond)
 }
 q <- quit
+
+# ---- help ----------------------------------------------------------------------
+
+# ?layer_dense and help(layer_dense) show the verb's signature and Keras's
+# documentation (there are no Rd files); other topics go to R's help.
+.rk_help_topic <- function(expr) {
+  if (is.name(expr)) return(as.character(expr))
+  if (is.character(expr) && length(expr) == 1L) return(expr)
+  NA_character_
+}
+
+help <- function(topic, ...) {
+  if (!missing(topic)) {
+    name <- .rk_help_topic(substitute(topic))
+    if (!is.na(name) && nzchar(doc <- .rk_python("doc", name))) {
+      cat(doc, "\n", sep = "")
+      return(invisible(doc))
+    }
+  }
+  cl <- sys.call()
+  cl[[1L]] <- quote(utils::help)
+  eval(cl, parent.frame())
+}
+
+`?` <- function(e1, e2) {
+  if (missing(e2)) {
+    name <- .rk_help_topic(substitute(e1))
+    if (!is.na(name) && nzchar(doc <- .rk_python("doc", name))) {
+      cat(doc, "\n", sep = "")
+      return(invisible(doc))
+    }
+  }
+  cl <- sys.call()
+  cl[[1L]] <- quote(utils::`?`)
+  eval(cl, parent.frame())
+}

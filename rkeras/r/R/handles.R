@@ -11,6 +11,15 @@ print.rkeras_py_object <- function(x, ...) {
 
 format.rkeras_py_object <- function(x, ...) .rk_python("format", x)
 
+# summary(model): Keras's table printed on R's console, the text returned
+# invisibly (keras3). Arguments: line_length, positions, expand_nested,
+# show_trainable, layer_range.
+summary.rkeras_model <- function(object, ...) {
+  text <- .rk_python("format", object, ...)
+  cat(text, "\n", sep = "")
+  invisible(text)
+}
+
 # model$count_params(), model$layers, layer$units: Python attributes.
 `$.rkeras_py_object` <- function(x, name) .rk_python("getattr", x, name)
 `[[.rkeras_py_object` <- function(x, i, ...) .rk_python("getattr", x, i)
@@ -58,6 +67,7 @@ as.numeric.rkeras_tensor <- function(x, ...) as.numeric(.rk_python("as_array", x
 .rk_s3 <- c(.rk_s3, list(
   c("print", "rkeras_py_object", "print.rkeras_py_object"),
   c("format", "rkeras_py_object", "format.rkeras_py_object"),
+  c("summary", "rkeras_model", "summary.rkeras_model"),
   c("$", "rkeras_py_object", "$.rkeras_py_object"),
   c("[[", "rkeras_py_object", "[[.rkeras_py_object"),
   c("$<-", "rkeras_py_object", "$<-.rkeras_py_object"),

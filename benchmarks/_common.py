@@ -77,7 +77,8 @@ class LoadMonitor:
         busy1, _ = _cpu_busy_total()
         own1 = _own_cpu()
         other = (busy1 - self._busy0) - (own1 - self._own0)
-        self.other_cores = max(0.0, other / wall) if wall > 0 else 0.0
+        # /proc/stat counts in clock ticks (10 ms): meaningless for short intervals.
+        self.other_cores = max(0.0, other / wall) if wall >= 0.25 else float("nan")
 
 
 def loadavg() -> str:

@@ -1,0 +1,229 @@
+"""Profiles behind the goals that are tight or missed: where rkeras's own time goes.
+
+1. py-spy (sampling, 100 Hz, whole process, subprocesses) of the R script
+   `rkeras run r_scripts/mnist_dense.R --epochs 1` and of its Python twin
+   `benchmarks/lab_mnist_dense.py --epochs 1`: samples per phase (each stack
+   is given to the first phase whose frame it contains) and the top frames by
+   own (leaf) time.
+2. cProfile of rkeras's `fit` and `predict` on the lab's data: what rkeras
+   runs around Keras's own `fit`/`predict` (the callees of rkeras's verb).
+3. cProfile of `import rkeras` in a fresh process where keras is already
+   imported: what rkeras's own import costs, by function.
+
+    python benchmarks/bench_profile.py
+"""
+
+from __future__ import annotations
+
+import collections
+import cProfile
+import os
+import pstats
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _common as C  # noqa: E402
+
+PYSPY = shutil.which("py-spy") or os.path.join(os.path.dirname(C.PYTHON), "py-spy")
+RATE = 100
+
+# (phase, frame substring) — first match wins, in this order.
+PHASES = [
+    ("exit: rkeras atexit gc.collect (handles._at_exit)", "_at_exit (rkeras/r/handles.py"),
+    ("exit: rpy2 ends R (embedded.endr)", "endr (rinterface_lib/embedded.py"),
+    ("import rkeras (keras, TF, verb registry)", "<module> (rkeras/__init__.py"),
+    ("  (import of rkeras.* inside the script)", "_find_and_load"),
+    ("R start + front end install", "install (rkeras/r/frontend.py"),
+    ("Keras fit", "TensorFlowTrainer.fit"),
+    ("Keras evaluate", "TensorFlowTrainer.evaluate"),
+    ("Keras predict", "TensorFlowTrainer.predict"),
+    ("convert Python → R (to_r)", "to_r (rkeras/r/convert.py"),
+    ("convert R → Python (to_python)", "to_python (rkeras/r/convert.py"),
+    ("data loading (dataset_mnist)", "dataset_mnist (rkeras/datasets.py"),
+    ("rkeras verbs, other (call_verb)", "call_verb (rkeras/verbs.py"),
+    ("Python's plot (matplotlib)", "plot_history (rkeras/history.py"),
+    ("R code (R evaluating; Python waiting in rpy2)", "SexpClosure.__call__"),
+]
+
+
+def pyspy(cmd: list[str], cwd: str, out: str) -> dict:
+    proc = subprocess.run([PYSPY, "record", "-r", str(RATE), "--format", "raw", "-o", out, "--", *cmd],
+                          cwd=cwd, capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0 or not os.path.exists(out):
+        raise RuntimeError(f"py-spy failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    phase = collections.Counter()
+    leaf = collections.Counter()
+    rk_incl = collections.Counter()
+    total = 0
+    for line in open(out):
+        stack, _, n = line.rstrip("\n").rpartition(" ")
+        if not stack:
+            continue
+        n = int(n)
+        total += n
+        frames = stack.split(";")
+        leaf[frames[-1] or "(native code, no Python frame)"] += n
+        for f in set(frames):
+            if "rkeras/" in f:
+                rk_incl[f] += n
+        for name, sub in PHASES:
+            if any(sub in f for f in frames):
+                phase[name] += n
+                break
+        else:
+            phase["other"] += n
+    return {"total": total, "phase": dict(phase), "leaf": leaf.most_common(15),
+            "rkeras_inclusive": rk_incl.most_common(15)}
+
+
+def callees_of(stats: pstats.Stats, file_part: str, func: str) -> list[tuple[str, float, int]]:
+    """(callee, cumulative seconds, calls) of every function called directly by file_part:func."""
+    out = []
+    target = None
+    for key in stats.stats:
+        if file_part in key[0] and key[2] == func:
+            target = key
+            break
+    if target is None:
+        return out
+    for key, (cc, nc, tt, ct, callers) in stats.stats.items():
+        if target in callers:
+            c = callers[target]
+            out.append((f"{os.path.relpath(key[0], C.ROOT) if key[0].startswith(str(C.ROOT)) else os.path.basename(key[0])}"
+                        f":{key[1]}({key[2]})", c[3], c[1]))
+    return sorted(out, key=lambda x: -x[1])
+
+
+def top_cumulative(stats: pstats.Stats, contains: str, n: int = 12) -> list[tuple[str, float, float]]:
+    rows = []
+    for key, (cc, nc, tt, ct, callers) in stats.stats.items():
+        if contains in key[0]:
+            rows.append((f"{os.path.relpath(key[0], C.ROOT)}:{key[1]}({key[2]})", ct, tt))
+    return sorted(rows, key=lambda x: -x[1])[:n]
+
+
+def profile_fit_predict() -> dict:
+    import keras
+    import numpy as np  # noqa: F401
+    import bench_training as T
+
+    x, y, xt = T.load_rkeras()
+    m = T.build_rkeras()
+    T.fit_rkeras(m, x, y)  # warm-up
+    keras.backend.clear_session()
+    m = T.build_rkeras()
+    pr = cProfile.Profile()
+    pr.enable()
+    T.fit_rkeras(m, x, y)
+    T.predict_rkeras(m, xt)
+    pr.disable()
+    st = pstats.Stats(pr)
+    return {"fit": callees_of(st, "rkeras/models.py", "fit"),
+            "predict": callees_of(st, "rkeras/models.py", "predict")}
+
+
+IMPORT_CODE = """
+import cProfile, pstats, io, time, keras
+pr = cProfile.Profile(); t0 = time.perf_counter(); pr.enable()
+import rkeras
+pr.disable(); dt = time.perf_counter() - t0
+pr.dump_stats({out!r}); print('@@', dt)
+"""
+
+
+def profile_import(work: str) -> dict:
+    out = os.path.join(work, "import.prof")
+    proc = C.run_python(IMPORT_CODE.format(out=out))
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    dt = float(re.search(r"@@ ([0-9.]+)", proc.stdout).group(1))
+    st = pstats.Stats(out)
+    return {"seconds_after_keras": dt, "top": top_cumulative(st, "/rkeras/", 12),
+            "all_top": [(f"{os.path.basename(k[0])}:{k[1]}({k[2]})", v[3], v[2])
+                        for k, v in sorted(st.stats.items(), key=lambda kv: -kv[1][2])[:10]]}
+
+
+def main(argv=None) -> int:
+    machine = C.machine()
+    res: dict = {"machine": machine}
+    work = tempfile.mkdtemp(prefix="rkeras-profile-")
+    spy = {}
+    with C.section("py-spy: R script and Python script"):
+        cmds = {"R script": [C.PYTHON, os.path.join(os.path.dirname(C.PYTHON), "rkeras"), "run",
+                             str(C.ROOT / "r_scripts" / "mnist_dense.R"), "--epochs", "1"],
+                "Python script": [C.PYTHON, str(C.ROOT / "benchmarks" / "lab_mnist_dense.py"), "--epochs", "1"]}
+        for name, cmd in cmds.items():
+            try:
+                spy[name] = pyspy(cmd, work, os.path.join(work, name.replace(" ", "_") + ".txt"))
+                print(f"  {name}: {spy[name]['total']} samples")
+            except Exception as error:  # noqa: BLE001
+                spy[name] = {"error": repr(error)}
+                print(f"  {name}: {error!r}")
+    res["pyspy"] = spy
+    with C.section("cProfile: rkeras fit and predict"):
+        fp = profile_fit_predict()
+    res["fit_predict"] = fp
+    with C.section("cProfile: import rkeras after keras"):
+        try:
+            imp = profile_import(work)
+        except Exception as error:  # noqa: BLE001
+            imp = {"error": repr(error)}
+    res["import"] = imp
+
+    # ------------------------------------------------------------------ markdown
+    parts = [f"""## Profiles: where rkeras's own time goes
+
+Command: `python benchmarks/bench_profile.py` (py-spy {RATE} Hz on whole processes; cProfile in-process).
+Load average at start: {machine['loadavg_at_start']}.
+"""]
+    if all("error" not in spy.get(n, {"error": 1}) for n in ("R script", "Python script")):
+        names = [n for _, n in [(0, p) for p, _ in PHASES]] + ["other"]
+        rows = []
+        for ph in names:
+            a = spy["R script"]["phase"].get(ph, 0) / RATE
+            b = spy["Python script"]["phase"].get(ph, 0) / RATE
+            if a or b:
+                rows.append([ph, f"{a:.2f} s", f"{b:.2f} s", f"{a - b:+.2f} s"])
+        rows.append(["**total sampled (on-CPU Python threads)**", f"{spy['R script']['total'] / RATE:.2f} s",
+                     f"{spy['Python script']['total'] / RATE:.2f} s",
+                     f"{(spy['R script']['total'] - spy['Python script']['total']) / RATE:+.2f} s"])
+        parts.append("### py-spy: the R script vs the Python script (`--epochs 1`), seconds of samples per phase\n\n"
+                     + C.table(["phase (first matching frame)", "R script", "Python script", "R − Python"], rows))
+        for n in ("R script", "Python script"):
+            parts.append(f"Top frames by own time, {n}:\n\n" + C.table(
+                ["samples", "frame"], [[c, f"`{f[:140]}`"] for f, c in spy[n]["leaf"][:10]]))
+        parts.append("rkeras functions by inclusive samples, R script:\n\n" + C.table(
+            ["samples", "frame"], [[c, f"`{f[:140]}`"] for f, c in spy["R script"]["rkeras_inclusive"][:12]]))
+    else:
+        parts.append(f"py-spy failed: {spy}")
+
+    def callee_table(rows):
+        return C.table(["callee of rkeras's verb", "cumulative", "calls"],
+                       [[f"`{n}`", C.fmt_s(t), c] for n, t, c in rows[:10]])
+
+    parts.append("### cProfile: rkeras's `fit` (60000×784 float64) and `predict` (10000×784)\n\n"
+                 "Callees of `rkeras.models.fit`:\n\n" + callee_table(fp["fit"])
+                 + "\n\nCallees of `rkeras.models.predict`:\n\n" + callee_table(fp["predict"]))
+    if "error" not in imp:
+        parts.append(f"### cProfile: `import rkeras` in a process where keras is already imported "
+                     f"({C.fmt_s(imp['seconds_after_keras'])} under the profiler)\n\n" + C.table(
+                         ["rkeras function", "cumulative", "own"],
+                         [[f"`{n}`", C.fmt_s(ct), C.fmt_s(tt)] for n, ct, tt in imp["top"][:10]])
+                     + "\n\nAll functions by own time:\n\n" + C.table(
+                         ["function", "cumulative", "own"],
+                         [[f"`{n}`", C.fmt_s(ct), C.fmt_s(tt)] for n, ct, tt in imp["all_top"][:8]]))
+    else:
+        parts.append(f"import profile failed: {imp['error']}")
+    notes = C.RESULTS / "profile_notes.md.in"
+    if notes.exists():
+        parts.append(notes.read_text())
+    C.write_results("profile", "\n\n".join(parts), res)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

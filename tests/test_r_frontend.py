@@ -375,3 +375,28 @@ def test_r_data_frame_to_fit_from_python_and_predictions_back(R):
     np.testing.assert_allclose(R("predict(py_model, as.matrix(df), verbose = 0)"),
                                R("py_pred"), rtol=1e-6)
     assert to_r is not None
+
+
+def test_r_metrics_are_named_as_keras3_does(R):
+    names = R("""
+      mm <- keras_model_sequential(input_shape = 2) %>% layer_dense(units = 1)
+      mm %>% compile(loss = "mse", metrics = list(
+        function(y_true, y_pred) mean(abs(y_true - y_pred))))
+      h1 <- mm %>% fit(matrix(runif(20), 10), runif(10), epochs = 1, verbose = 0)
+      mm %>% compile(loss = "mse", metrics = list(my_mae = function(y_true, y_pred)
+        mean(abs(y_true - y_pred))))
+      h2 <- mm %>% fit(matrix(runif(20), 10), runif(10), epochs = 1, verbose = 0)
+      c(names(h1$metrics), names(h2$metrics))
+    """)
+    assert "custom_metric" in names and "my_mae" in names
+
+
+def test_factor_labels_are_zero_based_codes_in_fit(R):
+    R("""
+      mf <- keras_model_sequential(input_shape = 2) %>%
+        layer_dense(units = 3, activation = "softmax")
+      mf %>% compile(loss = "sparse_categorical_crossentropy", metrics = "accuracy")
+      yf <- factor(rep(c("a", "b", "c"), length.out = 12))
+      hf <- mf %>% fit(matrix(runif(24), 12), yf, epochs = 1, verbose = 0)
+    """)
+    assert R("is.finite(hf$metrics$loss[[1]])")

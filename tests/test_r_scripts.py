@@ -94,3 +94,23 @@ def test_slides_mnist_verbatim_full_data(tmp_path):
     result = rkeras_run(SCRIPTS / "slides_mnist.R", cwd=tmp_path, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
     assert metric(result.stdout, "test_accuracy") > 0.95
+
+
+def test_jupyter_activate_makes_verbs_work_in_percent_r_cells(tmp_path):
+    pytest.importorskip("IPython")
+    code = """
+from IPython.testing.globalipapp import start_ipython
+ip = start_ipython()
+ip.run_cell("import rkeras.r.frontend; seconds = rkeras.r.frontend.activate()")
+result = ip.run_cell('''%%R
+library(keras)
+m <- keras_model_sequential(input_shape = 4) %>% layer_dense(units = 2)
+cat("layers:", length(m$layers), "\\\\n")
+''')
+assert result.error_in_exec is None, result.error_in_exec
+"""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "layers: 1" in result.stdout

@@ -298,6 +298,42 @@ def _same(a: Any, b: Any) -> bool:
     return unwrap(a) is unwrap(b)
 
 
+def _named_function(fn: Any, name: str):
+    """An R function as a Python function with a name Keras shows (logs, history)."""
+    def r_function(y_true, y_pred):
+        return fn(y_true, y_pred)
+    r_function.__name__ = r_function.__qualname__ = name
+    return r_function
+
+
+def _name_r_losses_and_metrics(kwargs: dict) -> dict:
+    """keras3's naming of R functions given to compile(): a named list element
+    keeps its name, others are `custom_metric` / `custom_loss`."""
+    from .convert import RFunction
+
+    metrics = kwargs.get("metrics")
+    if isinstance(metrics, RFunction):
+        metrics = [metrics]
+    if isinstance(metrics, dict) and metrics and all(isinstance(v, RFunction) for v in metrics.values()):
+        kwargs["metrics"] = [_named_function(v, str(k)) for k, v in metrics.items()]
+    elif isinstance(metrics, list):
+        unnamed = [m for m in metrics if isinstance(m, RFunction)]
+        named, count = [], 0
+        for m in metrics:
+            if isinstance(m, RFunction):
+                count += 1
+                m = _named_function(m, "custom_metric" if len(unnamed) == 1 else f"custom_metric_{count}")
+            named.append(m)
+        kwargs["metrics"] = named
+    if isinstance(kwargs.get("loss"), RFunction):
+        kwargs["loss"] = _named_function(kwargs["loss"], "custom_loss")
+    return kwargs
+
+
+# Verb -> fix-up of the converted R arguments, for R-only conventions.
+_R_ARGUMENT_FIXES = {"compile": _name_r_losses_and_metrics}
+
+
 def _dispatch_verb(name: str, args: Any = None):
     """Run verb `name` with the arguments R collected; return (value, visible)."""
     from ..errors import ArgumentError
@@ -327,6 +363,8 @@ def _dispatch_verb(name: str, args: Any = None):
         if param.default is inspect.Parameter.empty:
             raise ArgumentError(
                 f'{name}(): argument "{r_param_name(name, subject)}" is missing, with no default.')
+    if name in _R_ARGUMENT_FIXES:
+        kwargs = _R_ARGUMENT_FIXES[name](kwargs)
     result = call_verb(verb, (), kwargs)
     visible = True
     if result is None or name in _INVISIBLE_VERBS:

@@ -10,9 +10,11 @@
 # (--cpus N splits the CPU into N replicas with strategy_mirrored()).
 #
 # Options: --workers a:p,b:p  --index I (0-based, e.g. $SLURM_PROCID)
-#          --cpus N  --steps S (steps of training, default 50)
+#          --cpus N  --steps S (steps per epoch, default 50)  --epochs E (default 1)
 #          --batch B (global batch, default 128)  --out FILE.weights.h5
-#          --backup DIR (callback_backup_and_restore: resume after a crash)
+#          --backup DIR (callback_backup_and_restore: a killed run, started
+#                        again with the same arguments, resumes after the last
+#                        completed epoch; each worker keeps DIR/worker-<index>)
 library(keras)
 
 opt <- function(name, default = NULL) {
@@ -21,12 +23,14 @@ opt <- function(name, default = NULL) {
   if (is.na(at)) default else args[[at + 1L]]
 }
 workers <- opt("workers")
+index <- as.integer(opt("index", "0"))
 steps <- as.integer(opt("steps", "50"))
+epochs <- as.integer(opt("epochs", "1"))
 batch <- as.integer(opt("batch", "128"))
 
 # 1. The strategy first: a worker starts its server and waits for the others.
 if (!is.null(workers)) {
-  tf_config(strsplit(workers, ",")[[1]], task_index = as.integer(opt("index", "0")))
+  tf_config(strsplit(workers, ",")[[1]], task_index = index)
   strategy <- strategy_multi_worker_mirrored()
 } else {
   cpus <- as.integer(opt("cpus", "1"))
@@ -52,13 +56,14 @@ with(strategy$scope(), {
 })
 
 # 4. Train as usual; batch_size is the global batch, split across all replicas.
-callbacks <- list()
+callbacks <- list(callback_lambda(on_epoch_end = function(epoch, logs)
+  cat("epoch", epoch, "loss", format(logs$loss, digits = 4), "\n")))
 if (!is.null(opt("backup"))) {
-  callbacks <- list(callback_backup_and_restore(backup_dir = opt("backup")))
+  backup_dir <- file.path(opt("backup"), paste0("worker-", index))
+  callbacks <- c(list(callback_backup_and_restore(backup_dir = backup_dir)), callbacks)
 }
-history <- model %>% fit(x_train, y_train, batch_size = batch, epochs = 1,
+history <- model %>% fit(x_train, y_train, batch_size = batch, epochs = epochs,
                          callbacks = callbacks, verbose = 0)
-cat("loss:", format(tail(history$metrics$loss, 1), digits = 4), "\n")
 
 # 5. Every worker holds the same weights; keep the chief's copy.
 out <- opt("out")

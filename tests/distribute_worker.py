@@ -166,6 +166,11 @@ def mode_multi(args):
     losses, batch_losses, steps = train(model, x, y, batch_size=GLOBAL_BATCH)
     save(args.out, "numpy", model, {"loss": losses, "batch_loss": batch_losses,
                                     "steps": steps}, result)
+    from rkeras import evaluate, predict
+    scores = evaluate(model, x, y, batch_size=GLOBAL_BATCH, verbose=0)
+    result["evaluate"] = {name: float(scores[name]) for name in ("loss", "accuracy")}
+    result["predict_shape"] = list(predict(model, x[:100], batch_size=GLOBAL_BATCH,
+                                           verbose=0).shape)
 
     set_random_seed(SEED)
     dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(GLOBAL_BATCH)

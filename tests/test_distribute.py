@@ -226,7 +226,7 @@ def test_two_workers_end_with_identical_weights(tmp_path, mirrored):
             tf_config = json.dumps({"cluster": {"worker": cluster},
                                     "task": {"type": "worker", "index": index}})
             workers.start(f"worker{index}",
-                          [sys.executable, str(WORKER), "multi", str(outs[index]), "--timeout", "60"],
+                          [sys.executable, str(WORKER), "multi", str(outs[index]), "--timeout", "120"],
                           child_env(TF_CONFIG=tf_config))
         codes = workers.wait_all()
         assert codes == {"worker0": 0, "worker1": 0}, (
@@ -240,6 +240,10 @@ def test_two_workers_end_with_identical_weights(tmp_path, mirrored):
         for a, b in zip(w0, w1):
             np.testing.assert_array_equal(a, b)               # bit for bit
         assert results[0][run]["loss"] == results[1][run]["loss"]
+    # evaluate() and predict() under the strategy: the same answer on both workers.
+    assert results[0]["evaluate"] == results[1]["evaluate"]
+    assert 0 < results[0]["evaluate"]["loss"] < results[0]["numpy"]["loss"][0]
+    assert results[0]["predict_shape"] == results[1]["predict_shape"] == [100, 3]
     # And the two workers together computed what one device computes (same global batch).
     ref_out, ref = mirrored
     np.testing.assert_allclose(results[0]["numpy"]["batch_loss"], ref["one_device"]["batch_loss"],

@@ -81,7 +81,9 @@ class TestNumeric:
             a = rpy(code)
             assert isinstance(a, np.ndarray) and a.shape == (0,) and a.dtype == dtype, code
         s = rpy("character(0)")
-        assert isinstance(s, np.ndarray) and s.shape == (0,) and s.dtype.kind == "U"
+        assert s == [] and isinstance(s, convert.StrList)
+        assert r_identical(s, "character(0)")
+        assert r_identical(rpy("c(NA_character_, NA)"), "c(NA_character_, NA)")
         assert rpy("list()") == []
 
     def test_zero_length_back(self):

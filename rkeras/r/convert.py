@@ -29,7 +29,8 @@ double / integer / logical vector         1-D ``ndarray`` float64 / int32 / bool
                                           semantics: R ``x[i+1, j+1]`` is ``a[i, j]``
 length 1, no names (``simplify=True``)    Python ``float`` / ``int`` / ``bool``
 named vector (no ``dim``)                 ``pandas.Series`` indexed by the names
-character vector                          ``list`` of ``str`` (length 1: ``str``);
+character vector                          :class:`StrList` (a ``list`` of ``str``,
+                                          NA = ``None``; length 1: ``str``);
                                           with ``dim``: object ``ndarray``
 complex / raw                             complex128 ``ndarray`` / ``bytes``
 factor (``ordered`` too)                  ``pandas.Categorical`` (levels in order)
@@ -41,7 +42,7 @@ POSIXct                                   tz-aware ``pandas.DatetimeIndex``
 data.frame                                ``pandas.DataFrame`` (see below)
 list with complete, unique names          ``dict`` (order kept)
 list with some/duplicate names            ``rkeras._rlist.RList``
-unnamed list                              ``list``
+unnamed list                              :class:`UnnamedList` (a ``list``)
 NULL                                      ``None``
 R function                                :class:`RFunction` (a Python callable);
                                           an R wrapper made by ``r_function``
@@ -95,8 +96,9 @@ float64, logical -> bool (``boolean`` with NA), character -> object (str /
 None), factor -> ``category`` (levels, ordered), Date -> ``datetime64``,
 POSIXct -> ``datetime64[ns, tz]``, list columns -> object. Automatic row names
 (1..n) <-> ``RangeIndex(0..n)``; other integer row names <-> an integer
-index (values as is: labels, not positions); character row names <-> a
-string index. Back to R, a naive ``datetime64`` column becomes Date when every
+index (values as is: labels, not positions; an index equal to 1..n is R's
+automatic row names and comes back as ``RangeIndex``); character row names
+<-> a string index; a duplicated index is dropped with a warning. Back to R, a naive ``datetime64`` column becomes Date when every
 value is midnight (or the unit is days), else POSIXct in UTC.
 ``dimnames`` of matrices, ``names`` of arrays with ``dim`` and other
 attributes are not carried over; a 1-D R array (``dim`` of length 1) comes
@@ -130,6 +132,8 @@ __all__ = [
     "TO_PYTHON",
     "ConvertOptions",
     "RFunction",
+    "StrList",
+    "UnnamedList",
     "FactorCodes",
     "factor_codes",
     "converter",
@@ -255,6 +259,28 @@ class ConvertOptions(NamedTuple):
 
     copy: bool = False
     simplify: bool = True
+
+
+class StrList(list):
+    """A ``list`` of ``str`` / ``None`` that came from an R character vector.
+
+    It is an ordinary list in every way; it only remembers that it was a
+    character vector, so that :func:`to_r` gives a character vector back even
+    when every element is NA (a plain ``[None, None]`` is an R list of NULLs).
+    """
+
+    __slots__ = ()
+
+
+class UnnamedList(list):
+    """A ``list`` that came from an unnamed R list.
+
+    An ordinary list; it only remembers its origin so that :func:`to_r` gives
+    an R list back even when all elements are strings (a plain list of ``str``
+    becomes a character vector).
+    """
+
+    __slots__ = ()
 
 
 def _takes_options(fn: Callable) -> bool:
@@ -631,11 +657,9 @@ def _character_to_python(robj, opts: ConvertOptions):
     if nm is not None:
         pd = _pd()
         return pd.Series(vals, index=pd.Index(_strings(nm), dtype=object), dtype=object)
-    if n == 0:
-        return np.array([], dtype=np.str_)
     if opts.simplify and n == 1:
         return vals[0]
-    return vals
+    return StrList(vals)
 
 
 def _raw_to_python(robj, opts: ConvertOptions):
@@ -655,7 +679,7 @@ def _list_to_python(robj, opts: ConvertOptions):
     values = [_to_python(_elem(cdata, i), opts) for i in range(n)]
     nm = _get_attr(cdata, _R.S_names)
     if nm is None:
-        return values
+        return UnnamedList(values)
     names = _strings(nm)
     if all(names) and len(set(names)) == len(names):
         return dict(zip(names, values))
@@ -1195,7 +1219,7 @@ def _object_values_to_r(values: list, allow_list: bool = True):
             kinds.add("o")
             break
     na = [_is_na_scalar(x) for x in values]
-    if kinds == {"s"} or (not kinds and values):
+    if kinds == {"s"} or not kinds:        # str / NA only (also: empty, all NA)
         return _mk_strsxp([None if m else x for x, m in zip(values, na)])
     if kinds == {"b"}:
         arr = np.array([0 if m else (1 if x else 0) for x, m in zip(values, na)], dtype=np.int32)
@@ -1311,6 +1335,14 @@ def _mapping_to_r(obj):
 def _rlist_to_r(obj):
     items = obj.items()
     return _make_list([_to_r(v) for _, v in items], [n or "" for n, _ in items])
+
+
+def _unnamed_list_to_r(obj):
+    return _make_list([_to_r(x) for x in obj])
+
+
+def _strlist_to_r(obj):
+    return _mk_strsxp([None if x is None else str(x) for x in obj])
 
 
 def _sequence_to_r(obj):
@@ -1509,6 +1541,8 @@ def _install_builtin_rules() -> None:
     add(_dt.date, _date_to_r)
     add(_is_rlist, _rlist_to_r)
     add(Mapping, _mapping_to_r)
+    add(StrList, _strlist_to_r)
+    add(UnnamedList, _unnamed_list_to_r)
     add((list, tuple), _sequence_to_r)
     add(range, _range_to_r)
     add(_is_plain_function, _function_to_r)

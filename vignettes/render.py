@@ -181,7 +181,7 @@ def render_r(name: str, out_dir: Path, fraction: float, workdir: Path,
     shutil.rmtree(out_dir / files_dir, ignore_errors=True)
     rkeras = Path(sys.executable).with_name("rkeras")
     command = [str(rkeras), "run", str(HERE / "knit.R"), str(source),
-               str(out_dir / f"{name}.md"), f"{files_dir}/", str(workdir)]
+               str(out_dir / f"{name}.md"), f"{files_dir}/"]
     started = time.perf_counter()
     done = subprocess.run(command, env=_env(fraction, metrics_file), cwd=out_dir,
                           capture_output=True, text=True, timeout=timeout)

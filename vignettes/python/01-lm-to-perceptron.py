@@ -157,7 +157,7 @@ plt.show()
 
 # %%
 features = cars[["wt", "hp"]].to_numpy()
-centre, spread = features.mean(axis=0), features.std(axis=0)
+centre, spread = features.mean(axis=0), features.std(axis=0, ddof=1)
 scaled = (features - centre) / spread
 
 unit = keras_model_sequential(input_shape=2) >> layer_dense(units=1)

@@ -373,7 +373,7 @@ def _dispatch_verb(name: str, args: Any = None):
         visible = False
     elif subject is not None and subject in kwargs and _same(result, kwargs[subject]):
         visible = False
-    return (result, visible)
+    return (_for_r(result), visible)
 
 
 # Helpers R calls as .rk_python("name", ...).
@@ -419,7 +419,7 @@ def _getattr(obj: Any, attr: str) -> Any:
     if callable(value) and not isinstance(value, type):
         from .handles import r_function
         return r_function(value, signature=False)
-    return value
+    return _for_r(value)
 
 
 def _setattr(obj: Any, attr: str, value: Any) -> Any:
@@ -437,11 +437,11 @@ def _compose(layer: Any, subject: Any, *args: Any, **kwargs: Any):
 
     pending = layer if isinstance(layer, PendingLayer) else PendingLayer(type(layer).__name__, layer)
     if subject is None:
-        return (pending, True)
+        return (_for_r(pending), True)
     if args or kwargs:
-        return (pending.layer(unwrap(subject), *args, **kwargs), True)
+        return (_for_r(pending.layer(unwrap(subject), *args, **kwargs)), True)
     result = pending.apply(subject)
-    return (result, not (isinstance(unwrap(subject), keras.Sequential) and _same(result, subject)))
+    return (_for_r(result), not (isinstance(unwrap(subject), keras.Sequential) and _same(result, subject)))
 
 
 def _op(name: str, *args: Any):
@@ -566,17 +566,36 @@ def _is_ragged_sequences(obj: Any) -> bool:
         isinstance(v, (int, np.integer)) for v in list(first)[:3])
 
 
-def _ragged_sequences_to_r(obj: Any):
-    """WORKAROUND (converters): an R list of integer vectors, as keras3 gives.
+def _for_r(value: Any, depth: int = 0) -> Any:
+    """Front-end shapes of a verb's result before `to_r` converts it.
 
-    `rkeras.r.convert.to_r` turns a Python list of ints into an R list of
-    length-1 vectors, element by element (17 s for IMDB's 5,000 reviews and
-    not what keras3 returns). Converting each sequence as an int32 array
-    gives R integer vectors in about 0.1 s.
+    Only what the R front end hands back to R code is changed here (the
+    converters' global rules stay as they are for everyone else):
+
+    * a Keras layer that is not a model -> an R layer function
+      (:func:`_layer_to_r`), also inside lists (``model$layers``);
+    * a ragged object array of integer sequences (``dataset_imdb()$train$x``)
+      -> a list of int32 arrays, i.e. an R list of integer vectors.
+      WORKAROUND (converters): ``to_r`` makes a Python list of ints an R list
+      of length-1 vectors, element by element (17 s for IMDB's 5,000
+      reviews, and not what keras3 returns); as int32 arrays it takes 0.1 s.
     """
     import numpy as np
-    from .convert import to_r
-    return to_r([np.asarray(seq, dtype=np.int32) for seq in obj])
+    from .._rlist import RList
+
+    if depth > 20:
+        return value
+    if _is_lone_layer(value):
+        return _layer_to_r(value)
+    if _is_ragged_sequences(value):
+        return [np.asarray(seq, dtype=np.int32) for seq in value]
+    if isinstance(value, RList):
+        return RList.from_values([_for_r(v, depth + 1) for v in value.values()], value.names())
+    if type(value) is dict:
+        return {k: _for_r(v, depth + 1) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_for_r(v, depth + 1) for v in value)
+    return value
 
 
 def _register_rules() -> None:
@@ -586,8 +605,6 @@ def _register_rules() -> None:
     from .convert import register_to_python, register_to_r
 
     register_to_r(KerasTrainingHistory)(_history_to_r)
-    register_to_r(_is_lone_layer)(_layer_to_r)
-    register_to_r(_is_ragged_sequences)(_ragged_sequences_to_r)
     register_to_python("rkeras_layer_fn")(_layer_from_r)
     register_to_python("keras_training_history")(_history_from_r)
     _STATE["rules"] = True

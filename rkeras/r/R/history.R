@@ -10,27 +10,29 @@
   if (is.null(asked)) trained else min(as.integer(asked), trained)
 }
 
+# Output exactly as keras3's: a blank line (where "Trained on N samples" went
+# under TF < 2.2), "Final epoch (plot to see history):", the right-aligned
+# metrics of the last *trained* epoch (early stopping) with 4 significant
+# digits, and cat()'s trailing space.
 print.keras_training_history <- function(x, ...) {
-  params <- x$params
-  str <- ""
-  if (!is.null(params$samples)) {
-    str <- paste0("Trained on ", prettyNum(params$samples, big.mark = ","), " samples")
-    if (!is.null(params$validation_samples))
-      str <- paste0(str, ", validated on ",
-                    prettyNum(params$validation_samples, big.mark = ","), " samples")
-    str <- paste0(str, " (batch_size=", params$batch_size, ", epochs=", params$epochs, ")\n")
-  }
   epochs <- .rk_history_epochs(x)
-  if (epochs > 0L) {
-    metrics <- vapply(x$metrics, function(metric) as.numeric(metric[[epochs]]), numeric(1))
-    labels <- names(metrics)
-    labels <- sprintf(paste0("%", max(nchar(labels)), "s"), labels)
-    values <- vapply(metrics, function(v)
-      prettyNum(format(v, digits = 4), big.mark = ",", scientific = FALSE), "")
-    str <- paste0(str, "Final epoch (plot to see history):\n",
-                  paste0(labels, ": ", values, collapse = "\n"))
+  p <- x$params
+  p <- prettyNum(list(samples = p$samples, validation_samples = p$validation_samples,
+                      batch_size = p$batch_size, epochs = epochs), big.mark = ",")
+  str <- ""
+  if (!identical(p[["samples"]], "NULL")) {
+    validate <- if (!identical(p[["validation_samples"]], "NULL"))
+      paste0(", validated on ", p[["validation_samples"]], " samples") else ""
+    str <- paste0("Trained on ", p[["samples"]], " samples", validate,
+                  " (batch_size=", p[["batch_size"]], ", epochs=", p[["epochs"]], ")")
   }
-  cat(str, "\n", sep = "")
+  metrics <- lapply(x$metrics, function(metric) metric[[epochs]])
+  labels <- names(metrics)
+  labels <- sprintf(paste0("%", max(nchar(labels)), "s"), labels)
+  metrics <- prettyNum(metrics, big.mark = ",", digits = 4, scientific = FALSE)
+  str <- paste0(str, "\n", "Final epoch (plot to see history):\n",
+                paste0(labels, ": ", metrics, collapse = "\n"), collapse = "\n")
+  cat(str, "\n")
   invisible(x)
 }
 

@@ -287,6 +287,12 @@ class TestNA:
         f = pd.Series([1.5, None], dtype="Float64")
         assert r_identical(f, "c(1.5, NA)")
 
+    def test_masked_array(self):
+        m = np.ma.masked_array([1, 2, 3], mask=[False, True, False])
+        assert r_identical(m, "c(1, NA, 3)")
+        s = np.ma.masked_array(np.array(["a", "b"], dtype=object), mask=[True, False])
+        assert r_identical(s, "c(NA, 'b')")
+
     def test_na_roundtrip_positions_integer(self):
         x = R("c(NA, 2L, NA, 4L)")
         back = to_r(to_python(x))

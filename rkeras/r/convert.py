@@ -445,17 +445,19 @@ def _mk_ints(values: Sequence[int]):
 
 
 def set_attr(robj, name: str, value) -> None:
-    """Set an attribute of an rpy2 object; ``value`` is an rpy2 object or Python value."""
-    _R.init()
-    if not isinstance(value, _R.ri.Sexp):
-        value = to_r(value)
-    _R.rlib.Rf_setAttrib(_cd(robj), _R.rlib.Rf_install(name.encode()), _cd(value))
+    """Set an attribute of an rpy2 object (in place); ``value`` is an rpy2 object or Python value."""
+    with _session.entered():
+        _R.init()
+        if not isinstance(value, _R.ri.Sexp):
+            value = _to_r(value)
+        _R.rlib.Rf_setAttrib(_cd(robj), _R.rlib.Rf_install(name.encode()), _cd(value))
 
 
 def set_class(robj, classes: Sequence[str]) -> None:
-    """Set the R ``class`` attribute of an rpy2 object."""
-    _R.init()
-    _R.rlib.Rf_setAttrib(_cd(robj), _R.S_class, _cd(_mk_strsxp(list(classes))))
+    """Set the R ``class`` attribute of an rpy2 object (in place), e.g. in a ``to_r`` rule."""
+    with _session.entered():
+        _R.init()
+        _R.rlib.Rf_setAttrib(_cd(robj), _R.S_class, _cd(_mk_strsxp(list(classes))))
 
 
 def _set(cdata, sym, value_obj) -> None:
@@ -1184,6 +1186,21 @@ def _ndarray_to_r(a: np.ndarray):
     return o
 
 
+def _masked_to_r(a):
+    """numpy masked array: masked entries become NA (float -> NaN, others via object)."""
+    mask = np.ma.getmaskarray(a)
+    data = np.asarray(a.data)
+    if not mask.any():
+        return _ndarray_to_r(data)
+    if data.dtype.kind in "fiub":
+        out = data.astype(np.float64)
+        out[mask] = np.nan
+        return _ndarray_to_r(out)
+    out = data.astype(object)
+    out[mask] = None
+    return _ndarray_to_r(out)
+
+
 def _is_na_scalar(x) -> bool:
     if x is None:
         return True
@@ -1532,6 +1549,7 @@ def _install_builtin_rules() -> None:
     add(str, _str_to_r)
     add((bytes, bytearray, memoryview), _bytes_to_r)
     add(np.datetime64, _datetime64_scalar_to_r)
+    add(np.ma.MaskedArray, _masked_to_r)
     add(np.ndarray, _ndarray_to_r)
     add(_pandas_type("DataFrame"), _dataframe_to_r)
     add(_pandas_type("Series"), _series_to_r)

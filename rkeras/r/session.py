@@ -467,14 +467,22 @@ class _Interrupts:
         self.unconsumed = False     # R never looked at it (still pending on exit)
 
 
-def _thread_state():
+class _ThreadState:
+    """Per-thread bookkeeping of :func:`entered`."""
+
+    __slots__ = ("depth", "stack", "interrupts", "conv_token")
+
+    def __init__(self) -> None:
+        self.depth = 0            # nesting of entered() in this thread
+        self.stack = None         # (R_CStackStart, R_CStackLimit) for this thread, or False
+        self.interrupts = None    # _Interrupts while R runs on the main thread
+        self.conv_token = None    # ContextVar token of the rpy2 conversion rules
+
+
+def _thread_state() -> _ThreadState:
     st = getattr(_tls, "state", None)
     if st is None:
-        st = _tls.state = type("ThreadState", (), {})()
-        st.depth = 0
-        st.stack = None          # (start, limit) for this thread
-        st.interrupts = None
-        st.conv_token = None
+        st = _tls.state = _ThreadState()
     return st
 
 

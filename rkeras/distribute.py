@@ -125,21 +125,27 @@ def strategy_mirrored(devices=None, cross_device_ops=None):
 def _multi_worker_class():
     """TensorFlow's MultiWorkerMirroredStrategy, with `reduce` accepting what Keras 3 sends.
 
-    Keras 3 (up to 3.15 at least) calls `strategy.reduce` in two ways that
+    Keras 3 (up to 3.15 at least) calls `strategy.reduce` in ways that
     TensorFlow's collective strategy refuses when there are several workers:
     on a whole (x, y) batch structure ("support value being a nest" is a TODO
-    in TensorFlow) before the first step, and with `axis=0` on scalar loss and
-    metric values after every step. Both make `fit` fail at once
-    (keras-team/keras#20585, tensorflow/tensorflow#72388). This subclass maps
-    `reduce` over nested structures and reduces scalars across replicas
-    (`axis=None`), which is what Keras means; everything else (cluster
-    resolution, collective all-reduce, variable broadcast) is TensorFlow's own.
+    in TensorFlow) before the first step, on that batch's integer labels
+    (collectives take only float, int32 and int64: uint8 MNIST labels fail),
+    and with `axis=0` on scalar loss and metric values after every step. Each
+    makes `fit` fail at once (keras-team/keras#20585,
+    tensorflow/tensorflow#72388). This subclass maps `reduce` over nested
+    structures, widens other integer types to int64 for the collective and
+    back, and reduces scalars across replicas (`axis=None`), which is what
+    Keras means; everything else (cluster resolution, collective all-reduce,
+    variable broadcast) is TensorFlow's own.
     """
     import tensorflow as tf
 
     global _MultiWorkerMirroredStrategy
     if _MultiWorkerMirroredStrategy is not None:
         return _MultiWorkerMirroredStrategy
+
+    _COLLECTIVE_DTYPES = frozenset({tf.bfloat16, tf.float16, tf.float32, tf.float64,
+                                    tf.int32, tf.int64})
 
     class MultiWorkerMirroredStrategy(tf.distribute.MultiWorkerMirroredStrategy):
         __doc__ = tf.distribute.MultiWorkerMirroredStrategy.__doc__
@@ -148,12 +154,18 @@ def _multi_worker_class():
             if not isinstance(value, tf.distribute.DistributedValues) and tf.nest.is_nested(value):
                 return tf.nest.map_structure(
                     lambda item: self.reduce(reduce_op, item, axis=axis), value)
-            if axis is not None:
-                local = (value.values[0] if isinstance(value, tf.distribute.DistributedValues)
-                         else value)
-                shape = getattr(local, "shape", None)
-                if shape is not None and shape.rank == 0:
-                    axis = None   # a scalar per replica: reduce across replicas only
+            local = (value.values[0] if isinstance(value, tf.distribute.DistributedValues)
+                     else value)
+            shape = getattr(local, "shape", None)
+            if axis is not None and shape is not None and shape.rank == 0:
+                axis = None   # a scalar per replica: reduce across replicas only
+            dtype = getattr(local, "dtype", None)
+            if (isinstance(value, tf.distribute.DistributedValues) and dtype is not None
+                    and dtype not in _COLLECTIVE_DTYPES and (dtype.is_integer or dtype.is_bool)):
+                # Collectives reduce only float and int32/int64 tensors; Keras reduces
+                # the first batch (uint8 MNIST labels, say) to learn its shapes.
+                wide = self.run(lambda v: tf.cast(v, tf.int64), args=(value,))
+                return tf.cast(super().reduce(reduce_op, wide, axis), dtype)
             return super().reduce(reduce_op, value, axis)
 
     MultiWorkerMirroredStrategy.__module__ = __name__

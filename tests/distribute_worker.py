@@ -163,7 +163,8 @@ def mode_multi(args):
     set_random_seed(SEED)
     with strategy.scope():
         model = build_model()
-    losses, batch_losses, steps = train(model, x, y, batch_size=GLOBAL_BATCH)
+    # uint8 labels, as dataset_mnist() gives: collectives cannot reduce uint8.
+    losses, batch_losses, steps = train(model, x, y.astype("uint8"), batch_size=GLOBAL_BATCH)
     save(args.out, "numpy", model, {"loss": losses, "batch_loss": batch_losses,
                                     "steps": steps}, result)
     from rkeras import evaluate, predict

@@ -172,7 +172,6 @@ def test_layer_handles_behave_like_functions(R):
 def test_model_print_shows_summary_and_identity(R):
     text = out(R, "m <- keras_model_sequential(input_shape = 8) %>% layer_dense(units = 2); m")
     assert 'Model: "sequential' in text and "Total params: 18" in text
-    import rkeras.r.frontend  # noqa: F401
     from rkeras.r.convert import to_python
     from rkeras.r.session import r_eval
     assert to_python(r_eval("m")) is to_python(r_eval("m2 <- m %>% compile(loss = 'mse'); m2"))

@@ -9,7 +9,8 @@ How the R functions are made
     :func:`rkeras.registry.registry` (cached in memory for the process)::
 
         layer_dense <- function(object, units, activation = NULL, use_bias = TRUE,
-                                ..., lora_rank = NULL, ...) .rk_verb("layer_dense")
+                                kernel_initializer = "glorot_uniform", <...>,
+                                trainable = TRUE, ...) .rk_verb("layer_dense")
 
     The formals are the verb's R-facing parameters with Keras's defaults
     rendered in R syntax (:func:`r_literal`: None -> ``NULL``, True ->
@@ -50,6 +51,10 @@ Layers as R functions
     passed back to Python it is the same Keras layer. Models and tensors are
     handles (external pointers, :mod:`rkeras.r.handles`) whose ``print`` shows
     the model summary; ``model$count_params()`` reaches Python attributes.
+    A model handle is not an R function: to use a model as a layer of another
+    model, call it from Python, or wrap its layers again in the new model.
+    Tensor handles support R arithmetic and ``mean()``/``sum()``/``abs()``...
+    (as ``keras.ops``), so losses and metrics written in R keep gradients.
 
 Entry points
     * :func:`install` -- install the front end into the embedded R (idempotent;
@@ -63,7 +68,6 @@ Entry points
 from __future__ import annotations
 
 import functools
-import hashlib
 import inspect
 import json
 import math
@@ -275,10 +279,6 @@ def verb_help(name: str) -> str:
 # --------------------------------------------------------------------------
 # Python side of the verbs
 # --------------------------------------------------------------------------
-class _Missing(Exception):
-    pass
-
-
 def _items(args: Any) -> list[tuple[str, Any]]:
     """(name, value) pairs of what `.rk_collect` gave (a dict, RList or list)."""
     if args is None:
@@ -432,7 +432,7 @@ def _setattr(obj: Any, attr: str, value: Any) -> Any:
 
 def _compose(layer: Any, subject: Any, *args: Any, **kwargs: Any):
     """`my_layer(object, ...)` for a layer function: keras3's compose rule."""
-    from ..pipe import PendingLayer, compose_layer, unwrap
+    from ..pipe import PendingLayer, unwrap
     import keras
 
     pending = layer if isinstance(layer, PendingLayer) else PendingLayer(type(layer).__name__, layer)
@@ -630,7 +630,7 @@ def _r_files() -> list[Path]:
 def _masked(sess) -> frozenset:
     """Verb names that R's default packages already define."""
     from ..registry import registry
-    from .convert import to_python, to_r
+    from .convert import to_python
     from .session import r_call
 
     names = sorted(registry())

@@ -322,9 +322,16 @@ def test_ctrl_c_interrupts_a_pure_r_loop():
         threading.Thread(target=later).start()
         print("R", to_python(r_eval("tryCatch({for (i in 1:2e9) NULL; 'done'}, interrupt = function(e) 'caught')")))
         print("AFTER", to_python(r_eval("1 + 1")))
+        threading.Thread(target=later).start()
+        try:
+            time.sleep(5)                         # outside R: Python's own behaviour
+            print("SLEPT")
+        except KeyboardInterrupt:
+            print("PYTHON INTERRUPTED")
     """)
     assert res.returncode == 0, res.stderr[-2000:]
     assert "INTERRUPTED" in res.stdout
     secs = float(res.stdout.split("INTERRUPTED")[1].split()[0])
     assert secs < 10
     assert "R caught" in res.stdout and "AFTER 2.0" in res.stdout
+    assert "PYTHON INTERRUPTED" in res.stdout

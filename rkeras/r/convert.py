@@ -626,9 +626,9 @@ def _numeric_to_python(robj, opts: ConvertOptions):
             mask = view == INT_MIN
             if opts.simplify and n == 1 and shape is None and names is None:
                 return None
-            arr = view.astype(np.float64, order="K")
+            arr = view.astype(np.float64, order="K")      # the one copy
             if t == _R.LGLSXP:
-                arr[~mask] = (view[~mask] != 0)
+                np.not_equal(view, 0, out=arr, where=~mask, casting="unsafe")  # TRUE may be any non-zero
             arr[mask] = np.nan
         elif t == _R.LGLSXP:
             arr = view != 0
@@ -640,8 +640,6 @@ def _numeric_to_python(robj, opts: ConvertOptions):
         pd = _pd()
         return pd.Series(arr, index=pd.Index(names, dtype=object), copy=False)
     if opts.simplify and n == 1 and shape is None:
-        if arr.dtype == np.float64 and t in (_R.INTSXP, _R.LGLSXP):
-            return None  # NA (handled above) - unreachable but explicit
         return _scalar(arr[0], t)
     return arr
 

@@ -262,14 +262,16 @@ _WRAPPER_FACTORY = None   # R function building a wrapper closure
 
 def _dispatch(handle, rargs):
     """Called from R by every wrapper made by r_function: run the Python callable."""
-    from .convert import to_python, to_r
+    from .convert import _R, _cd, _elem, _get_attr, _strings, to_python, to_r
     try:
         fn = object_of(handle)
-        names = list(rargs.names) if len(rargs) and rargs.names is not _session.get_r().ri.NULL \
-            else [""] * len(rargs)
+        cd = _cd(rargs)
+        n = _R.rlib.Rf_xlength(cd)
+        nm = _get_attr(cd, _R.S_names)
+        names = _strings(nm) if nm is not None else [""] * n
         pos, kw = [], {}
-        for name, v in zip(names, rargs):
-            value = to_python(v)
+        for i, name in enumerate(names):
+            value = to_python(_elem(cd, i))
             if name:
                 kw[name] = value
             else:

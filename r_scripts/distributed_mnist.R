@@ -12,6 +12,8 @@
 # Options: --workers a:p,b:p  --index I (0-based, e.g. $SLURM_PROCID)
 #          --cpus N  --steps S (steps per epoch, default 50)  --epochs E (default 1)
 #          --batch B (global batch, default 128)  --out FILE.weights.h5
+#          --timeout S (a worker whose peer died fails after S seconds
+#                       instead of waiting forever)
 #          --backup DIR (callback_backup_and_restore: a killed run, started
 #                        again with the same arguments, resumes after the last
 #                        completed epoch; each worker keeps DIR/worker-<index>)
@@ -31,7 +33,9 @@ batch <- as.integer(opt("batch", "128"))
 # 1. The strategy first: a worker starts its server and waits for the others.
 if (!is.null(workers)) {
   tf_config(strsplit(workers, ",")[[1]], task_index = index)
-  strategy <- strategy_multi_worker_mirrored()
+  timeout <- opt("timeout")
+  strategy <- strategy_multi_worker_mirrored(
+    timeout_seconds = if (is.null(timeout)) NULL else as.numeric(timeout))
 } else {
   cpus <- as.integer(opt("cpus", "1"))
   if (cpus > 1) config_logical_cpus(cpus)

@@ -360,6 +360,8 @@ x <- as.data.frame(matrix(rnorm(400), ncol = 4))
 y <- rowSums(x)
 history <- model %>% fit(x, y, epochs = 3, batch_size = 20, verbose = 0)
 cat("epochs:", length(history$metrics$loss), "\n")
+with(strategy$scope(), as = "s", { n_in_scope <- s$num_replicas_in_sync })
+cat("as:", n_in_scope, "\n")
 cat("not a context manager:", tryCatch(with(model, 1), error = function(e) "refused"), "\n")
 """
 
@@ -378,5 +380,5 @@ def test_r_with_enters_the_scope_and_exits_it_even_on_error(tmp_path):
         log = workers.log("with_scope")
     assert code == 0, log
     for line in ("inside: TRUE", "after: TRUE", "model strategy: TRUE", "error: boom",
-                 "after error: TRUE", "epochs: 3", "not a context manager: refused"):
+                 "after error: TRUE", "epochs: 3", "as: 2", "not a context manager: refused"):
         assert line in log, f"{line!r} not in:\n{log}"

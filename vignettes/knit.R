@@ -19,7 +19,8 @@ figures <- if (length(args) >= 3L) args[[3L]] else
 suppressPackageStartupMessages(library(knitr))
 opts_knit$set(progress = FALSE, verbose = FALSE)
 opts_chunk$set(fig.path = figures, dev = "png", dpi = 96, fig.width = 7, fig.height = 4.5,
-               comment = "##", fig.align = "default", fig.show = "hold", message = FALSE)
+               comment = "##", fig.align = "default", fig.show = "hold", message = FALSE,
+               error = FALSE)
 options(width = 90)
 
 knit(input, output, envir = globalenv(), quiet = TRUE, encoding = "UTF-8")

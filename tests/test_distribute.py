@@ -119,10 +119,29 @@ def weights(path) -> list[np.ndarray]:
 
 @pytest.fixture(scope="module")
 def mirrored(tmp_path_factory):
-    """The runs of `distribute_worker.py mirrored` (one process, 2 logical CPUs)."""
-    tmp = tmp_path_factory.mktemp("mirrored")
-    out = tmp / "mirrored.json"
-    run_worker(tmp, "mirrored", ["mirrored", str(out)])
+    """The runs of `distribute_worker.py mirrored` (one process, 2 logical CPUs).
+
+    Under pytest-xdist the first process to get here runs it and the others
+    wait for its result (a lock file in the session's shared temporary folder),
+    so the ~15 s run happens once per session.
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        tmp = tmp_path_factory.mktemp("mirrored")
+        out = tmp / "mirrored.json"
+        run_worker(tmp, "mirrored", ["mirrored", str(out)])
+        return out, json.loads(out.read_text())
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp().parent / "distribute-mirrored"
+    shared.mkdir(exist_ok=True)
+    out = shared / "mirrored.json"
+    with open(shared / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not out.exists():
+                run_worker(shared, "mirrored", ["mirrored", str(out)])
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
     return out, json.loads(out.read_text())
 
 

@@ -253,6 +253,26 @@ def test_thread_policy_owner():
         session.set_thread_policy("never")
 
 
+def test_waiting_for_the_lock_warns(monkeypatch):
+    monkeypatch.setattr(session, "LOCK_WAIT_WARNING", 0.2)
+    caught = []
+
+    def work():
+        with warnings.catch_warnings(record=True) as rec:
+            warnings.simplefilter("always")
+            out = to_python(r_eval("3"))
+        caught.extend(str(w.message) for w in rec)
+        caught.append(out)
+
+    with entered():                       # this thread runs R (holds the lock) ...
+        t = threading.Thread(target=work, name="waiter")
+        t.start()
+        time.sleep(0.7)                   # ... while the other one waits
+    t.join(30)
+    assert caught[-1] == 3.0
+    assert any("waited" in m and "deadlock" in m for m in caught[:-1])
+
+
 def test_release_from_other_thread_is_deferred():
     sess = session.get_r()
     objs = [r_eval("runif(3)") for _ in range(5)]

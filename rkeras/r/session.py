@@ -543,7 +543,8 @@ def entered() -> Iterator[_Session]:
             f"thread {threading.current_thread().name!r} may not call R. Call R from the owner "
             f"thread, or rkeras.r.session.set_thread_policy('serialize').")
     rlock = sess.openrlib.rlock
-    rlock.acquire()
+    if not rlock.acquire(blocking=False):
+        _wait_for_lock(rlock)
     outer = st.depth == 0
     try:
         if outer:
@@ -568,7 +569,34 @@ def entered() -> Iterator[_Session]:
             _deliver_interrupt(ints)
 
 
+LOCK_WAIT_WARNING = 30.0
+"""Seconds a thread waits for the R lock before warning of a possible deadlock."""
+
+_lock_holder: Optional[str] = None
+
+
+def _wait_for_lock(rlock) -> None:
+    """Block until the R lock is free, warning if that takes suspiciously long.
+
+    The classic way to hang: a thread running R (holding the lock) calls Python
+    that waits for *another* thread which wants R, e.g. an R function used as a
+    data generator or callback from a TensorFlow worker thread. rkeras cannot
+    break that cycle, but it says what is happening instead of hanging silently.
+    """
+    waited = 0.0
+    while not rlock.acquire(timeout=LOCK_WAIT_WARNING):
+        waited += LOCK_WAIT_WARNING
+        warnings.warn(
+            f"thread {threading.current_thread().name!r} has waited {waited:.0f} s for the R lock "
+            f"held by thread {_lock_holder!r}. R runs on one thread at a time; if that thread is "
+            f"waiting for this one (an R callback or generator called from a worker thread), this "
+            f"is a deadlock: run R code on the thread that called R.",
+            RuntimeWarning, stacklevel=4)
+
+
 def _enter_outer(sess: _Session, st) -> None:
+    global _lock_holder
+    _lock_holder = threading.current_thread().name
     sess.drain_releases()
     # rpy2 conversion rules for this thread.
     from rpy2.robjects import conversion as rconv

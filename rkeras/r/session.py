@@ -25,7 +25,10 @@ Threads
     ``("owner")`` makes calls from any thread but the one that started R raise
     :class:`RThreadError` instead, for code (e.g. training callbacks) that must
     never run R off the main thread. A thread calling R blocks while another
-    runs R: a long R computation holds every other thread that wants R.
+    runs R: a long R computation holds every other thread that wants R. A
+    thread that has waited :data:`LOCK_WAIT_WARNING` seconds gets a
+    ``RuntimeWarning`` naming the lock holder (the classic deadlock: R calls
+    Python, which waits for a worker thread that wants R).
 
 C stack
     rpy2 starts R with ``R_CStackLimit = -1``, which disables R's C stack check,

@@ -204,10 +204,17 @@ def machine() -> dict:
         "tensorflow": _version("tensorflow-cpu") if _version("tensorflow-cpu") != "?" else _version("tensorflow"),
         "keras": _version("keras"), "numpy": _version("numpy"), "pandas": _version("pandas"),
         "R": _r_version(), "rpy2": _version("rpy2"), "rpy2-rinterface": _version("rpy2-rinterface"),
-        "rkeras": _git_revision(),
+        "rkeras": os.environ.get("BENCH_SOURCE") or f"{_git_revision()} working tree",
+        "rkeras_path": _rkeras_path(),
         "date": _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "loadavg_at_start": loadavg(),
     }
+
+
+def _rkeras_path() -> str:
+    import importlib.util
+    spec = importlib.util.find_spec("rkeras")
+    return os.path.dirname(spec.origin) if spec and spec.origin else "?"
 
 
 def _git_revision() -> str:
@@ -222,7 +229,7 @@ def _git_revision() -> str:
 def machine_line(m: dict) -> str:
     return (f"{m['cpu']}, {m['cores']} cores, {m['memory']}; Python {m['python']}, TF {m['tensorflow']}, "
             f"Keras {m['keras']}, numpy {m['numpy']}, pandas {m['pandas']}, R {m['R']}, rpy2 {m['rpy2']} "
-            f"(rinterface {m['rpy2-rinterface']}); rkeras {m['rkeras']}; {m['date']}; "
+            f"(rinterface {m['rpy2-rinterface']}); rkeras {m['rkeras']} (imported from {m.get('rkeras_path', '?')}); {m['date']}; "
             f"load average at start {m['loadavg_at_start']}")
 
 

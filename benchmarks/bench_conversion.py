@@ -165,7 +165,6 @@ def main(argv=None) -> int:
         res["df_py2r"] = block("pandas 100000x20 -> data.frame", {
             "rkeras to_r": lambda: to_r(pdf),
             "rpy2 pandas2ri (its own frame)": lambda: pandas2ri_py2rpy(pdf_pandas2ri),
-            "rpy2 pandas2ri (rkeras's frame)": lambda: pandas2ri_py2rpy(pdf),
             "DataFrame.copy(deep=True)": lambda: pdf.copy(deep=True),
         })
 

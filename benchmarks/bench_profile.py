@@ -147,6 +147,85 @@ def profile_import(work: str) -> dict:
                         for k, v in sorted(st.stats.items(), key=lambda kv: -kv[1][2])[:10]]}
 
 
+def reshape_keep_f(x, dim):
+    """Proposed: C-order reshape (n, d1, d2, ...) -> (n, d1*d2*...) of an F-ordered array, into an F-ordered result.
+
+    Column c = flat(j, k, ...) of the result is x[:, j, k, ...], contiguous on both sides in F order,
+    so this is a copy of contiguous columns (no transposition), and to_r of the result is a plain copy.
+    """
+    import numpy as np
+
+    if not (x.flags.f_contiguous and not x.flags.c_contiguous and len(dim) == 2 and dim[0] == x.shape[0]):
+        return np.reshape(x, dim)
+    out = np.empty(dim, dtype=x.dtype, order="F")
+    view = out.T.reshape(*x.shape[1:], x.shape[0]).transpose(x.ndim - 1, *range(x.ndim - 1))
+    np.copyto(view, x)
+    return out
+
+
+def reshape_from_r(repeats: int) -> dict:
+    """`array_reshape(images, c(60000, 784))` from R: what the bridge does now vs the proposal."""
+    import numpy as np
+    from rkeras import array_reshape
+    from rkeras.r import to_python, to_r
+
+    with np.load(os.path.join(os.environ["RKERAS_DATASETS"], "mnist.npz")) as f:
+        images = f["x_train"].astype(np.int32)
+    r_img = to_r(images)
+    ref = images.reshape(60000, 784)
+    assert np.array_equal(array_reshape(to_python(r_img), (60000, 784)), ref)
+    assert np.array_equal(reshape_keep_f(to_python(r_img), (60000, 784)), ref)
+    out = C.alternate({
+        "now: to_python → array_reshape (C copy) → to_r (transposing copy)":
+            lambda: to_r(array_reshape(to_python(r_img), (60000, 784))),
+        "  of which array_reshape": lambda: array_reshape(to_python(r_img), (60000, 784)),
+        "proposed: to_python → column copy into F order → to_r (plain copy)":
+            lambda: to_r(reshape_keep_f(to_python(r_img), (60000, 784))),
+        "  of which the column copy": lambda: reshape_keep_f(to_python(r_img), (60000, 784)),
+    }, repeats=repeats)
+    return out
+
+
+def nan_checks(repeats: int) -> dict:
+    import numpy as np
+    from rkeras.inputs import as_model_data
+    import bench_training as T
+
+    x, y, _ = T.load_rkeras()
+    x_f = np.asfortranarray(x)
+    return C.alternate({
+        "rkeras as_model_data(x) now (np.isfinite(x).all())": lambda: as_model_data(x, "x"),
+        "proposed: np.isfinite(np.add.reduce(x, axis=None))": lambda: T.fast_finite(x),
+        "as_model_data(x F-ordered) now": lambda: as_model_data(x_f, "x"),
+        "proposed, x F-ordered": lambda: T.fast_finite(x_f),
+        "reference: one read of x (x.max())": lambda: x.max(),
+    }, repeats=repeats)
+
+
+def profile_to_r() -> dict:
+    """cProfile of to_r on the two MNIST arrays (C-ordered numpy, as numpy code has them): own time by function."""
+    import numpy as np
+    from rkeras.r import to_python, to_r
+
+    with np.load(os.path.join(os.environ["RKERAS_DATASETS"], "mnist.npz")) as f:
+        images = f["x_train"].astype(np.int32)
+    x = images.reshape(60000, 784) / 255
+    out = {}
+    for name, a in (("int32 (60000,28,28)", images), ("float64 (60000,784)", x)):
+        to_r(a)  # warm-up
+        pr = cProfile.Profile()
+        pr.enable()
+        for _ in range(3):
+            to_r(a)
+        pr.disable()
+        st = pstats.Stats(pr)
+        total = sum(v[2] for v in st.stats.values())
+        rows = sorted(((f"{os.path.basename(k[0])}:{k[1]}({k[2]})" if k[0] != "~" else k[2], v[2] / 3, v[3] / 3)
+                       for k, v in st.stats.items()), key=lambda r: -r[1])[:8]
+        out[name] = {"per_call": total / 3, "rows": rows}
+    return out
+
+
 def main(argv=None) -> int:
     machine = C.machine()
     res: dict = {"machine": machine}
@@ -173,6 +252,21 @@ def main(argv=None) -> int:
         except Exception as error:  # noqa: BLE001
             imp = {"error": repr(error)}
     res["import"] = imp
+    with C.section("array_reshape from R: now vs proposed"):
+        try:
+            rs = reshape_from_r(5)
+        except Exception as error:  # noqa: BLE001
+            rs = {"error": repr(error)}
+    res["reshape"] = rs
+    with C.section("cProfile: to_r"):
+        try:
+            tor = profile_to_r()
+        except Exception as error:  # noqa: BLE001
+            tor = {"error": repr(error)}
+    res["to_r"] = tor
+    with C.section("NaN check: now vs proposed"):
+        nc = nan_checks(5)
+    res["nan_check"] = nc
 
     # ------------------------------------------------------------------ markdown
     parts = [f"""## Profiles: where rkeras's own time goes
@@ -218,6 +312,20 @@ Load average at start: {machine['loadavg_at_start']}.
                          [[f"`{n}`", C.fmt_s(ct), C.fmt_s(tt)] for n, ct, tt in imp["all_top"][:8]]))
     else:
         parts.append(f"import profile failed: {imp['error']}")
+    if "error" not in rs:
+        parts.append("### `array_reshape(train_images, c(60000, 784))` from R: two transposing copies today\n\n"
+                     "R's integer array reaches Python as an F-ordered view; `array_reshape` (C order, as keras3) makes a "
+                     "C-ordered copy, which `to_r` transposes back to R's column order. A C-order reshape that keeps the "
+                     "first axis is only a permutation of whole columns in F layout, so both copies can be plain ones "
+                     "(`reshape_keep_f` in this file). Alternating, 5 runs:\n\n"
+                     + C.table(["path", "time"], [[n, C.cell(v)] for n, v in rs.items()]))
+    if "error" not in tor:
+        for name, d in tor.items():
+            parts.append(f"### cProfile: `to_r` of a C-ordered numpy {name} ({C.fmt_s(d['per_call'])} per call under the "
+                         f"profiler, 3 calls), own time per call\n\n" + C.table(
+                             ["function", "own", "cumulative"], [[f"`{n}`", C.fmt_s(tt), C.fmt_s(ct)] for n, tt, ct in d["rows"]]))
+    parts.append("### NaN/Inf check before fit: now vs a reduction (60000×784 float64)\n\n"
+                 + C.table(["check", "time"], [[n, C.cell(v)] for n, v in nc.items()]))
     notes = C.RESULTS / "profile_notes.md.in"
     if notes.exists():
         parts.append(notes.read_text())

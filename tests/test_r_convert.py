@@ -134,6 +134,15 @@ class TestNumeric:
         with pytest.warns(RuntimeWarning):
             assert r_check("function(x) x", 10 ** 400) == math.inf
 
+    def test_unrepresentable_fail_in_python_not_in_r(self):
+        with pytest.raises(ValueError, match="NUL"):
+            to_r("a\x00b")
+        from rkeras.r.convert import _R, _alloc
+        with pytest.raises(MemoryError):
+            _alloc(_R.REALSXP, 2 ** 60)              # refused before R is asked: no longjmp
+        with pytest.raises(MemoryError):
+            _alloc(_R.REALSXP, 2 ** 48)
+
     def test_tuples_and_lists(self):
         assert r_identical((1, "a"), "list(1L, 'a')")
         assert r_identical([1.5, None], "list(1.5, NULL)")

@@ -113,6 +113,7 @@ from __future__ import annotations
 import datetime as _dt
 import inspect
 import math
+import os
 import sys
 import warnings
 from collections.abc import Mapping
@@ -415,10 +416,49 @@ def _rclass(cdata) -> tuple:
     return tuple(_strings(c)) if c is not None and _typeof(c) == _R.STRSXP else ()
 
 
+_R_XLEN_MAX = 4503599627370496      # R_XLEN_T_MAX (2^52)
+_ITEMSIZE = {10: 4, 13: 4, 14: 8, 15: 16, 16: 8, 19: 8, 24: 1}   # LGL INT REAL CPLX STR VEC RAW
+_memory_limit = None
+
+
 def _alloc(rtype: int, n: int):
-    """Allocate an R vector; return (rpy2 object, C SEXP)."""
+    """Allocate an R vector; return (rpy2 object, C SEXP).
+
+    A failing R allocation signals an R error, and an R error raised outside
+    an R evaluation longjmps into nowhere and kills the process (it cannot be
+    caught from Python: the jump would cross Python frames). Sizes R or the
+    kernel would refuse (more than R's maximum length, or more bytes than
+    RAM + swap, which Linux's default overcommit refuses) raise ``MemoryError``
+    here instead, before R is asked.
+    """
+    nbytes = n * _ITEMSIZE.get(rtype, 8)
+    if nbytes >= (1 << 30) and (n > _R_XLEN_MAX or nbytes > _memory_bytes()):
+        raise MemoryError(f"cannot allocate an R vector of {n} elements ({nbytes / 2**30:.1f} GiB): "
+                          f"more than this machine's memory")
     cdata = _R.rlib.Rf_allocVector(rtype, n)
     return _wrap(cdata), cdata
+
+
+def _memory_bytes() -> int:
+    """RAM + swap in bytes (what Linux's heuristic overcommit allows at most)."""
+    global _memory_limit
+    if _memory_limit is None:
+        total = 0
+        try:
+            with open("/proc/meminfo") as fh:
+                for line in fh:
+                    key, _, rest = line.partition(":")
+                    if key in ("MemTotal", "SwapTotal"):
+                        total += int(rest.split()[0]) * 1024
+        except (OSError, ValueError):
+            total = 0
+        if total <= 0:
+            try:
+                total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+            except (ValueError, OSError, AttributeError):
+                total = 1 << 62
+        _memory_limit = total
+    return _memory_limit
 
 
 def _mk_strsxp(values: Sequence) -> Any:
@@ -433,6 +473,8 @@ def _mk_strsxp(values: Sequence) -> Any:
             sset(cdata, i, na)
         else:
             b = v.encode("utf-8")
+            if b"\x00" in b:
+                raise ValueError(f"R strings cannot contain NUL characters: {v!r}")
             sset(cdata, i, mk(b, len(b), ce))
     return obj
 

@@ -81,14 +81,23 @@ class LoadMonitor:
         self.other_cores = max(0.0, other / wall) if wall >= 0.25 else float("nan")
 
 
+def r_gc() -> None:
+    """A full R garbage collection (untimed, before each conversion timing, so that R's GC,
+    triggered by big allocations, does not land at random inside the timed calls)."""
+    from rkeras.r import r_eval
+    r_eval("invisible(gc(FALSE))")
+
+
 def loadavg() -> str:
     return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 # --------------------------------------------------------------------------- timing
-def clock(fn: Callable[[], Any]) -> tuple[float, Any, float]:
-    """Run fn once after a gc: (seconds, result, other processes' cores meanwhile)."""
+def clock(fn: Callable[[], Any], before: Callable[[], Any] | None = None) -> tuple[float, Any, float]:
+    """Run fn once after a gc (and `before()`, untimed): (seconds, result, other processes' cores meanwhile)."""
     gc.collect()
+    if before is not None:
+        before()
     with LoadMonitor() as m:
         t0 = time.perf_counter()
         result = fn()
@@ -105,7 +114,8 @@ def summary(values: Iterable[float]) -> dict:
 
 
 def alternate(contenders: dict[str, Callable[[], Any]], repeats: int,
-              warmup: int = 1, verbose: bool = True) -> dict[str, dict]:
+              warmup: int = 1, verbose: bool = True,
+              before: Callable[[], Any] | None = None) -> dict[str, dict]:
     """Time each contender `repeats` times, alternating A B A B ... (order flips each round).
 
     Returns {name: {"times": [...], "other_cores": [...], **summary(times)}}.
@@ -118,7 +128,7 @@ def alternate(contenders: dict[str, Callable[[], Any]], repeats: int,
     for rep in range(repeats):
         order = names if rep % 2 == 0 else names[::-1]
         for name in order:
-            dt, _, other = clock(contenders[name])
+            dt, _, other = clock(contenders[name], before)
             out[name]["times"].append(dt)
             out[name]["other_cores"].append(other)
             if verbose:

@@ -61,7 +61,7 @@ def load_images() -> tuple[np.ndarray, np.ndarray]:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--repeats", type=int, default=int(os.environ.get("BENCH_REPEATS", 7)))
+    ap.add_argument("--repeats", type=int, default=int(os.environ.get("BENCH_REPEATS", 5)))
     args = ap.parse_args(argv)
     machine = C.machine()
     res: dict = {"machine": machine, "repeats": args.repeats}
@@ -111,7 +111,7 @@ def main(argv=None) -> int:
 
     def block(title, contenders):
         with C.section(title):
-            return C.alternate(contenders, repeats=args.repeats)
+            return C.alternate(contenders, repeats=args.repeats, before=C.r_gc)
 
     res["int_r2py"] = block("R integer array 60000x28x28 -> numpy", {
         "rkeras to_python (view)": lambda: to_python(r_int),
@@ -195,7 +195,8 @@ def main(argv=None) -> int:
 
 Command: `python benchmarks/bench_conversion.py` — one process, contenders alternating, {args.repeats} runs each after a
 warm-up; median (min–max); ratio = median / median of the baseline row marked "np.copy". Objects are created
-once, untimed (the R objects with `to_r`); each timed call converts the whole object.
+once, untimed (the R objects with `to_r`); each timed call converts the whole object. Before each timed call
+(untimed): Python's and R's garbage collection.
 Load average at start: {machine['loadavg_at_start']}.
 
 **R → numpy.** `to_python` returns a read-only, Fortran-ordered view on R's memory: int array

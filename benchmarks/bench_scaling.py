@@ -91,6 +91,7 @@ def main(argv=None) -> int:
 
     # ------------------------------------------------------------------ conversion
     conv_ok = True
+    conv_repeats = 2 * args.repeats - 1  # cheap, and noisier than fit (memory bandwidth shared with others)
     try:
         from rkeras.r import to_python, to_r
         r_mats = {s: to_r(x[:s]) for s in SIZES}  # set-up, untimed
@@ -103,12 +104,12 @@ def main(argv=None) -> int:
         with C.section("conversion scaling"):
             for k, fn in funcs.items():
                 fn(SIZES[0])
-            for rep in range(args.repeats):
+            for rep in range(conv_repeats):
                 for s in (SIZES if rep % 2 == 0 else SIZES[::-1]):
                     for k in (list(funcs) if rep % 2 == 0 else list(funcs)[::-1]):
-                        dt, _, _ = C.clock(lambda: funcs[k](s))
+                        dt, _, _ = C.clock(lambda: funcs[k](s), C.r_gc)
                         conv[k][s].append(dt)
-                print(f"  [{rep + 1}/{args.repeats}] " + "  ".join(
+                print(f"  [{rep + 1}/{conv_repeats}] " + "  ".join(
                     f"{k} {C.fmt_s(conv[k][SIZES[-1]][-1])}" for k in funcs) + " (n=60000)", flush=True)
         res["conversion"] = {k: {str(s): C.summary(v) for s, v in d.items()} for k, d in conv.items()}
     except Exception as error:  # noqa: BLE001  (R side missing or broken: report, keep the fit table)
@@ -160,7 +161,8 @@ def main(argv=None) -> int:
 
 Command: `python benchmarks/bench_scaling.py` — one process, {args.repeats} rounds, sizes ascending then descending,
 rkeras and Keras alternating; medians. Fit: 1 epoch, batch 128, fresh seeded model each time (so every point
-includes Keras's per-call set-up: tracing the train step, building the dataset). Conversion: n × 784 double matrix.
+includes Keras's per-call set-up: tracing the train step, building the dataset). Conversion: n × 784 double matrix,
+{2 * args.repeats - 1} rounds, R's and Python's garbage collection before each timed call (untimed).
 A line t = a + b·n is fitted to the medians.
 
 {C.table(header, rows)}

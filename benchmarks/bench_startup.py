@@ -159,10 +159,11 @@ alone, "process" the whole `python -c` run seen from outside (interpreter start 
 
 {C.table(["import", "in-process", "process wall"], rows)}
 
-* `import rkeras` adds **{added:+.3f} s** to `import keras` in-process (difference of medians; per round
-  {res['added_paired']['median']:+.3f} s, {res['added_paired']['min']:+.3f} to {res['added_paired']['max']:+.3f} s;
-  {added_wall:+.3f} s process wall). Measured directly, in a process where keras is already imported, rkeras's own
-  import takes **{C.cell(own)}**. Goal ≤ 0.2 s: {C.verdict(max(own['median'], 0.0), 0.2)} (on the direct measure).
+* `import rkeras` adds **{res['added_paired']['median']:+.3f} s** to `import keras` (median of the per-round
+  differences of the in-process times; range {res['added_paired']['min']:+.3f} to {res['added_paired']['max']:+.3f} s;
+  difference of the medians {added:+.3f} s; process wall {added_wall:+.3f} s).
+  Goal ≤ 0.2 s: {C.verdict(max(res['added_paired']['median'], 0.0), 0.2)}. Measured directly, in a process where
+  keras is already imported, rkeras's own import takes {C.cell(own)}.
 * After `import rkeras`: rpy2 modules loaded: **{rpy2_loaded or 'none'}**; libR mapped into the process: **{libr}**.
   Goal "importing rkeras starts no R": {'**met**' if no_r else '**not met**'}.
 

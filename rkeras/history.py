@@ -29,7 +29,7 @@ import math
 import numbers
 import os
 import sys
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd

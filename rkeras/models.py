@@ -16,7 +16,6 @@ import contextlib
 import os
 import tempfile
 import warnings
-from typing import Any
 
 import numpy as np
 

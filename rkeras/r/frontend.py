@@ -69,10 +69,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
-import math
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -91,21 +88,14 @@ __all__ = [
     "R_NAME_OVERRIDES",
 ]
 
-R_DIR = Path(__file__).with_name("R")
+from .rsource import R_RESERVED, VALID_R_NAME, r_literal, r_string, r_symbol  # noqa: E402
 
-# R's reserved words (?Reserved): not usable as argument names without backticks.
-R_RESERVED = frozenset({
-    "if", "else", "repeat", "while", "function", "for", "next", "break", "in",
-    "TRUE", "FALSE", "NULL", "Inf", "NaN", "NA", "NA_integer_", "NA_real_",
-    "NA_character_", "NA_complex_",
-})
+R_DIR = Path(__file__).with_name("R")
 
 # (verb, Python name) -> R name, where keras3 spells an argument its own way.
 R_NAME_OVERRIDES: dict[tuple[str, str], str] = {
     ("layer_lambda", "function"): "f",
 }
-
-_VALID_R_NAME = re.compile(r"^(?:[A-Za-z]|[.](?![0-9]))[A-Za-z0-9._]*$")
 
 # Verbs that keras3 returns invisibly even though they return something new.
 _INVISIBLE_VERBS = frozenset({"fit", "set_random_seed", "clear_session"})
@@ -132,11 +122,11 @@ def r_param_name(verb: str, python_name: str) -> str:
         return R_NAME_OVERRIDES[(verb, python_name)]
     if python_name.endswith("_") and len(python_name) > 1:
         bare = python_name[:-1]
-        if bare not in R_RESERVED and _VALID_R_NAME.match(bare):
+        if bare not in R_RESERVED and VALID_R_NAME.match(bare):
             return bare
     if python_name in R_RESERVED:
         return python_name + "_"
-    if not _VALID_R_NAME.match(python_name):
+    if not VALID_R_NAME.match(python_name):
         return "." + python_name.lstrip("_") if python_name.startswith("_") else python_name
     return python_name
 
@@ -162,51 +152,6 @@ def python_param_name(verb: str, r_name: str) -> str:
     return _name_maps(verb)[0].get(r_name, r_name)
 
 
-def _r_string(text: str) -> str:
-    # JSON's escapes (\", \\, \n, \uXXXX) are valid in R string literals.
-    return json.dumps(text)
-
-
-def r_literal(value: Any) -> Optional[str]:
-    """R source for a Python default value, or None when R cannot spell it.
-
-    Example:
-        >>> r_literal(None), r_literal(True), r_literal((1, 1)), r_literal("relu")
-        ('NULL', 'TRUE', 'c(1L, 1L)', '"relu"')
-    """
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return f"{value}L" if abs(value) <= 2147483647 else repr(float(value))
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Inf" if value > 0 else "-Inf"
-        text = repr(value)
-        return text[:-2] if text.endswith(".0") else text
-    if isinstance(value, str):
-        return _r_string(value)
-    if isinstance(value, (tuple, list)):
-        if not value:
-            return "list()"
-        parts = [r_literal(v) for v in value]
-        if any(p is None for p in parts):
-            return None
-        atomic = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value) \
-            or all(isinstance(v, str) for v in value) or all(isinstance(v, bool) for v in value)
-        return ("c(" if atomic else "list(") + ", ".join(parts) + ")"
-    return None
-
-
-def _r_symbol(name: str) -> str:
-    if _VALID_R_NAME.match(name) and name not in R_RESERVED:
-        return name
-    return "`" + name.replace("\\", "\\\\").replace("`", "\\`") + "`"
-
-
 def r_formals(verb) -> tuple[str, list[str], dict[str, str]]:
     """(formals source, R formal names, {R name: Python default repr} not spelled in R)."""
     _, to_r = _name_maps(verb.name)
@@ -214,7 +159,7 @@ def r_formals(verb) -> tuple[str, list[str], dict[str, str]]:
     dots_after_subject = verb.kind == "layer" and verb.subject == "inputs"
     for p in verb.parameters:
         r = to_r[p.name]
-        src = _r_symbol(r)
+        src = r_symbol(r)
         # The pipe subject (and y_true/y_pred) have no default in keras3's
         # signatures: `missing()` is what tells "not given".
         no_default = (p.name == verb.subject
@@ -238,7 +183,7 @@ def r_formals(verb) -> tuple[str, list[str], dict[str, str]]:
 
 def _verb_source(verb, as_name: str) -> str:
     formals, _, _ = r_formals(verb)
-    return f"{_r_symbol(as_name)} <- function({formals}) .rk_verb({_r_string(verb.name)})\n"
+    return f"{r_symbol(as_name)} <- function({formals}) .rk_verb({r_string(verb.name)})\n"
 
 
 @functools.lru_cache(maxsize=None)

@@ -32,15 +32,12 @@ Python functions in R
 from __future__ import annotations
 
 import ctypes
-import functools
 import inspect
 import itertools
-import json
-import keyword
-import math
-import re
 import sys
 from typing import Any, Callable, Optional, Sequence
+
+from .rsource import r_literal, r_symbol
 
 from . import session as _session
 
@@ -342,39 +339,6 @@ function(formals_src, fnames, handle, dispatch, collect, raise) {
 }
 """
 
-_R_RESERVED = {"if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE", "FALSE",
-               "NULL", "Inf", "NaN", "NA", "NA_integer_", "NA_real_", "NA_character_", "in"}
-
-
-def _r_name(name: str) -> str:
-    if re.fullmatch(r"[A-Za-z][A-Za-z0-9._]*", name) and name not in _R_RESERVED:
-        return name
-    return "`" + name.replace("\\", "\\\\").replace("`", "\\`") + "`"
-
-
-def _r_literal(value: Any) -> Optional[str]:
-    """R source for a simple Python default value, or None if R cannot spell it."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return f"{value}L" if abs(value) <= 2147483647 else repr(float(value))
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Inf" if value > 0 else "-Inf"
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, (tuple, list)) and len(value) <= 10:
-        parts = [_r_literal(v) for v in value]
-        if all(p is not None for p in parts):
-            return ("list(" if isinstance(value, tuple) else "list(") + ", ".join(parts) + ")"
-    return None
-
-
 def _r_formals(fn: Callable) -> tuple:
     """(R formals source, formal names in order) from a Python signature."""
     try:
@@ -389,9 +353,9 @@ def _r_formals(fn: Callable) -> tuple:
                 names.append("...")
                 has_dots = True
             continue
-        src = _r_name(p.name)
+        src = r_symbol(p.name)
         if p.default is not p.empty:
-            lit = _r_literal(p.default)
+            lit = r_literal(p.default)
             src += " = " + (lit if lit is not None else "NULL")
         parts.append(src)
         names.append(p.name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+import importlib.metadata
 import os
 import platform
 import shutil
@@ -14,11 +14,11 @@ R_DEBS = ("r-base-core r-base-dev r-cran-magrittr r-cran-zeallot r-cran-ggplot2 
           "r-cran-knitr r-cran-jsonlite")
 
 
-def _version(module: str) -> str:
+def _version(distribution: str) -> str:
     try:
-        return getattr(importlib.import_module(module), "__version__", "installed")
-    except Exception as error:  # report, never crash the doctor
-        return f"missing ({type(error).__name__}: {error})"
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "missing"
 
 
 def _check(label: str, probe: Callable[[], str], advice: str) -> bool:
@@ -66,10 +66,28 @@ def _bridge() -> str:
     return f"embedded R answers: {list(value)[0]}"
 
 
+def _front_end() -> str:
+    from .r import r_eval
+    from .r.frontend import install
+
+    seconds = install()
+    count = int(list(r_eval('length(ls(as.environment("rkeras")))'))[0])
+    formals = list(r_eval('names(formals(layer_dense))[1:3]'))
+    return f"{count} R functions attached in {seconds:.2f} s; layer_dense({', '.join(formals)}, ...)"
+
+
+def _datasets() -> str:
+    from .datasets import dataset_boston_housing
+
+    data = dataset_boston_housing()
+    return f"dataset_boston_housing() found: {data.train.x.shape[0]} training rows"
+
+
 def report() -> int:
     print("rkeras doctor")
     print(f"  Python      {sys.version.split()[0]} ({platform.platform()})")
-    for name in ("rkeras", "keras", "tensorflow", "numpy", "pandas", "matplotlib", "rpy2"):
+    for name in ("rkeras", "keras", "tensorflow-cpu", "tensorflow", "numpy", "pandas",
+                 "matplotlib", "rpy2", "rpy2-rinterface"):
         print(f"  {name:<11} {_version(name)}")
     print(f"  RKERAS_DATASETS = {os.environ.get('RKERAS_DATASETS', '(unset: Keras cache / download)')}")
     print("checks:")
@@ -80,6 +98,9 @@ def report() -> int:
         _check("R packages", _r_packages, f"apt-get install -y {R_DEBS}"),
         _check("rpy2 bridge", _bridge,
                "pip install 'rpy2==3.6.6' 'rpy2-rinterface==3.6.5' (R 4.2) or the latest rpy2 (R >= 4.5)"),
+        _check("R front end", _front_end, "reinstall rkeras (pip install -e .) so rkeras/r/R/*.R ship"),
+        _check("datasets", _datasets,
+               "set RKERAS_DATASETS to a folder with Keras's dataset files, or allow downloads"),
     ]
     print("all good" if all(results) else "some parts need attention (see -> lines)")
     return 0 if all(results) else 1

@@ -811,6 +811,12 @@ def plot_history(history: Any, metrics: str | Sequence[str] | None = None,
         else:
             _style_ggplot_axes(ax, theme_bw)
     axes[-1].set_xlabel("epoch")
+    # Like ggplot2 (scales are trained before NA rows are dropped), the epoch
+    # axis spans every requested epoch, so early stopping shows as a gap.
+    total_epochs = _row_count(history)
+    if total_epochs > 1:
+        margin = 0.05 * (total_epochs - 1)
+        axes[-1].set_xlim(1 - margin, total_epochs + margin)
 
     if method != "base" and do_validation:
         handles, labels = [], []

@@ -355,3 +355,22 @@ def test_ctrl_c_interrupts_a_pure_r_loop():
     assert secs < 10
     assert "R caught" in res.stdout and "AFTER 2.0" in res.stdout
     assert "PYTHON INTERRUPTED" in res.stdout
+
+
+def test_starting_r_leaves_the_library_path_of_child_processes_alone():
+    """R's ldpaths would make child Pythons load the system libpython."""
+    code = ("import os, subprocess, sys\n"
+            "before = os.environ.get('LD_LIBRARY_PATH')\n"
+            "from rkeras.r import r_eval\n"
+            "r_eval('1')\n"
+            "assert os.environ.get('LD_LIBRARY_PATH') == before, os.environ.get('LD_LIBRARY_PATH')\n"
+            "child = subprocess.run([sys.executable, '-c', 'import ssl'], capture_output=True, text=True)\n"
+            "assert child.returncode == 0, child.stderr\n"
+            "print('ok')\n")
+    import subprocess
+    import sys
+    env = {k: v for k, v in os.environ.items() if k != "LD_LIBRARY_PATH"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "ok" in result.stdout

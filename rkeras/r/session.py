@@ -225,6 +225,21 @@ def get_thread_policy() -> str:
     return _thread_policy
 
 
+def _restore_library_path(value: str | None) -> None:
+    """Undo R's LD_LIBRARY_PATH (R's `ldpaths`), which rpy2 puts into our environment.
+
+    libR is loaded by then, so this process no longer needs it, but every
+    program started from here would inherit it: with Debian's R it puts
+    /usr/lib/x86_64-linux-gnu first, so a Python started by a test, a
+    notebook kernel or `rkeras run` loads the system libpython instead of its
+    own (seen as `_ssl ... undefined symbol: _PyModule_Add`).
+    """
+    if value is None:
+        os.environ.pop("LD_LIBRARY_PATH", None)
+    else:
+        os.environ["LD_LIBRARY_PATH"] = value
+
+
 def is_started() -> bool:
     """True once rkeras (or anyone, through rpy2) has started the embedded R."""
     if _session is not None:
@@ -370,6 +385,7 @@ class _Session:
     """The started R: rpy2 modules, the R-side helpers, per-process bookkeeping."""
 
     def __init__(self) -> None:
+        library_path = os.environ.get("LD_LIBRARY_PATH")
         import rpy2.rinterface as ri
         from rpy2.rinterface_lib import openrlib
         import rpy2.rinterface_lib._rinterface_capi as capi
@@ -390,6 +406,7 @@ class _Session:
             # robjects: importing it once in the starting thread completes
             # rpy2's set-up; rkeras never relies on its global conversion.
             import rpy2.robjects  # noqa: F401
+        _restore_library_path(library_path)
 
         self._install_safe_release()
         self._pending_release: collections.deque = collections.deque()

@@ -237,7 +237,7 @@ def main(argv=None) -> int:
         }
         lay = {n: [] for n in layouts}
         names_l = list(layouts)
-        for rep in range(max(3, args.repeats - 2)):
+        for rep in range(args.repeats):
             for name in (names_l if rep % 2 == 0 else names_l[::-1]):
                 keras.backend.clear_session()
                 model = build_rkeras()

@@ -324,7 +324,14 @@ best_epochs = int(average_mae_history.argmin() + 1)
 model = build_model()
 model >> fit(train_scaled, train_targets, epochs=best_epochs, batch_size=16, verbose=0)
 result_best = model >> evaluate(test_scaled, test_targets, verbose=0)
-print(f"{best_epochs} epochs: test MAE {result_best['mae']:.2f}")
+print(f"{best_epochs} epochs: test MAE {result_best['mae']:.2f} "
+      f"(80 epochs: {result['mae']:.2f})")
+
+# %% [markdown]
+# In this run it does not do better on the test set than the book's 80 epochs.
+# With 102 test suburbs, and one training run each, differences of a few hundred
+# dollars are within the noise: the k-fold curve tells the region where the network
+# stops improving, not an exact epoch.
 
 # %%
 RESULTS.update(test_mae_best_epochs=result_best["mae"])

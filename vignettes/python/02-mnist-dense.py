@@ -199,7 +199,7 @@ RESULTS.update(test_accuracy=score["accuracy"], test_loss=score["loss"],
 print(f"test accuracy: {score['accuracy']:.4f}   (book: 0.9785)")
 
 # %% [markdown]
-# The test accuracy is about 98 %, a little below the training accuracy: the gap
+# The test accuracy is about 97.5 %, a little below the training accuracy: the gap
 # is **overfitting**, machine-learning models tend to do worse on new data than on
 # their training data. The book reports 0.9785.
 #

@@ -36,6 +36,42 @@ timings = collections.defaultdict(float)
 counts = collections.Counter()
 rss_trace: list[tuple[str, float, float]] = []
 _depth = {"convert": 0}
+big_conversions: list[tuple[str, str, float]] = []
+
+
+def _describe(obj) -> str:
+    """Short description of a converted object: numpy dtype/shape/order, or R type and dim."""
+    import numpy as np
+    if isinstance(obj, tuple) and len(obj) == 2 and isinstance(obj[1], bool):
+        obj = obj[0]  # the front end returns (value, visible)
+    if not isinstance(obj, np.ndarray) and hasattr(obj, "__iter__") and not isinstance(obj, (str, bytes)):
+        try:  # a (nested) list/RList: describe its biggest array
+            stack, arrays = [obj], []
+            while stack and len(arrays) < 100:
+                o = stack.pop()
+                if isinstance(o, np.ndarray):
+                    arrays.append(o)
+                elif isinstance(o, dict):
+                    stack.extend(o.values())
+                elif isinstance(o, (list, tuple)) or type(o).__name__ == "RList":
+                    stack.extend(list(o.values()) if hasattr(o, "values") else list(o))
+            if arrays:
+                big = max(arrays, key=lambda a: a.nbytes)
+                return f"{type(obj).__name__} of {len(arrays)} arrays, largest " + _describe(big)
+        except Exception:  # noqa: BLE001
+            pass
+    if isinstance(obj, np.ndarray):
+        order = "C" if obj.flags.c_contiguous else ("F" if obj.flags.f_contiguous else "strided")
+        return f"numpy {obj.dtype} {tuple(obj.shape)} {order}-order"
+    try:
+        from rkeras.r.convert import to_python  # noqa: F401
+        import rpy2.rinterface as ri
+        if isinstance(obj, ri.Sexp):
+            dim = obj.do_slot("dim") if "dim" in list(obj.list_attrs()) else None
+            return f"R {obj.typeof.name} length {len(obj)}" + (f" dim {tuple(dim)}" if dim is not None else "")
+    except Exception:  # noqa: BLE001
+        pass
+    return type(obj).__name__
 
 
 def _rss_mb() -> float:
@@ -66,6 +102,8 @@ def wrap_timer(owner, attr: str, key: str, outermost: str | None = None, trace: 
                 _depth[outermost] -= 1
             if trace:
                 rss_trace.append((name, time.perf_counter() - T_START, _rss_mb()))
+            if name.startswith("convert") and dt > 0.005:
+                big_conversions.append((name, _describe(args[0] if args else None), dt))
 
     setattr(owner, attr, wrapper)
     return original
@@ -117,7 +155,7 @@ def main() -> int:
     timings["total in process"] = time.perf_counter() - T_START
     with open(out, "w") as f:
         json.dump({"status": status, "timings": dict(timings), "counts": dict(counts),
-                   "rss_trace": rss_trace, "peak_rss_mb_psutil": _rss_mb(),
+                   "rss_trace": rss_trace, "big_conversions": big_conversions, "peak_rss_mb_psutil": _rss_mb(),
                    "ru_maxrss_mb": __import__("resource").getrusage(
                        __import__("resource").RUSAGE_SELF).ru_maxrss / 1024}, f, indent=1)
     return status

@@ -203,6 +203,68 @@ def uint8_to_r(repeats: int) -> dict:
     }, repeats=repeats, before=C.r_gc)
 
 
+R_STEPS_CODE = """
+  x <- array(sample(0:255, 60000 * 784, TRUE), dim = c(60000L, 784L))
+  el <- function(e) unname(system.time(e)[["elapsed"]])
+  c(div255 = el(y <- x / 255),
+    str = el(capture.output(str(x))),
+    ggplot2_load = el(loadNamespace("ggplot2")),
+    plot = el({ grDevices::pdf(tempfile(fileext = ".pdf"))
+                d <- data.frame(epoch = 1, value = c(0.9, 0.3), metric = c("accuracy", "loss"))
+                p <- ggplot2::ggplot(d, ggplot2::aes(epoch, value)) + ggplot2::geom_point() +
+                     ggplot2::facet_grid(metric ~ ., scales = "free_y")
+                print(p); grDevices::dev.off() }))
+"""
+
+R_STEPS = (
+    "import json, rkeras\n"
+    "from rkeras.r import r_eval\n"
+    f"v = r_eval({R_STEPS_CODE!r}, convert=True)\n"
+    "keys = ['div255', 'str', 'ggplot2_load', 'plot']\n"
+    "print('@@' + json.dumps({k: float(x) for k, x in zip(keys, list(v))}))\n"
+)
+
+
+def r_steps(repeats: int) -> dict:
+    """R's own steps of the lab script (fresh process each: loading ggplot2 is once per process)."""
+    import json
+    runs = []
+    for _ in range(repeats):
+        proc = C.run_python(R_STEPS)
+        line = [ln for ln in proc.stdout.splitlines() if ln.startswith("@@")]
+        if proc.returncode != 0 or not line:
+            raise RuntimeError(proc.stderr[-1500:])
+        runs.append(json.loads(line[-1][2:]))
+    return {k: C.summary([r[k] for r in runs]) for k in runs[0]}
+
+
+FIRST_TOUCH = """
+import json, time, gc
+import numpy as np
+n = 188 * 2**20 // 8
+fresh, reused, kept = [], [], []
+for i in range(5):                      # new memory every time (kept alive)
+    t = time.perf_counter(); kept.append(np.ones(n)); fresh.append(time.perf_counter() - t)
+del kept; gc.collect()
+for i in range(6):                      # allocate, free, allocate again: the freed pages come back
+    t = time.perf_counter(); a = np.ones(n); dt = time.perf_counter() - t
+    del a
+    if i: reused.append(dt)
+print('@@' + json.dumps({'fresh': fresh, 'reused': reused}))
+"""
+
+
+def first_touch() -> dict:
+    """The machine: writing 188 MB of memory the process never used vs memory it just freed."""
+    import json
+    proc = C.run_python(FIRST_TOUCH)
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("@@")]
+    if proc.returncode != 0 or not line:
+        raise RuntimeError(proc.stderr[-1500:])
+    d = json.loads(line[-1][2:])
+    return {k: C.summary(v) for k, v in d.items()}
+
+
 def nan_checks(repeats: int) -> dict:
     import numpy as np
     from rkeras.inputs import as_model_data
@@ -281,6 +343,18 @@ def main(argv=None) -> int:
         except Exception as error:  # noqa: BLE001
             tor = {"error": repr(error)}
     res["to_r"] = tor
+    with C.section("machine: first touch of memory"):
+        try:
+            ft = first_touch()
+        except Exception as error:  # noqa: BLE001
+            ft = {"error": repr(error)}
+    res["first_touch"] = ft
+    with C.section("R's own steps of the lab (fresh processes)"):
+        try:
+            rst = r_steps(5)
+        except Exception as error:  # noqa: BLE001
+            rst = {"error": repr(error)}
+    res["r_steps"] = rst
     with C.section("uint8 images to R: now vs proposed"):
         try:
             u8 = uint8_to_r(5)
@@ -347,6 +421,21 @@ Load average at start: {machine['loadavg_at_start']}.
             parts.append(f"### cProfile: `to_r` of a C-ordered numpy {name} ({C.fmt_s(d['per_call'])} per call under the "
                          f"profiler, 3 calls), own time per call\n\n" + C.table(
                              ["function", "own", "cumulative"], [[f"`{n}`", C.fmt_s(tt), C.fmt_s(ct)] for n, tt, ct in d["rows"]]))
+    if "error" not in ft:
+        parts.append("### The machine: writing memory the process has never used (`np.ones`, 188 MB, fresh process)\n\n"
+                     "This machine is a Firecracker microVM (kernel `-fc`, KVM) with free-page reporting: memory the "
+                     "guest has handed back to the host is faulted in again, slowly, on first touch. Memory a process "
+                     "has just freed and allocates again is fast. Every step that allocates hundreds of MB (conversions, "
+                     "copies, Keras's cast of x) pays this on its first use of new memory, so single calls vary 2-10x.\n\n"
+                     + C.table(["allocation", "time for 188 MB"],
+                               [["new memory each time (5 blocks kept alive)", C.cell(ft["fresh"])],
+                                ["memory just freed by the same process", C.cell(ft["reused"])]]))
+    if "error" not in rst:
+        labels = {"div255": "`x / 255` on a 60000×784 integer matrix", "str": "`str(x)`",
+                  "ggplot2_load": "`loadNamespace(\"ggplot2\")` (what `plot(history)` does first)",
+                  "plot": "drawing a 2-panel ggplot to a PDF"}
+        parts.append("### R's own steps in the lab script (each in a fresh process with embedded R, 5 runs)\n\n"
+                     + C.table(["R step", "time"], [[labels.get(k, k), C.cell(v)] for k, v in rst.items()]))
     if "error" not in u8:
         parts.append("### `dataset_mnist()` from R: MNIST's uint8 images (60000, 28, 28) to an R integer array\n\n"
                      "Transposing 1-byte elements and then widening in R's order moves a quarter of the bytes through the "

@@ -182,6 +182,12 @@ def main(argv=None) -> int:
             out.append(f"* {n} (peak {peak:.0f} MB): " + " → ".join(f"{lab} {mb:.0f}" for lab, _, mb in seen))
         return "\n".join(out)
 
+    def conv_rows():
+        t = sorted(truns["R"], key=lambda t: t["wall"])[len(truns["R"]) // 2]
+        rows = [[d.replace("convert ", "").replace(" (outside verbs)", ""), f"`{what}`", C.fmt_s(sec)]
+                for d, what, sec in t["inside"].get("big_conversions", [])]
+        return C.table(["direction", "object", "time"], rows) if rows else "(none recorded)"
+
     acc = {n: sorted({r["accuracy"] for r in runs[n]}) for n in names}
     md = f"""## 2. The R path: the lab as an R script through the bridge vs the same lab in Python
 
@@ -203,7 +209,10 @@ and Keras's fit/evaluate/predict with timers; medians of {args.repeats} runs eac
 {C.table(["phase", "R script", "Python", "R − Python"], phases)}
 
 (Conversions in the R path happen in the front end around each verb: R arguments to Python before the verb,
-results back to R after it; they are not inside the verb times above.)
+results back to R after it; they are not inside the verb times above.) The conversions over 5 ms in the timed R run
+with the median wall time:
+
+{conv_rows()}
 """
     md_mem = f"""## 4. Memory: peak resident memory of the R MNIST script vs the Python one
 

@@ -1,7 +1,7 @@
 """Benchmark 3, conversion: rkeras's R <-> Python converters vs rpy2's stock ones vs a memory copy.
 
 Data:
-* MNIST's training images as an R integer array, dim c(60000, 28, 28) (179.4 MB),
+* MNIST's training images as an R integer array, dim c(60000, 28, 28) (188.2 MB),
   and the same as a numpy int32 array (60000, 28, 28);
 * a 60000 x 784 double matrix (376.3 MB): the scaled images, and the numpy float64 array;
 * a data frame of 100,000 rows x 20 columns: 4 double, 4 integer, 3 logical,
@@ -202,7 +202,7 @@ Load average at start: {machine['loadavg_at_start']}.
 **R → numpy.** `to_python` returns a read-only, Fortran-ordered view on R's memory: int array
 {zero_copy_int}, double matrix {zero_copy_dbl}.
 
-R integer array `dim = c(60000, 28, 28)` (MNIST training images, 179.4 MB):
+R integer array `dim = c(60000, 28, 28)` (MNIST training images, 188.2 MB):
 
 {C.table(["R → numpy", "time", "vs np.copy"], rows(ir, "np.copy, same bytes (F-order)"))}
 

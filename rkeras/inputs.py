@@ -40,6 +40,11 @@ def _first_bad_position(mask: np.ndarray) -> tuple[int, ...]:
 def _check_finite(array: np.ndarray, role: str, columns: list[str] | None = None) -> None:
     if array.dtype.kind not in "fc" or array.size == 0:
         return
+    # One pass without a temporary: NaN and Inf propagate through a sum. Only a
+    # non-finite sum (or an overflow of huge values) needs the exact, slower check.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(array.sum()):
+            return
     finite = np.isfinite(array)
     if finite.all():
         return

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from rkeras import *
+from rkeras.history import loess_smooth  # the LOESS smooth that plot(history) draws
 
 FRACTION = float(os.environ.get("RKERAS_VIGNETTE_FRACTION", "1"))
 
@@ -204,8 +205,14 @@ trained = len(history.metrics["loss"])
 print(f"asked for {history.params['epochs']} epochs, trained {trained}")
 print(history)
 
+# %% [markdown]
+# `plot(history)` keeps the 500 epochs asked for on the x axis; the first epochs
+# (an error of $20,000) would flatten the rest, so we zoom on the y axis, as the
+# old keras tutorial for this dataset did with `coord_cartesian()`:
+
 # %%
-plot(history, metrics="mae", smooth=False);
+fig = plot(history, metrics="mae", smooth=False)
+fig.axes[0].set_ylim(0, 5)
 plt.show()
 
 # %% [markdown]

@@ -277,13 +277,16 @@ plt.show()
 # %% [markdown]
 # The convnet beats the dense network with a quarter of its parameters: weights
 # shared across positions and local patterns suit images far better than one
-# weight per pixel and unit. Dropping the third convolution leaves *more*
-# parameters (the dense layer after `flatten` gets 1600 inputs instead of 576)
-# and does worse. The deeper network is no better either: in this run it ends
-# below the book's convnet, after twice the training time. More convolutions give
-# the network more, progressively more abstract, representations, but they pay
-# off on harder images, or with more epochs and regularisation (dropout, data
-# augmentation); on MNIST the book's small convnet is already close to the
+# weight per pixel and unit. Between the three convnets the differences are a
+# few tenths of a point, about the size of the run-to-run noise: in this render
+# the deeper network comes out best and the one without the third convolution
+# last, but a render with TensorFlow's default (not bit-reproducible) kernels
+# had those two tied, below the book's network. Dropping the third convolution
+# leaves *more* parameters (the dense layer after `flatten` gets 1600 inputs
+# instead of 576). Stacking more convolutions gives the network more,
+# progressively more abstract, representations, at twice the training time; they
+# pay off on harder images, or with more epochs and regularisation (dropout,
+# data augmentation). On MNIST the book's small convnet is already close to the
 # ceiling.
 
 # %%

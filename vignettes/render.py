@@ -106,6 +106,9 @@ def _env(fraction: float, metrics_file: Path) -> dict:
     # and the R and the Python run of a lab the same computation.
     env.setdefault("TF_DETERMINISTIC_OPS", "1")
     env["PYTHONUNBUFFERED"] = "1"
+    # `make` exports MPLBACKEND=Agg for the tests; a notebook kernel with Agg
+    # shows no figures, so let the kernel pick its inline backend.
+    env.pop("MPLBACKEND", None)
     return env
 
 

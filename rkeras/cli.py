@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -21,7 +22,19 @@ def _demo(args) -> int:
 def _run(args) -> int:
     from .r.frontend import run_script
 
-    return run_script(args.file, args.args)
+    status = run_script(args.file, args.args)
+    # The script's process has nothing left to save: end R (closing its devices,
+    # removing its temporary folder), then leave without Python's teardown, which
+    # would spend ~0.15 s on a full garbage collection over TensorFlow's objects.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        import rpy2.rinterface_lib.embedded as embedded
+
+        if embedded.isinitialized():
+            embedded.endr(0)
+    finally:
+        os._exit(status)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -279,7 +279,8 @@ def findings() -> str:
                                f"`rkeras/preprocessing.py::array_reshape` when x is F-ordered)")
                 else:
                     alt.append(f"`array_reshape` round trip {_fs(now)} now; a column copy into F order "
-                               f"(`reshape_keep_f`) measured {_fs(prop)}: no gain, not proposed")
+                               f"(`reshape_keep_f`) measured {_fs(prop)}: no clear gain in this run (it varies with "
+                               f"first-touch costs, point 0), not proposed")
             if p and isinstance(p.get("uint8_to_r"), dict) and "error" not in p["uint8_to_r"]:
                 u8 = p["uint8_to_r"]
                 now = next(v["median"] for k, v in u8.items() if k.startswith("now"))
@@ -289,7 +290,8 @@ def findings() -> str:
                                f"(**proposed** for `rkeras/r/convert.py::_fill` when the source itemsize is smaller)")
                 else:
                     alt.append(f"uint8 images to R {_fs(now)}; tried transposing at 1-byte width first: {_fs(prop)}, "
-                               f"slower, not proposed (the blocked cast-and-transpose is already the better path)")
+                               + ("slower" if prop >= now else "less than 10 % faster")
+                               + ", not proposed (the blocked cast-and-transpose is already as good)")
             alt_text = "; ".join(alt) + "." if alt else "see the profile tables."
             big_conv_text = ""
             truns = r.get("timed_runs", {}).get("R")

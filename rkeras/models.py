@@ -415,7 +415,8 @@ def _layer_position(layers, value, arg):
     from .args import as_index
     index = as_index(value, arg)
     if not -len(layers) <= index < len(layers):
-        raise ArgumentError(f"`{arg}` = {value} but the model has {len(layers)} layer(s); "
+        shown = index + 1 if index >= 0 else index
+        raise ArgumentError(f"`{arg}` = {shown} but the model has {len(layers)} layer(s); "
                             f"positions are 1-based, negative ones count from the end.")
     return index % len(layers)
 

@@ -158,6 +158,16 @@ def main() -> int:
                    "rss_trace": rss_trace, "big_conversions": big_conversions, "peak_rss_mb_psutil": _rss_mb(),
                    "ru_maxrss_mb": __import__("resource").getrusage(
                        __import__("resource").RUSAGE_SELF).ru_maxrss / 1024}, f, indent=1)
+    if mode == "r":
+        # End as `rkeras run` does (rkeras/cli.py): end R, then leave without Python's teardown.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            import rpy2.rinterface_lib.embedded as embedded
+            if embedded.isinitialized():
+                embedded.endr(0)
+        finally:
+            os._exit(status)
     return status
 
 

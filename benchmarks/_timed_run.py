@@ -25,7 +25,6 @@ T_START = time.perf_counter()
 import collections  # noqa: E402
 import functools  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
 import runpy  # noqa: E402
 import sys  # noqa: E402
 
@@ -159,15 +158,9 @@ def main() -> int:
                    "ru_maxrss_mb": __import__("resource").getrusage(
                        __import__("resource").RUSAGE_SELF).ru_maxrss / 1024}, f, indent=1)
     if mode == "r":
-        # End as `rkeras run` does (rkeras/cli.py): end R, then leave without Python's teardown.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        try:
-            import rpy2.rinterface_lib.embedded as embedded
-            if embedded.isinitialized():
-                embedded.endr(0)
-        finally:
-            os._exit(status)
+        from rkeras.cli import exit_after_script
+
+        exit_after_script(status)   # end as `rkeras run` does
     return status
 
 

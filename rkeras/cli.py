@@ -19,13 +19,19 @@ def _demo(args) -> int:
     return main(epochs=args.epochs)
 
 
-def _run(args) -> int:
+def _run(args) -> None:
     from .r.frontend import run_script
 
-    status = run_script(args.file, args.args)
-    # The script's process has nothing left to save: end R (closing its devices,
-    # removing its temporary folder), then leave without Python's teardown, which
-    # would spend ~0.15 s on a full garbage collection over TensorFlow's objects.
+    exit_after_script(run_script(args.file, args.args))
+
+
+def exit_after_script(status: int) -> None:
+    """End the process after an R script, as `rkeras run` does.
+
+    The script's process has nothing left to save: end R (closing its devices,
+    removing its temporary folder), then leave without Python's teardown, which
+    would spend ~0.15 s on a full garbage collection over TensorFlow's objects.
+    """
     sys.stdout.flush()
     sys.stderr.flush()
     try:

@@ -312,12 +312,14 @@ def summary(object, line_length=None, positions=None, expand_nested=False,
 # --- persistence -------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def _atomic_path(filepath, suffix: str):
+def _atomic_path(filepath, suffix: str, overwrite: bool, verb: str):
     """A temporary path beside `filepath`, moved over it only on success.
 
     A crash or an exception half-way leaves the previous file intact.
     """
     filepath = os.fspath(filepath)
+    if not overwrite and os.path.exists(filepath):
+        raise ArgumentError(f"{verb}(): {filepath!r} exists and overwrite=False.")
     if not filepath.endswith(suffix):
         raise ArgumentError(f"`filepath` must end in '{suffix}'; got {filepath!r}.")
     folder = os.path.dirname(os.path.abspath(filepath))
@@ -336,11 +338,8 @@ def _atomic_path(filepath, suffix: str):
 
 def save_model(object, filepath, overwrite=True):
     """Save the whole model to a `.keras` file, atomically; returns the model."""
-    model = unwrap(object)
-    if not overwrite and os.path.exists(filepath):
-        raise ArgumentError(f"save_model(): {filepath!r} exists and overwrite=False.")
-    with _atomic_path(filepath, ".keras") as temporary:
-        model.save(temporary)
+    with _atomic_path(filepath, ".keras", overwrite, "save_model") as temporary:
+        unwrap(object).save(temporary)
     return object
 
 
@@ -372,11 +371,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
 def save_model_weights(object, filepath, overwrite=True):
     """Save the weights to a `.weights.h5` file, atomically; returns the model."""
-    model = unwrap(object)
-    if not overwrite and os.path.exists(filepath):
-        raise ArgumentError(f"save_model_weights(): {filepath!r} exists and overwrite=False.")
-    with _atomic_path(filepath, ".weights.h5") as temporary:
-        model.save_weights(temporary)
+    with _atomic_path(filepath, ".weights.h5", overwrite, "save_model_weights") as temporary:
+        unwrap(object).save_weights(temporary)
     return object
 
 

@@ -267,7 +267,7 @@ def first_touch() -> dict:
 
 def nan_checks(repeats: int) -> dict:
     import numpy as np
-    from rkeras.inputs import as_model_data
+    from rkeras.model_data import as_model_data
     import bench_training as T
 
     x, y, _ = T.load_rkeras()

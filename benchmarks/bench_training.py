@@ -12,7 +12,7 @@ Data loading (file -> scaled float matrix and one-hot labels) and model
 building are timed separately, also alternating.
 
 The overhead is then taken apart: rkeras's checks before fit/predict
-(`rkeras.inputs.as_model_data` etc.) are timed alone, along with a cheaper
+(`rkeras.model_data.as_model_data` etc.) are timed alone, along with a cheaper
 NaN check that gives the same answer (proposed fix, see BENCHMARKS.md).
 
     python benchmarks/bench_training.py [--repeats N]
@@ -149,7 +149,7 @@ def main(argv=None) -> int:
 
     import keras  # noqa: F401  (imported before timing anything)
     import rkeras  # noqa: F401
-    from rkeras.inputs import as_model_data, check_input_shape, check_lengths
+    from rkeras.model_data import as_model_data, check_input_shape, check_lengths
 
     res: dict = {"machine": machine, "repeats": args.repeats}
 

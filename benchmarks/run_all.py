@@ -208,7 +208,7 @@ def findings() -> str:
             txt = (f"**1. fit/predict overhead.** rkeras's own time per `fit` call is {_fs(of['rkeras_own']['median'])} "
                    f"({100 * (of['ratio'] - 1):.1f} % of Keras's {_fs(of['inner']['median'])}); per `predict` call "
                    f"{_fs(op['rkeras_own']['median'])} ({100 * (op['ratio'] - 1):.1f} %). The part that grows with the "
-                   f"data is the check in `rkeras.inputs.as_model_data` (cProfile: the profile tables list every callee "
+                   f"data is the check in `rkeras.model_data.as_model_data` (cProfile: the profile tables list every callee "
                    f"of rkeras's `fit`).")
             if chk is not None and ele is not None and one is not None:
                 if chk <= 1.2 * one:
@@ -219,7 +219,7 @@ def findings() -> str:
                             f"pipe, the history object).")
                 else:
                     txt += (f" The checks before fit take {_fs(chk)}; `np.isfinite(x).all()` alone {_fs(ele)}. "
-                            f"**Proposed fix** (`rkeras/inputs.py::_check_finite`): one summing pass first "
+                            f"**Proposed fix** (`rkeras/model_data.py::_check_finite`): one summing pass first "
                             f"(`np.isfinite(np.add.reduce(array, axis=None))`) and the elementwise scan only when it is "
                             f"not finite: {_fs(one)} for x and y.")
             pk = t["predict"]["plain Keras"]
@@ -254,13 +254,13 @@ def findings() -> str:
                        "timings above are the reliable measure."))
             layout_done = "_keras_layout" in _source_at_benchmarked_rev("rkeras/inputs.py")
             if layout_done:
-                txt += (f" **Done in the benchmarked code** (`rkeras/inputs.py::_keras_layout`: F-ordered float arrays "
+                txt += (f" **Done in the benchmarked code** (`rkeras/model_data.py::_keras_layout`: F-ordered float arrays "
                         f"go to Keras as C-ordered float32, made in one step): the table's F-ordered row goes through "
                         f"it, {_fs(fo)} against {_fs(base)} for a C-ordered x ({100 * (fo / base - 1):+.1f} %).")
             elif bl is not None and kf is not None and kc is not None:
                 gain = kf - kc - bl
                 if gain > 0.02 * base:
-                    txt += (f" **Proposed fix** (`rkeras/inputs.py::as_model_data`, for `fit`/`evaluate`/`predict`): "
+                    txt += (f" **Proposed fix** (`rkeras/model_data.py::as_model_data`, for `fit`/`evaluate`/`predict`): "
                             f"when x is an F-ordered float array of ≥ 2 dimensions, hand Keras a C-ordered float32 copy "
                             f"made in blocks of rows ({_fs(bl)} here, the mirror of `rkeras/r/convert.py::_copy_c_to_f`; "
                             f"`np.ascontiguousarray` takes {_fs(nb)}); Keras's own cast and tensor conversion are then "

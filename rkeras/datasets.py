@@ -48,7 +48,7 @@ from typing import Any
 
 import numpy as np
 
-from ._rlist import RList
+from .rlist import RList
 from .preprocessing import _as_integer
 
 __all__ = [

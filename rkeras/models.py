@@ -20,8 +20,8 @@ import warnings
 import numpy as np
 
 from .errors import ArgumentError
-from .inputs import as_model_data, check_input_shape, check_labels, check_lengths
-from .names import check_name
+from .model_data import as_model_data, check_input_shape, check_labels, check_lengths
+from .name_checks import check_name
 from .pipe import unwrap
 from .registry import verb_kind
 
@@ -196,7 +196,7 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
 
     Data may be numpy arrays, pandas frames/series, R objects (rpy2) or a
     `tf.data.Dataset`; it is checked first (NA, lengths, shapes, see
-    `rkeras.inputs`). `initial_epoch` is 1-based, as in R. Ctrl-C stops
+    `rkeras.model_data`). `initial_epoch` is 1-based, as in R. Ctrl-C stops
     training cleanly: the history of the epochs completed so far is returned
     and the model keeps the weights it had reached.
 
@@ -250,7 +250,7 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
 
 
 def _named_results(values: dict):
-    from ._rlist import RList
+    from .rlist import RList
 
     return RList({k: float(np.asarray(v)) for k, v in values.items()})
 
@@ -408,7 +408,7 @@ def _layer_position(layers, value, arg):
         if value not in names:
             raise ArgumentError(f"`{arg}`: no layer named {value!r}; layers: {names}.")
         return names.index(value)
-    from .args import as_index
+    from .conventions import as_index
     index = as_index(value, arg)
     if not -len(layers) <= index < len(layers):
         shown = index + 1 if index >= 0 else index

@@ -19,7 +19,7 @@ __all__ = ["array_reshape", "to_categorical", "pad_sequences", "normalize"]
 
 
 # ------------------------------------------------------------------ helpers
-# Small private conventions; rkeras/args.py holds the shared versions.
+# Small private conventions; rkeras/conventions.py holds the shared versions.
 
 def _describe(value: Any) -> str:
     text = repr(value)

@@ -7,7 +7,7 @@ R-facing parameters (with Keras's defaults), how it is called and its help text.
 
 Most verbs are derived from Keras itself (`FAMILIES`): every public class of
 `keras.layers`, `keras.callbacks`, `keras.optimizers` ... becomes a verb named
-by :func:`rkeras.naming.r_name`, so a Keras upgrade brings its new layers
+by :func:`rkeras.verb_names.r_name`, so a Keras upgrade brings its new layers
 without new code. Verbs Keras has no class for (`fit`, `dataset_mnist`,
 `array_reshape`, `plot_history` ...) are plain functions in rkeras modules
 listed in `HAND_WRITTEN`, picked up from their `__all__`.
@@ -33,7 +33,7 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from .naming import r_name
+from .verb_names import r_name
 
 KINDS = ("layer", "model", "function", "loss", "metric", "object")
 

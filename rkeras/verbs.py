@@ -9,7 +9,7 @@ Every function generated here runs the same steps, R keras3's
 3. resolve rkeras objects to Keras ones (a layer waiting in a pipe -> its
    Keras layer, an uncalled verb such as `activation_relu` -> Keras's
    function, R objects -> Python);
-4. apply R's argument conventions (`rkeras.args`) to what the user supplied,
+4. apply R's argument conventions (`rkeras.conventions`) to what the user supplied,
    and check names Keras would only reject later (activations);
 5. call the target, or wait for the pipe when the subject is missing.
 """
@@ -20,9 +20,9 @@ import inspect
 import warnings
 from typing import Any, Callable
 
-from . import args as conventions
+from . import conventions
 from .errors import ArgumentError, did_you_mean
-from .names import check_activation
+from .name_checks import check_activation
 from .pipe import Deferred, PendingLayer, compose_layer, unwrap
 from .registry import Verb, registry
 

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from rkeras import datasets as ds
-from rkeras._rlist import RList
+from rkeras.rlist import RList
 from rkeras.datasets import (
     DatasetNotFoundError,
     dataset_boston_housing,

@@ -333,13 +333,13 @@ class TestLists:
         assert r_identical(nested, "list(train = list(x = 0:2, y = c('a', 'b')), n = 2L)")
 
     def test_partial_or_duplicate_names_give_rlist(self):
-        from rkeras._rlist import RList
+        from rkeras.rlist import RList
         v = rpy("list(a = 1, 2, a = 3)")
         assert isinstance(v, RList) and v.names() == ["a", None, "a"] and v[2] == 3.0
         assert r_identical(v, "list(a = 1, 2, a = 3)")
 
     def test_rlist_to_r(self):
-        from rkeras._rlist import RList
+        from rkeras.rlist import RList
         r = RList(loss=0.5, accuracy=0.9)
         assert r_identical(r, "list(loss = 0.5, accuracy = 0.9)")
 

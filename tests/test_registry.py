@@ -6,7 +6,7 @@ import keras
 import pytest
 
 import rkeras
-from rkeras.naming import r_name
+from rkeras.verb_names import r_name
 from rkeras.registry import FAMILIES, NOT_MAPPED, registry
 
 

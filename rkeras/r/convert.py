@@ -41,7 +41,7 @@ POSIXct                                   tz-aware ``pandas.DatetimeIndex``
                                           ``pandas.Timestamp``)
 data.frame                                ``pandas.DataFrame`` (see below)
 list with complete, unique names          ``dict`` (order kept)
-list with some/duplicate names            ``rkeras._rlist.RList``
+list with some/duplicate names            ``rkeras.rlist.RList``
 unnamed list                              :class:`UnnamedList` (a ``list``)
 NULL                                      ``None``
 R function                                :class:`RFunction` (a Python callable);
@@ -1570,14 +1570,14 @@ def _pd():
 
 def _rlist_class():
     try:
-        from rkeras._rlist import RList
+        from rkeras.rlist import RList
     except Exception:
         return None
     return RList
 
 
 def _is_rlist(obj) -> bool:
-    RList = _rlist_class() if "rkeras._rlist" in sys.modules else None
+    RList = _rlist_class() if "rkeras.rlist" in sys.modules else None
     return RList is not None and isinstance(obj, RList)
 
 

@@ -325,7 +325,7 @@ def _dispatch_verb(name: str, args: Any = None):
 def _format_object(obj: Any, **summary_args: Any) -> str:
     """The text R prints for a handle; for a model its summary (keras3's print)."""
     import keras
-    from ..args import as_integer
+    from ..conventions import as_integer
     from ..pipe import PendingLayer
 
     if isinstance(obj, PendingLayer):
@@ -526,7 +526,7 @@ def _for_r(value: Any, depth: int = 0) -> Any:
       reviews, and not what keras3 returns); as int32 arrays it takes 0.1 s.
     """
     import numpy as np
-    from .._rlist import RList
+    from ..rlist import RList
 
     if depth > 20:
         return value

@@ -28,7 +28,7 @@ def _public_callables(module) -> set[str]:
 
 
 def _snake(name: str) -> str:
-    from .naming import snake_case
+    from .verb_names import snake_case
     return snake_case(name)
 
 
@@ -84,5 +84,5 @@ def check_name(kind: str, value: Any, argument: str, verb: str | None = None) ->
 
 
 def check_activation(value: Any, arg: str = "activation") -> Any:
-    """Rule for `activation=` arguments (see `rkeras.args.RULES`)."""
+    """Rule for `activation=` arguments (see `rkeras.conventions.RULES`)."""
     return check_name("activation", value, arg)

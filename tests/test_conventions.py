@@ -1,9 +1,9 @@
-"""R's argument conventions (rkeras.args), one rule at a time."""
+"""R's argument conventions (rkeras.conventions), one rule at a time."""
 
 import numpy as np
 import pytest
 
-from rkeras.args import (as_axis, as_index, as_integer, as_integer_tuple, as_verbose,
+from rkeras.conventions import (as_axis, as_index, as_integer, as_integer_tuple, as_verbose,
                          normalize_arguments, normalize_shape, transform_for)
 from rkeras.errors import ArgumentError
 

@@ -15,7 +15,7 @@ export MPLBACKEND ?= Agg
 
 PYTEST_ARGS ?= -n 2
 
-.PHONY: setup demo test vignettes bench doctor clean
+.PHONY: setup demo test vignettes bench doctor clean keras3-compat
 
 $(STAMP): pyproject.toml tools/setup.sh
 	VENV=$(VENV) bash tools/setup.sh
@@ -37,6 +37,12 @@ vignettes: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
+
+# keras3 1.5.1's own tests and vignettes under real keras3 and rkeras (not part of `make test`):
+# make keras3-compat KERAS3_SRC=/path/to/keras3 [KERAS3_COMPAT_ARGS="--side rkeras"]
+keras3-compat: $(STAMP)
+	@test -n "$(KERAS3_SRC)" || { echo "usage: make keras3-compat KERAS3_SRC=/path/to/keras3 (rstudio/keras3 v1.5.1)"; exit 2; }
+	$(PY) tools/keras3_compat/run.py $(KERAS3_SRC) $(KERAS3_COMPAT_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

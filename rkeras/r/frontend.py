@@ -428,6 +428,12 @@ def _as_array(obj: Any) -> Any:
     return np.asarray(keras.ops.convert_to_numpy(obj))
 
 
+def _classes(name: str, *args: Any, **kwargs: Any) -> Any:
+    """Keras classes written in R (rkeras/r/classes.py, R/classes.R)."""
+    from .classes import r_helper
+    return r_helper(name, *args, **kwargs)
+
+
 _HELPERS = {
     "format": _format_object,
     "getattr": _getattr,
@@ -436,6 +442,7 @@ _HELPERS = {
     "doc": verb_help,
     "op": _op,
     "as_array": _as_array,
+    "classes": _classes,
 }
 
 

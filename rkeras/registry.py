@@ -22,11 +22,19 @@ How a verb is called is its `kind`:
 * ``function``: acts on its first argument (`array_reshape`,
   `activation_relu`); without it, it waits for the pipe;
 * ``loss`` / ``metric``: an instance, or the value when `y_true`, `y_pred` are given;
-* ``object``: builds and returns an object (callbacks, optimizers, datasets).
+* ``object``: builds and returns an object (callbacks, optimizers, datasets,
+  `config_*`, `random_*`, `application_*`).
+
+Besides classes, a family may take a module's public functions (`keras.ops`
+-> `op_*`, `keras.config` -> `config_*`) or an explicit list of members with
+their keras3 names (`keras.utils.load_img` -> `image_load`). keras3's second
+names for the same thing (`op_pmax` for `op_maximum`, `rnn_cell_gru` for
+`layer_gru_cell`) are listed in `ALIASES`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import inspect
@@ -62,6 +70,9 @@ class Verb:
     doc: str = ""
     passthrough: bool = False
     keras_path: str = ""
+    # Name of the parameter that collects extra unnamed arguments (R's `...`,
+    # Python's *args: `op_einsum("ij,jk", a, b)`), or "".
+    varargs: str = ""
 
     @property
     def signature(self) -> inspect.Signature:
@@ -94,6 +105,11 @@ class Family:
     base: str | None = None            # only subclasses of this class
     functions: bool = False            # take public functions, not classes
     exclude: frozenset[str] = field(default_factory=frozenset)
+    # Only these members, Keras name -> R name (keras3's own names for them).
+    names: tuple[tuple[str, str], ...] = ()
+    # Dotted name of `wrap(target, verb_name) -> callable`: rkeras behaviour
+    # around every member (applications: weights only from the local cache).
+    wrap: str | None = None
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -109,7 +125,62 @@ FAMILIES: tuple[Family, ...] = (
     Family("constraint", "keras.constraints", "object", base="keras.constraints.Constraint"),
     Family("learning_rate_schedule", "keras.optimizers.schedules", "object",
            base="keras.optimizers.schedules.LearningRateSchedule"),
+    # keras.ops: op_add, op_matmul, op_conv ... (keras3's 1-based axes come from
+    # rkeras.conventions; keras3's extra behaviour is in rkeras.ops).
+    Family("op", "keras.ops", "function", functions=True),
+    Family("op_image", "keras.ops.image", "function", functions=True),
+    Family("random", "keras.random", "object", functions=True),
+    Family("random", "keras.random", "object", names=(("SeedGenerator", "random_seed_generator"),)),
+    Family("config", "keras.config", "object", functions=True),
+    Family("application", "keras.applications", "object", functions=True,
+           wrap="rkeras.applications.offline_weights"),
+    Family("feature", "keras.utils.FeatureSpace", "object", names=(
+        ("cross", "feature_cross"), ("feature", "feature_custom"), ("float", "feature_float"),
+        ("float_discretized", "feature_float_discretized"),
+        ("float_normalized", "feature_float_normalized"),
+        ("float_rescaled", "feature_float_rescaled"),
+        ("integer_categorical", "feature_integer_categorical"),
+        ("integer_hashed", "feature_integer_hashed"),
+        ("string_categorical", "feature_string_categorical"),
+        ("string_hashed", "feature_string_hashed"))),
+    Family("utils", "keras.utils", "object", names=(
+        ("FeatureSpace", "layer_feature_space"),
+        ("get_file", "get_file"), ("get_source_inputs", "get_source_inputs"),
+        ("image_dataset_from_directory", "image_dataset_from_directory"),
+        ("text_dataset_from_directory", "text_dataset_from_directory"),
+        ("audio_dataset_from_directory", "audio_dataset_from_directory"),
+        ("timeseries_dataset_from_array", "timeseries_dataset_from_array"),
+        ("split_dataset", "split_dataset"),
+        ("get_registered_name", "get_registered_name"),
+        ("get_registered_object", "get_registered_object"),
+        ("serialize_keras_object", "serialize_keras_object"),
+        ("deserialize_keras_object", "deserialize_keras_object"),
+        ("load_img", "image_load"), ("img_to_array", "image_to_array"),
+        ("array_to_img", "image_from_array"),
+        ("save_img", "image_array_save"))),
+    # keras3's metric_* for Keras's metric functions that have no class of that name.
+    Family("metric", "keras.metrics", "function", names=(
+        ("binary_focal_crossentropy", "metric_binary_focal_crossentropy"),
+        ("categorical_focal_crossentropy", "metric_categorical_focal_crossentropy"),
+        ("huber", "metric_huber"), ("log_cosh", "metric_log_cosh"))),
+    Family("utils", "keras.preprocessing.image", "function",
+           names=(("smart_resize", "image_smart_resize"),)),
 )
+
+# keras3's second names for a verb (alias -> verb): the same verb under both.
+ALIASES: dict[str, str] = {
+    "op_pmax": "op_maximum",
+    "op_pmin": "op_minimum",
+    "op_convert_to_array": "op_convert_to_numpy",
+    "application_nasnetlarge": "application_nasnet_large",
+    "application_nasnetmobile": "application_nasnet_mobile",
+    "rnn_cell_gru": "layer_gru_cell",
+    "rnn_cell_lstm": "layer_lstm_cell",
+    "rnn_cell_simple": "layer_simple_rnn_cell",
+    "rnn_cells_stack": "layer_stacked_rnn_cells",
+    "bidirectional": "layer_bidirectional",
+    "time_distributed": "layer_time_distributed",
+}
 
 # Keras classes that are deliberately not verbs, and why (checked by the tests).
 NOT_MAPPED: dict[str, str] = {
@@ -178,8 +249,20 @@ def _is_merge_layer(cls) -> bool:
     return issubclass(cls, Merge)
 
 
+def _family_module(dotted: str):
+    """A module, or a class whose class methods are the members (FeatureSpace)."""
+    try:
+        return importlib.import_module(dotted)
+    except ModuleNotFoundError:
+        return _resolve(dotted)
+
+
 def _family_members(family: Family) -> Iterator[tuple[str, Any]]:
-    module = importlib.import_module(family.module)
+    module = _family_module(family.module)
+    if family.names:
+        for attr, _ in family.names:
+            yield attr, getattr(module, attr)
+        return
     base = _resolve(family.base) if family.base else None
     seen: set[int] = set()
     for attr in sorted(dir(module)):
@@ -198,12 +281,38 @@ def _family_members(family: Family) -> Iterator[tuple[str, Any]]:
         yield obj.__name__, obj
 
 
+def _one_based_defaults(params: list[inspect.Parameter]) -> list[inspect.Parameter]:
+    """Show axis defaults as R writes them (`op_concatenate(axis = 1)`).
+
+    Only the signature (documentation, and the R formals) changes: a default is
+    never passed to Keras, so Keras's own 0-based default still applies.
+    """
+    from .conventions import AXIS_ARGS
+
+    out = []
+    for p in params:
+        d = p.default
+        if p.name in AXIS_ARGS and isinstance(d, int) and not isinstance(d, bool) and d >= 0:
+            p = p.replace(default=d + 1)
+        elif (p.name in AXIS_ARGS and isinstance(d, tuple)
+              and all(isinstance(a, int) and a >= 0 for a in d)):
+            p = p.replace(default=tuple(a + 1 for a in d))
+        out.append(p)
+    return out
+
+
 def _family_verbs(family: Family) -> Iterator[Verb]:
+    names = dict(family.names)
+    wrap = _resolve(family.wrap) if family.wrap else None
     for python_name, target in _family_members(family):
-        name = r_name(family.prefix, python_name)
+        name = names.get(python_name) or r_name(family.prefix, python_name)
         keras_path = f"{family.module}.{python_name}"
         extra = _LAYER_KWARGS if family.kind == "layer" else ()
         params, has_kwargs = _keras_parameters(target, extra)
+        if family.kind != "layer":
+            params = _one_based_defaults(params)
+        if wrap is not None:
+            target = wrap(target, name)
         kind = family.kind
         if kind == "layer":
             subject = "inputs" if _is_merge_layer(target) else "object"
@@ -223,11 +332,30 @@ def _family_verbs(family: Family) -> Iterator[Verb]:
 HAND_WRITTEN: dict[str, tuple[str, str]] = {
     "rkeras.models": ("model", "model"),
     "rkeras.callbacks": ("callback", "object"),
+    "rkeras.checkpoint_callbacks": ("callback", "object"),
     "rkeras.preprocessing": ("preprocessing", "function"),
     "rkeras.datasets": ("dataset", "object"),
     "rkeras.history": ("history", "function"),
+    "rkeras.history_plot": ("history", "function"),
     "rkeras.distribute": ("distribute", "object"),
+    "rkeras.ops": ("op", "function"),
+    "rkeras.applications": ("application", "function"),
+    "rkeras.serialization": ("serialization", "object"),
+    "rkeras.model_methods": ("model", "model"),
+    "rkeras.utils": ("utils", "object"),
 }
+
+
+def takes_dots(parameter: str):
+    """Decorator: extra unnamed arguments (R's `...`) arrive as a list in `parameter`.
+
+    `op_einsum("ij,jk->ik", a, b)` calls `op_einsum(subscripts="ij,jk->ik",
+    operands=[a, b])`; the function declares `operands` as an ordinary parameter.
+    """
+    def mark(fn):
+        fn.__rkeras_varargs__ = parameter
+        return fn
+    return mark
 
 
 def verb_kind(kind: str):
@@ -261,7 +389,8 @@ def _hand_written_verbs() -> Iterator[Verb]:
                              for p in inspect.signature(fn).parameters.values())
             yield Verb(name=attr, family=family, kind=kind, target=fn, parameters=params,
                        doc=inspect.getdoc(fn) or "", passthrough=has_kwargs,
-                       keras_path=f"{module_name}.{attr}")
+                       keras_path=f"{module_name}.{attr}",
+                       varargs=getattr(fn, "__rkeras_varargs__", ""))
 
 
 @functools.lru_cache(maxsize=None)
@@ -273,6 +402,12 @@ def registry() -> dict[str, Verb]:
             verbs.setdefault(verb.name, verb)
     for verb in _hand_written_verbs():
         verbs[verb.name] = verb
+    for alias, name in ALIASES.items():
+        if name in verbs and alias not in verbs:
+            verb = verbs[name]
+            verbs[alias] = dataclasses.replace(
+                verb, name=alias, doc=f"`{alias}()` is keras3's other name for `{name}()`.\n\n"
+                                      + verb.doc)
     return verbs
 
 

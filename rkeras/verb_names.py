@@ -11,7 +11,10 @@ import re
 
 # Keras spells these acronyms with inner capitals; keras3 writes them as one word.
 _WORDS = {"PReLU": "Prelu", "ReLU": "Relu", "IoU": "Iou", "RMSprop": "Rmsprop", "NaN": "Nan",
-          "TensorBoard": "Tensorboard"}
+          "TensorBoard": "Tensorboard",
+          # keras.applications: keras3 writes the architecture names as one word
+          "ConvNeXt": "Convnext", "DenseNet": "Densenet", "EfficientNet": "Efficientnet",
+          "MobileNet": "Mobilenet", "NASNet": "Nasnet", "ResNet": "Resnet"}
 # "2D" is a dimension suffix: Conv2DTranspose -> Conv_2d_Transpose.
 _DIMENSION = re.compile(r"(\d)D(?=[A-Z]|$)")
 
@@ -33,9 +36,13 @@ OVERRIDES: dict[str, str] = {
     "layer_tfsm_layer": "layer_tfsm",
     "layer_rms_normalization": "layer_rms_normalization",
     "layer_stft_spectrogram": "layer_stft_spectrogram",
+    "layer_grouped_query_attention": "layer_group_query_attention",
+    "layer_jax_layer": "layer_jax_model_wrapper",
+    "layer_flax_layer": "layer_flax_module_wrapper",
     # metrics
     "metric_auc": "metric_auc",
     "metric_f_beta_score": "metric_fbeta_score",
+    "metric_mean_metric_wrapper": "metric_mean_wrapper",
     # optimizers
     "optimizer_loss_scale_optimizer": "optimizer_loss_scale",
     "optimizer_multi_optimizer": "optimizer_multi",
@@ -52,6 +59,14 @@ OVERRIDES: dict[str, str] = {
     "initializer_orthogonal_initializer": "initializer_orthogonal",
     # callbacks
     "callback_csv_logger": "callback_csv_logger",
+    # applications (keras3: `efficientnet_v2b0`, `convnext_xlarge`)
+    **{f"application_efficientnet_v2_{v}": f"application_efficientnet_v2{v}"
+       for v in ("b0", "b1", "b2", "b3", "l", "m", "s")},
+    "application_convnext_x_large": "application_convnext_xlarge",
+    # ops and random: keras3's names for Keras's functions
+    "op_image_crop_images": "op_image_crop",
+    "op_image_pad_images": "op_image_pad",
+    "random_randint": "random_integer",
 }
 
 

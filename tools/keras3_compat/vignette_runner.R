@@ -30,6 +30,18 @@ short <- function(x, n = 600L) {
 grDevices::pdf(NULL)
 emit(list(kind = "start", R = R.version.string, interactive = interactive()))
 
+# keras3's own knit set-up (tools/knit.R in its repository): 76 columns, and a
+# session seeded with 1 (keras3 does it when Keras loads; here before chunk 1,
+# without attaching anything). Its front-matter `backend: jax` is not applied:
+# only TensorFlow is installed. Not counted as a chunk.
+options(width = 76)
+prelude <- tryCatch({
+  if (requireNamespace("keras3", quietly = TRUE)) keras3::set_random_seed(1)
+  else if (exists("set_random_seed")) set_random_seed(1)
+  NULL
+}, error = function(e) conditionMessage(e))
+emit(list(kind = "prelude", ok = is.null(prelude), message = prelude))
+
 run_chunk <- function(path) {
   exprs <- tryCatch(parse(path, keep.source = FALSE), error = function(e) e)
   if (inherits(exprs, "error")) return(conditionMessage(exprs))

@@ -287,18 +287,24 @@ def _one_based_defaults(params: list[inspect.Parameter]) -> list[inspect.Paramet
     Only the signature (documentation, and the R formals) changes: a default is
     never passed to Keras, so Keras's own 0-based default still applies.
     """
-    from .conventions import AXIS_ARGS
+    from .conventions import AXIS_ARGS, INDEX_ARRAY_ARGS
 
     out = []
     for p in params:
         d = p.default
-        if p.name in AXIS_ARGS and isinstance(d, int) and not isinstance(d, bool) and d >= 0:
+        if p.name in AXIS_ARGS | INDEX_ARRAY_ARGS and isinstance(d, int) and not isinstance(d, bool) and d >= 0:
             p = p.replace(default=d + 1)
         elif (p.name in AXIS_ARGS and isinstance(d, tuple)
               and all(isinstance(a, int) and a >= 0 for a in d)):
             p = p.replace(default=tuple(a + 1 for a in d))
         out.append(p)
     return out
+
+
+def _converted_first(verb: str, param: inspect.Parameter) -> bool:
+    from .conventions import transform_for
+
+    return transform_for(verb, param.name, param.default) is not None
 
 
 def _family_verbs(family: Family) -> Iterator[Verb]:
@@ -314,6 +320,10 @@ def _family_verbs(family: Family) -> Iterator[Verb]:
         if wrap is not None:
             target = wrap(target, name)
         kind = family.kind
+        if kind == "function" and params and _converted_first(name, params[0]):
+            # `op_zeros(shape)`, `op_eye(N)`: the first argument is not data to pipe
+            # but an argument with a conversion (a shape, a count): bind it as one.
+            kind = "object"
         if kind == "layer":
             subject = "inputs" if _is_merge_layer(target) else "object"
             params = [_subject(subject)] + params

@@ -1,4 +1,4 @@
-"""R keras3's argument conventions, in one place.
+"""R's argument conventions: the only place where rkeras coerces and checks arguments.
 
 R has no integer literals (`512` is a double), no tuples and 1-based axes, so
 R keras3 normalises arguments before they reach Python (its `capture_args` and
@@ -13,66 +13,101 @@ the same rules to every verb, from Python and from R:
 * epoch and layer indices are 1-based (`initial_epoch=1` is the first epoch);
 * `verbose="auto"` is passed through; `None` is R's NULL.
 
-Which argument gets which rule is decided by :func:`transform_for`, from the
-argument's name and, for names it does not know, from the type of Keras's own
-default value. Nothing here imports Keras.
+Where the rules are applied (one validation point per verb):
+
+* **Verbs derived from Keras** (`layer_*`, `callback_*`, `optimizer_*` ...):
+  their targets are Keras's classes, which cannot apply R's rules, so
+  `rkeras.verbs` applies them, choosing each argument's rule with
+  :func:`transform_for` (by name through `RULES`, else from the type of
+  Keras's own default value).
+* **Hand-written verbs** (the functions in `rkeras.models`, `preprocessing`,
+  `datasets`, `history`, `plot`, `callbacks`, `distribute`): the function
+  validates its own arguments by calling the functions of this module, and the
+  verb layer leaves them alone. So `rkeras.pad_sequences(maxlen=2.5)` and
+  `rkeras.preprocessing.pad_sequences(maxlen=2.5)` are the same call, with
+  the same error, and a 1-based argument is shifted exactly once.
+
+Every error is an :class:`~rkeras.errors.ArgumentError` (a `ValueError`).
+Nothing here imports Keras.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .errors import ArgumentError
+from .errors import ArgumentError, did_you_mean
 
 Transform = Callable[[Any, str], Any]
 
 
-def _is_missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
     """R's NA (arrives as NaN or None) for a scalar."""
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _scalar(value: Any) -> Any:
-    """Unwrap length-1 numpy arrays and numpy scalars (R's length-1 vectors)."""
-    if isinstance(value, np.ndarray) and value.size == 1 and value.ndim <= 1:
+def scalar(value: Any, lists: bool = False) -> Any:
+    """A length-1 vector (R's scalars) as its element; anything else unchanged.
+
+    Unwraps numpy arrays of one element and numpy scalars, and with
+    `lists=True` also lists and tuples of one element.
+
+    Example:
+        >>> scalar(np.array([3.0])), scalar(np.int32(4)), scalar([5], lists=True)
+        (3.0, 4, 5)
+    """
+    if isinstance(value, np.ndarray) and value.size == 1 and (value.ndim <= 1 or lists):
         return value.reshape(()).item()
     if isinstance(value, np.generic):
         return value.item()
+    if lists and isinstance(value, (list, tuple)) and len(value) == 1:
+        return scalar(value[0])
     return value
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any, with_type: bool = False) -> str:
+    """A value as an error message shows it: its repr, cut at 60 characters."""
     text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    text = text if len(text) <= 60 else text[:57] + "..."
+    return f"{text} ({type(value).__name__})" if with_type else text
 
 
-def as_integer(value: Any, arg: str, minimum: int | None = None) -> Any:
+def as_integer(value: Any, arg: str, minimum: int | None = None, *,
+               strict: bool = False, allow_none: bool = True) -> Any:
     """Coerce an integral number to `int`, as R keras3's `as_integer`.
 
-    Anything that is not a number (None, strings, tensors, schedules) passes
-    through unchanged, so Keras keeps its own handling of them.
+    By default (the rule the verb layer applies to Keras's arguments)
+    anything that is not a number (None, strings, tensors, schedules) passes
+    through unchanged, so Keras keeps its own handling of them. Hand-written
+    verbs pass `strict=True`: then only a number (or None, R's NULL, when
+    `allow_none`) is accepted.
 
     Args:
         value: the value given by the user.
         arg: the argument's name, for the error message.
         minimum: smallest accepted value (e.g. 1 for `units`), or None.
+        strict: refuse values that are not numbers.
+        allow_none: with `strict`, whether None is accepted (and returned).
 
     Raises:
-        ArgumentError: for a non-integral, boolean or too small number.
+        ArgumentError: for a non-integral, boolean or too small number, or,
+            with `strict`, anything else that is not a number.
 
     Example:
         >>> as_integer(512.0, "units")
         512
     """
-    value = _scalar(value)
+    value = scalar(value, lists=strict)
     if isinstance(value, bool):
         raise ArgumentError(f"`{arg}` must be an integer; got the logical value {value}.")
     if not isinstance(value, numbers.Real):
-        return value
+        if not strict or (value is None and allow_none):
+            return value
+        or_none = " or None" if allow_none else ""
+        raise ArgumentError(f"`{arg}` must be an integer{or_none}; got {describe(value, True)}.")
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         raise ArgumentError(f"`{arg}` must be an integer; got {value} (NA, NaN or Inf).")
     if value != int(value):
@@ -86,14 +121,60 @@ def as_integer(value: Any, arg: str, minimum: int | None = None) -> Any:
     return value
 
 
-def as_count(value: Any, arg: str) -> Any:
+def as_count(value: Any, arg: str, **how: Any) -> Any:
     """A size that must be >= 1 (units, filters, heads, batch size...)."""
-    return as_integer(value, arg, minimum=1)
+    return as_integer(value, arg, minimum=1, **how)
 
 
-def as_nonnegative(value: Any, arg: str) -> Any:
+def as_nonnegative(value: Any, arg: str, **how: Any) -> Any:
     """An integer that must be >= 0 (epochs, patience, seeds...)."""
-    return as_integer(value, arg, minimum=0)
+    return as_integer(value, arg, minimum=0, **how)
+
+
+def as_number(value: Any, arg: str, low: float | None = None, high: float | None = None,
+              what: str = "a number") -> float:
+    """A real number (R's length-1 double), optionally in `[low, high)`.
+
+    Example:
+        >>> as_number(np.array([0.2]), "test_split", 0, 1)
+        0.2
+    """
+    value = scalar(value, lists=True)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        interval = f" in [{low}, {high})" if low is not None and high is not None else ""
+        raise ArgumentError(f"`{arg}` must be {what}{interval}; got {describe(value, True)}.")
+    if (low is not None and value < low) or (high is not None and value >= high):
+        raise ArgumentError(f"`{arg}` must be in [{low}, {high}); got {value}.")
+    return value
+
+
+def as_choice(value: Any, arg: str, choices: Sequence[str], lower: bool = True) -> str:
+    """One of a few strings (R's `match.arg`), with a suggestion when misspelled.
+
+    Example:
+        >>> as_choice("Ring", "communication", ("auto", "ring", "nccl"))
+        'ring'
+    """
+    value = scalar(value, lists=True)
+    key = value.lower() if lower and isinstance(value, str) else value
+    if not isinstance(value, str) or key not in choices:
+        raise ArgumentError(f"`{arg}` must be one of {', '.join(repr(c) for c in choices)}; "
+                            f"got {value!r}.{did_you_mean(str(value), choices)}")
+    return key
+
+
+def as_strings(value: Any, arg: str) -> list[str] | None:
+    """A character vector (R), a string, a list or an array of strings as list[str]."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, np.ndarray):
+        value = value.ravel().tolist()
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return [str(v) for v in value]
+    raise ArgumentError(f"`{arg}` must be a character vector (a string or a list of strings); "
+                        f"got {value!r}.")
 
 
 def _elements(value: Any) -> list | None:
@@ -105,6 +186,42 @@ def _elements(value: Any) -> list | None:
     if hasattr(value, "as_list") and callable(value.as_list):  # TensorShape
         return list(value.as_list())
     return None
+
+
+def as_integer_vector(value: Any, arg: str) -> tuple:
+    """An integer or a vector of integers (`dim = c(10, 784)`) as a tuple of ints.
+
+    Strict: every element must be a whole number; the message locates the
+    first one that is not.
+
+    Example:
+        >>> as_integer_vector(np.array([10.0, 784.0]), "dim")
+        (10, 784)
+    """
+    if value is None or isinstance(value, (str, bytes, bool, np.bool_)):
+        raise ArgumentError(
+            f"`{arg}` must be an integer or a vector of integers; got {describe(value, True)}."
+        )
+    if isinstance(value, (numbers.Number, np.generic)):
+        items = [value]
+    else:
+        try:
+            items = list(np.asarray(value, dtype=object).reshape(-1))
+        except Exception:
+            raise ArgumentError(
+                f"`{arg}` must be an integer or a vector of integers; got {describe(value, True)}."
+            ) from None
+    out = []
+    for position, item in enumerate(items, start=1):
+        item = scalar(item)
+        whole = (isinstance(item, numbers.Real) and not isinstance(item, bool)
+                 and math.isfinite(item) and item == int(item))
+        if not whole:
+            raise ArgumentError(
+                f"`{arg}` must hold whole numbers; element {position} is {describe(item)}."
+            )
+        out.append(int(item))
+    return tuple(out)
 
 
 def as_integer_tuple(value: Any, arg: str, minimum: int | None = 1) -> Any:
@@ -147,14 +264,14 @@ def normalize_shape(value: Any, arg: str) -> Any:
         items = [value]
     shape = []
     for position, item in enumerate(items, start=1):
-        item = _scalar(item)
-        if _is_missing(item):
+        item = scalar(item)
+        if is_missing(item):
             shape.append(None)
             continue
         if isinstance(item, bool) or not isinstance(item, numbers.Real):
             raise ArgumentError(
                 f"`{arg}` must be a shape (whole numbers, NA/None for any size); "
-                f"element {position} is {_describe(item)}."
+                f"element {position} is {describe(item)}."
             )
         if item != int(item) or item < 0:
             raise ArgumentError(
@@ -164,8 +281,40 @@ def normalize_shape(value: Any, arg: str) -> Any:
     return tuple(shape)
 
 
-def as_axis(value: Any, arg: str = "axis") -> Any:
-    """R's 1-based axis to Python's 0-based one (negative axes unchanged).
+def as_index(value: Any, arg: str, *, ndim: int | None = None, strict: bool = False,
+             first: str = "the first is 1") -> Any:
+    """A 1-based position (epoch, layer, axis) to 0-based; negative counts from the end.
+
+    Args:
+        value: the position given by the user (1 is the first, -1 the last).
+        arg: the argument's name, for the error message.
+        ndim: when given, the number of positions: out-of-range values are
+            refused (used for the axes of an array).
+        strict: refuse non-numbers (see `as_integer`).
+        first: how the message explains the first position.
+
+    Example:
+        >>> as_index(1, "initial_epoch"), as_index(-1, "index")
+        (0, -1)
+    """
+    value = as_integer(value, arg, strict=strict, allow_none=False)
+    if not isinstance(value, int):
+        return value
+    if value == 0:
+        raise ArgumentError(f"`{arg}` is 1-based, as in R: {first}; got 0.")
+    if ndim is not None and not -ndim <= value <= ndim:
+        raise ArgumentError(
+            f"`{arg}` = {value} is out of range for an array with {ndim} dimension"
+            f"{'s' if ndim != 1 else ''}: use 1..{ndim} (1-based) or -{ndim}..-1."
+        )
+    return value - 1 if value > 0 else value
+
+
+def as_axis(value: Any, arg: str = "axis", *, ndim: int | None = None,
+            strict: bool = False, several: bool = True) -> Any:
+    """R's 1-based axis (or axes) to Python's 0-based ones (negative axes unchanged).
+
+    With `several=False` only one axis is accepted (a vector is an error).
 
     Example:
         >>> as_axis(1)
@@ -173,29 +322,45 @@ def as_axis(value: Any, arg: str = "axis") -> Any:
         >>> as_axis(-1)
         -1
     """
-    if value is None:
+    if value is None and not strict:
         return None
-    items = _elements(value)
+    items = _elements(value) if several else None
     if items is not None:
-        return tuple(as_axis(item, arg) for item in items)
-    value = as_integer(value, arg)
-    if not isinstance(value, int):
-        return value
-    if value == 0:
-        raise ArgumentError(
-            f"`{arg}` is 1-based, as in R: use 1 for the first axis or -1 for the last; got 0."
-        )
-    return value - 1 if value > 0 else value
+        return tuple(as_axis(item, arg, ndim=ndim, strict=strict) for item in items)
+    return as_index(value, arg, ndim=ndim, strict=strict,
+                    first="use 1 for the first axis or -1 for the last")
 
 
-def as_index(value: Any, arg: str) -> Any:
-    """A 1-based position (epoch, layer) to 0-based; negative counts from the end."""
-    value = as_integer(value, arg)
-    if not isinstance(value, int):
+def as_index_array(value: Any, arg: str) -> Any:
+    """1-based indices (a number, vector, array or tensor) to 0-based, as keras3's `as_py_index`.
+
+    Positive values are shifted down by one; zero and negative values are kept
+    (negative ones count from the end). Numbers must be whole.
+
+    Example:
+        >>> as_index_array([1.0, 3.0, -1.0], "indices")
+        array([ 0,  2, -1])
+    """
+    if value is None or isinstance(value, (str, bytes)):
         return value
-    if value == 0:
-        raise ArgumentError(f"`{arg}` is 1-based, as in R: the first is 1; got 0.")
-    return value - 1 if value > 0 else value
+    if isinstance(value, (list, tuple)) and any(_elements(v) is not None for v in value):
+        return type(value)(as_index_array(v, arg) for v in value)
+    if isinstance(value, (numbers.Number, np.generic, list, tuple, np.ndarray)):
+        array = np.asarray(value)
+        if array.dtype.kind == "f":
+            if not np.all(np.isfinite(array)) or np.any(array != np.floor(array)):
+                raise ArgumentError(f"`{arg}` must hold whole numbers (1-based indices); "
+                                    f"got {describe(value)}.")
+            array = array.astype(np.int64)
+        elif array.dtype.kind not in "iu":
+            raise ArgumentError(f"`{arg}` must hold whole numbers (1-based indices); "
+                                f"got {describe(value, True)}.")
+        shifted = np.where(array > 0, array - 1, array)
+        return shifted.item() if shifted.ndim == 0 else shifted
+    # A tensor: the same shift, computed by Keras (imported only here).
+    from keras import ops
+
+    return ops.where(ops.greater(value, 0), ops.subtract(value, 1), value)
 
 
 def as_verbose(value: Any, arg: str = "verbose") -> Any:
@@ -208,11 +373,6 @@ def as_verbose(value: Any, arg: str = "verbose") -> Any:
     if isinstance(value, int) and value > 2:
         raise ArgumentError(f"`{arg}` must be \"auto\", 0, 1 or 2; got {value}.")
     return value
-
-
-def as_scalar(value: Any, arg: str) -> Any:
-    """A length-1 vector as a Python scalar (R has no scalars)."""
-    return _scalar(value)
 
 
 # Argument name -> rule. Names not listed fall back to `default_rule_for`.
@@ -231,12 +391,21 @@ NONNEGATIVE_ARGS = {
 }
 TUPLE_ARGS = {
     "kernel_size", "strides", "pool_size", "dilation_rate", "size",
-    "output_size", "dims",
+    "output_size", "dims", "image_size", "target_size",
 }
 PADDING_ARGS = {"padding", "cropping"}
 SHAPE_ARGS = {"input_shape", "shape", "batch_shape", "batch_input_shape", "target_shape"}
-AXIS_ARGS = {"axis", "shared_axes"}
+AXIS_ARGS = {"axis", "shared_axes", "axes", "axis1", "axis2", "source", "destination"}
 INDEX_ARGS = {"initial_epoch"}
+# Arrays of 1-based positions (keras3's op_take, op_slice, op_segment_sum ...).
+INDEX_ARRAY_ARGS = {"indices", "start_indices", "segment_ids", "mask_index"}
+# Whole numbers that may be 0 or negative, or whose Keras default is None (keras3's as_integer).
+INTEGER_ARGS = {
+    "sequence_stride", "fft_length", "num_segments", "N", "M", "num", "target_height",
+    "target_width", "top_cropping", "left_cropping", "bottom_cropping", "right_cropping",
+    "top_padding", "left_padding", "bottom_padding", "right_padding", "sampling_rate",
+    "start_index", "end_index",
+}
 
 RULES: dict[str, Transform] = {
     **{name: as_count for name in COUNT_ARGS},
@@ -246,6 +415,8 @@ RULES: dict[str, Transform] = {
     **{name: normalize_shape for name in SHAPE_ARGS},
     **{name: as_axis for name in AXIS_ARGS},
     **{name: as_index for name in INDEX_ARGS},
+    **{name: as_index_array for name in INDEX_ARRAY_ARGS},
+    **{name: as_integer for name in INTEGER_ARGS},
     "verbose": as_verbose,
 }
 
@@ -255,8 +426,12 @@ FAMILY_EXCEPTIONS: dict[tuple[str, str], Transform | None] = {
     ("layer_permute", "dims"): as_integer_tuple,
     # Reshape's target_shape allows -1; normalize_shape would reject it.
     ("layer_reshape", "target_shape"): as_integer_tuple,
-    # rkeras.preprocessing.normalize converts its 1-based axis itself (keras3's own rule).
-    ("normalize", "axis"): as_integer,
+    # keras.ops arguments whose int default hides a real number or a logical (keras3 passes them).
+    ("op_squareplus", "b"): None,
+    ("op_scan", "unroll"): None,
+    # keras3 makes these ints although Keras gives them no int default.
+    ("op_pad", "pad_width"): as_padding,
+    ("op_in_top_k", "k"): as_integer,
 }
 
 

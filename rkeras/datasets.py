@@ -1,9 +1,12 @@
-"""R keras3's `dataset_*()` verbs: Keras's datasets, found offline first.
+"""The `dataset_*()` loaders: Keras's datasets, as R keras3 returns them.
 
-Every loader returns exactly what Keras's own `keras.datasets.X.load_data()`
-returns (same arrays, dtypes, shuffling, seeds and index conventions), but as
-R keras3 shapes it: a nested named list (`RList`) with `train` and `test`,
-each with `x` and `y`:
+A port of `keras.datasets` (tethered to Keras 3.15.1, `keras/src/datasets/*.py`):
+every loader returns exactly what Keras's own `keras.datasets.X.load_data()`
+returns (same arrays, dtypes, shuffling, seeds and index conventions). Code
+marked "From here on: Keras's ..." follows Keras step by step; when upgrading
+Keras, diff those blocks against Keras's files (the tests compare the results
+with Keras's own loaders). The result is shaped as R keras3 shapes it: a
+nested named list (`RList`) with `train` and `test`, each with `x` and `y`:
 
 ```python
 mnist = dataset_mnist()
@@ -12,44 +15,34 @@ mnist["train"]["y"]           # R: mnist[["train"]][["y"]]
 (x_train, y_train), (x_test, y_test) = dataset_mnist()   # R: %<-%
 ```
 
-Where the files come from (one helper, `_find_dataset_file()`, used by all
-loaders), first hit wins:
-
-1. `path=`, when it names an existing file (absolute, or relative to the
-   working directory);
-2. the folder(s) in the environment variable `RKERAS_DATASETS`
-   (several folders may be separated by `os.pathsep`), under the file
-   names Keras uses in its cache (`mnist.npz`, `imdb.npz`,
-   `imdb_word_index.json`, `boston_housing.npz`, `reuters.npz`,
-   `fashion-mnist/train-images-idx3-ubyte.gz`, `cifar-10-batches-py/`, ...);
-3. Keras's cache, `~/.keras/datasets/` (or `$KERAS_HOME/datasets/`);
-4. only then a download with `keras.utils.get_file()`, with Keras's own URL
-   and hash (so Keras's hash check applies). Set `RKERAS_OFFLINE=1` to never
-   download.
-
-Local files in steps 1-3 are used as they are: no hash check, so a locally
-built copy (e.g. a subset) works. Keras's `load_data(path=...)` cannot do
-that: it only takes a file name inside its cache and re-downloads any file
-whose hash differs from its own.
+The files are found offline first (`path=`, `$RKERAS_DATASETS`, Keras's
+cache) and downloaded only as a last resort: see `rkeras.dataset_files`.
 """
 
 from __future__ import annotations
 
 import gzip
-import io
 import json
-import numbers
 import os
-import pickle
-import tarfile
-import zipfile
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .conventions import as_count, as_nonnegative, as_number
+from .dataset_files import (
+    KERAS_ORIGIN,
+    CifarFiles,
+    DatasetSource,
+    check_npz_keys,
+    find_dataset_file,
+    load_npz,
+    load_numeric_npz,
+)
+from .errors import (
+    ArgumentError,
+    DatasetNotFoundError,  # noqa: F401 - importable from here, where it was defined
+)
 from .rlist import RList
-from .preprocessing import _as_integer
 
 __all__ = [
     "dataset_mnist",
@@ -62,242 +55,6 @@ __all__ = [
     "dataset_reuters_word_index",
     "dataset_boston_housing",
 ]
-
-ENV_DATASETS = "RKERAS_DATASETS"
-ENV_OFFLINE = "RKERAS_OFFLINE"
-
-_KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
-
-
-# ------------------------------------------------------------------ lookup
-@dataclass(frozen=True)
-class _Source:
-    """Where Keras gets one dataset file, and the names it may have locally.
-
-    `names` are paths relative to a datasets folder (`$RKERAS_DATASETS`,
-    `~/.keras/datasets`), tried in order. The arguments of `get_file()` are
-    exactly Keras's; `after_download` is appended to what `get_file()`
-    returns (the folder inside an extracted archive).
-    """
-
-    dataset: str
-    names: tuple
-    origin: str
-    file_hash: str | None = None
-    cache_subdir: str = "datasets"
-    extract: bool = False
-    fname: str | None = None          # get_file(fname=); default names[0]
-    after_download: str | None = None
-
-
-class DatasetNotFoundError(FileNotFoundError):
-    """A dataset file is neither available locally nor downloadable."""
-
-
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() not in ("", "0", "false", "no", "off")
-
-
-def _keras_home() -> str:
-    """Keras's home folder, as Keras computes it, but read at call time."""
-    home = os.environ.get("KERAS_HOME")
-    if not home:
-        base = os.path.expanduser("~")
-        if not os.access(base, os.W_OK):
-            base = "/tmp"
-        home = os.path.join(base, ".keras")
-    return os.path.expanduser(home)
-
-
-def _cache_dirs() -> list:
-    """The `datasets` folders of Keras's cache that `get_file()` may use."""
-    home = _keras_home()
-    dirs = [os.path.join(home, "datasets")]
-    if not os.access(home, os.W_OK):
-        # get_file() falls back to /tmp/.keras when the home is not writable.
-        dirs.append(os.path.join("/tmp", ".keras", "datasets"))
-    out = []
-    for d in dirs:
-        if d not in out:
-            out.append(d)
-    return out
-
-
-def _env_dirs() -> list:
-    value = os.environ.get(ENV_DATASETS, "")
-    return [os.path.expanduser(d) for d in value.split(os.pathsep) if d.strip()]
-
-
-def _download(source: _Source, fname: str) -> str:
-    """Step 4: Keras's own `get_file()`, with Keras's URL and hash."""
-    from keras.utils import get_file
-
-    path = get_file(
-        fname=fname,
-        origin=source.origin,
-        file_hash=source.file_hash,
-        cache_subdir=source.cache_subdir,
-        extract=source.extract,
-        cache_dir=_keras_home(),
-    )
-    if source.after_download:
-        path = os.path.join(path, source.after_download)
-    return path
-
-
-def _find_dataset_file(source: _Source, path: str | None = None) -> str:
-    """Find a dataset file: `path=`, `$RKERAS_DATASETS`, Keras's cache, download.
-
-    Args:
-        source: what Keras downloads and the local names to look for.
-        path: the user's `path=` argument, or None.
-
-    Returns:
-        The path of an existing file or folder.
-
-    Raises:
-        DatasetNotFoundError: when no step finds the file; the message lists
-            every place searched and how to set `RKERAS_DATASETS`.
-    """
-    names = list(source.names)
-    searched = []
-    fname = source.fname or names[0]
-    if path is not None:
-        if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(
-                f"`path` must be a file name or path (a string); got {type(path).__name__}."
-            )
-        path = os.path.expanduser(os.fspath(path))
-        if os.path.isfile(path):
-            return path
-        has_dir = os.path.dirname(path) != "" or (os.altsep and os.altsep in path)
-        if has_dir:
-            raise DatasetNotFoundError(
-                f"dataset_{source.dataset}(): `path` = {path!r} does not exist "
-                f"(absolute: {os.path.abspath(path)}). Give the path of an existing "
-                f"file, or a bare file name to look up in ${ENV_DATASETS} and "
-                "Keras's cache."
-            )
-        searched.append(f"path = {path!r} in the working directory ({os.getcwd()}): not found")
-        if path != names[0]:
-            # A bare file name other than Keras's default: Keras's `load_data(path=)`
-            # semantics, i.e. the file name inside the datasets folders.
-            names = [path]
-            fname = path
-
-    env_dirs = _env_dirs()
-    if env_dirs:
-        for folder in env_dirs:
-            for name in names:
-                candidate = os.path.join(folder, name)
-                if os.path.exists(candidate):
-                    return candidate
-            searched.append(f"${ENV_DATASETS} folder {folder}: no " + " or ".join(names))
-    else:
-        searched.append(f"${ENV_DATASETS}: not set")
-
-    for folder in _cache_dirs():
-        for name in names:
-            candidate = os.path.join(folder, name)
-            if os.path.exists(candidate):
-                return candidate
-        searched.append(f"Keras cache {folder}: no " + " or ".join(names))
-
-    if _truthy(os.environ.get(ENV_OFFLINE)):
-        failure = f"download skipped because ${ENV_OFFLINE} is set"
-        cause = None
-    else:
-        try:
-            return _download(source, fname)
-        except Exception as error:  # URL fetch failure, hash mismatch, ...
-            failure = f"download from {source.origin} failed: {error}"
-            cause = error
-    where = "\n".join(f"  - {s}" for s in searched)
-    or_path = ""
-    if path is not None:   # the loader has a `path` argument
-        or_path = f"; or pass path = {os.path.join('/path/to/data', names[0])!r}"
-    message = (
-        f"dataset_{source.dataset}(): cannot find the dataset file {names[0]!r}.\n"
-        f"Searched:\n{where}\n  - {failure}\n"
-        f"To use a local copy, put {names[0]!r} (Keras's file name) in a folder and "
-        f"set the environment variable {ENV_DATASETS} to that folder, e.g. "
-        f"os.environ[{ENV_DATASETS!r}] = '/path/to/data' in Python or "
-        f"Sys.setenv({ENV_DATASETS} = '/path/to/data') in R{or_path}."
-    )
-    raise DatasetNotFoundError(message) from cause
-
-
-# ------------------------------------------------------------ safe loading
-# The IMDB/Reuters/CIFAR files hold pickled numpy arrays. Like Keras 3.15,
-# only the globals needed to rebuild numpy arrays may be unpickled, so a
-# tampered file cannot run code.
-_ALLOWED_PICKLE_GLOBALS = frozenset(
-    {
-        ("numpy", "ndarray"),
-        ("numpy", "dtype"),
-        ("numpy.core.multiarray", "_reconstruct"),
-        ("numpy._core.multiarray", "_reconstruct"),
-    }
-)
-
-
-class _RestrictedUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _ALLOWED_PICKLE_GLOBALS:
-            if module == "numpy._core.multiarray" and not hasattr(np, "_core"):
-                module = "numpy.core.multiarray"   # file written by numpy 2, read by numpy 1
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(
-            f"Refusing to deserialize `{module}.{name}` while loading a dataset. "
-            "The file may be corrupted or malicious."
-        )
-
-
-def _read_npy(fp: io.BytesIO) -> np.ndarray:
-    try:
-        return np.lib.format.read_array(fp, allow_pickle=False)
-    except ValueError:
-        fp.seek(0)
-        version = np.lib.format.read_magic(fp)
-        if version[0] == 1:
-            np.lib.format.read_array_header_1_0(fp)
-        elif version[0] in (2, 3):
-            np.lib.format.read_array_header_2_0(fp)
-        else:
-            raise ValueError(f"Unsupported `.npy` file version: {version}.")
-        return _RestrictedUnpickler(fp).load()
-
-
-def _load_npz(path: str) -> dict:
-    """An `.npz` file as a dict of arrays, object arrays unpickled safely."""
-    arrays = {}
-    with zipfile.ZipFile(path) as archive:
-        for member in archive.namelist():
-            if member.endswith(".npy"):
-                with archive.open(member) as raw:
-                    arrays[member[: -len(".npy")]] = _read_npy(io.BytesIO(raw.read()))
-    return arrays
-
-
-def _load_numeric_npz(path: str, keys: tuple) -> list:
-    with np.load(path, allow_pickle=False) as f:
-        missing = [k for k in keys if k not in f.files]
-        if missing:
-            raise ValueError(
-                f"{path} is not in Keras's format: it lacks the arrays {missing} "
-                f"(it has {f.files})."
-            )
-        return [f[k] for k in keys]
-
-
-def _check_npz_keys(arrays: dict, keys: tuple, path: str) -> None:
-    missing = [k for k in keys if k not in arrays]
-    if missing:
-        raise ValueError(
-            f"{path} is not in Keras's format: it lacks the arrays {missing} "
-            f"(it has {sorted(arrays)})."
-        )
-
 
 def _result(x_train: Any, y_train: Any, x_test: Any, y_test: Any) -> RList:
     return RList(train=RList(x=x_train, y=y_train), test=RList(x=x_test, y=y_test))
@@ -313,39 +70,83 @@ def _remove_long_seq(maxlen: int, seq: list, label: Any) -> tuple:
     return new_seq, new_label
 
 
-def _check_test_split(test_split: Any) -> Any:
-    if isinstance(test_split, np.ndarray) and test_split.size == 1:
-        test_split = test_split.reshape(()).item()
-    if isinstance(test_split, (bool, np.bool_)) or not isinstance(test_split, numbers.Real):
-        raise ValueError(
-            f"`test_split` must be a number in [0, 1); got {test_split!r} "
-            f"({type(test_split).__name__})."
-        )
-    if not 0 <= test_split < 1:
-        raise ValueError(
-            f"Invalid `test_split` argument: {test_split}. "
-            "It must be between 0 and 1 (exclusive of 1)."
-        )
-    return test_split
+def _check_test_split(test_split: Any) -> float:
+    return as_number(test_split, "test_split", 0, 1, what="a number")
 
 
 def _sequence_args(num_words, skip_top, maxlen, seed, start_char, oov_char, index_from) -> tuple:
+    """The integer arguments of the IMDB and Reuters loaders, checked as R's conventions say."""
     return (
-        _as_integer(num_words, "num_words", allow_none=True, minimum=0),
-        _as_integer(skip_top, "skip_top", minimum=0),
-        _as_integer(maxlen, "maxlen", allow_none=True, minimum=0),
-        _as_integer(seed, "seed", allow_none=True, minimum=0),
-        _as_integer(start_char, "start_char", allow_none=True),
-        _as_integer(oov_char, "oov_char", allow_none=True),
-        _as_integer(index_from, "index_from", minimum=0),
+        as_count(num_words, "num_words", strict=True),
+        as_nonnegative(skip_top, "skip_top", strict=True, allow_none=False),
+        as_count(maxlen, "maxlen", strict=True),
+        as_nonnegative(seed, "seed", strict=True),
+        as_nonnegative(start_char, "start_char", strict=True),
+        as_nonnegative(oov_char, "oov_char", strict=True),
+        as_nonnegative(index_from, "index_from", strict=True, allow_none=False),
     )
 
 
+def _index_sequences(parts: list, num_words, skip_top, maxlen, start_char, oov_char,
+                     index_from) -> list:
+    """Keras's IMDB/Reuters pipeline, after the shuffle, on one or more (x, labels) parts.
+
+    From here on: Keras's `imdb.load_data()` and `reuters.load_data()`, which
+    repeat the same steps: mark the start and shift the indexes by
+    `index_from`, drop the sequences of `maxlen` or more, then cut the
+    vocabulary to `num_words` (and `skip_top`), replacing or dropping the
+    words cut. `num_words` defaults to the largest index over all parts.
+
+    Returns:
+        One `(sequences, labels)` per part, sequences as lists of ints.
+    """
+    indexed = []
+    for xs, labels in parts:
+        if start_char is not None:
+            xs = [[start_char] + [w + index_from for w in x] for x in xs]
+        elif index_from:
+            xs = [[w + index_from for w in x] for x in xs]
+        else:
+            xs = [[w for w in x] for x in xs]
+        if maxlen:
+            xs, labels = _remove_long_seq(maxlen, xs, labels)
+            if not xs:
+                raise ArgumentError(
+                    "After filtering for sequences shorter than maxlen="
+                    f"{str(maxlen)}, no sequence was kept. Increase maxlen."
+                )
+        indexed.append((xs, labels))
+
+    xs = [x for part, _ in indexed for x in part]
+    if not num_words:
+        num_words = max(max(x) for x in xs)
+    if oov_char is not None:
+        xs = [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
+    else:
+        xs = [[w for w in x if skip_top <= w < num_words] for x in xs]
+
+    out, start = [], 0
+    for part, labels in indexed:
+        out.append((xs[start:start + len(part)], labels))
+        start += len(part)
+    return out
+
+
+def _remove_long_seq(maxlen: int, seq: list, label: Any) -> tuple:
+    """Keras's `python_utils.remove_long_seq`: keep sequences shorter than maxlen."""
+    new_seq, new_label = [], []
+    for x, y in zip(seq, label):
+        if len(x) < maxlen:
+            new_seq.append(x)
+            new_label.append(y)
+    return new_seq, new_label
+
+
 # ------------------------------------------------------------------- mnist
-_MNIST = _Source(
+_MNIST = DatasetSource(
     dataset="mnist",
     names=("mnist.npz",),
-    origin=f"{_KERAS_ORIGIN}mnist.npz",
+    origin=f"{KERAS_ORIGIN}mnist.npz",
     file_hash="731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
 )
 
@@ -373,8 +174,8 @@ def dataset_mnist(path: str = "mnist.npz") -> RList:
         (x_train, y_train), (x_test, y_test) = dataset_mnist()
         ```
     """
-    file = _find_dataset_file(_MNIST, path)
-    x_train, y_train, x_test, y_test = _load_numeric_npz(
+    file = find_dataset_file(_MNIST, path)
+    x_train, y_train, x_test, y_test = load_numeric_npz(
         file, ("x_train", "y_train", "x_test", "y_test")
     )
     return _result(x_train, y_train, x_test, y_test)
@@ -389,11 +190,11 @@ _FASHION_FILES = (
 )
 
 
-def _fashion_source(fname: str) -> _Source:
-    return _Source(
+def _fashion_source(fname: str) -> DatasetSource:
+    return DatasetSource(
         dataset="fashion_mnist",
         names=(f"fashion-mnist/{fname}",),
-        origin=f"{_KERAS_ORIGIN}{fname}",
+        origin=f"{KERAS_ORIGIN}{fname}",
         cache_subdir=os.path.join("datasets", "fashion-mnist"),
         fname=fname,
     )
@@ -425,7 +226,7 @@ def dataset_fashion_mnist() -> RList:
         fashion.train.x.shape        # (60000, 28, 28)
         ```
     """
-    paths = [_find_dataset_file(_fashion_source(f)) for f in _FASHION_FILES]
+    paths = [find_dataset_file(_fashion_source(f)) for f in _FASHION_FILES]
     with gzip.open(paths[0], "rb") as lbpath:
         y_train = np.frombuffer(lbpath.read(), np.uint8, offset=8)
     with gzip.open(paths[1], "rb") as imgpath:
@@ -438,7 +239,7 @@ def dataset_fashion_mnist() -> RList:
 
 
 # ------------------------------------------------------------------- cifar
-_CIFAR10 = _Source(
+_CIFAR10 = DatasetSource(
     dataset="cifar10",
     names=(
         "cifar-10-batches-py",                              # the archive's folder
@@ -452,7 +253,7 @@ _CIFAR10 = _Source(
     after_download="cifar-10-batches-py",
 )
 
-_CIFAR100 = _Source(
+_CIFAR100 = DatasetSource(
     dataset="cifar100",
     names=(
         "cifar-100-python",
@@ -465,45 +266,6 @@ _CIFAR100 = _Source(
     fname="cifar-100-python-target",
     after_download="cifar-100-python",
 )
-
-
-class _CifarFiles:
-    """The batch files of a CIFAR folder, or of the .tar.gz archive itself."""
-
-    def __init__(self, location: str, folder: str):
-        self.location = location
-        self.folder = folder
-        self.tar = None
-        if os.path.isfile(location):
-            self.tar = tarfile.open(location, "r:*")
-
-    def __enter__(self) -> "_CifarFiles":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.tar is not None:
-            self.tar.close()
-
-    def load_batch(self, name: str, label_key: str = "labels") -> tuple:
-        """Keras's `cifar.load_batch()` on one batch file."""
-        if self.tar is None:
-            with open(os.path.join(self.location, name), "rb") as f:
-                d = _RestrictedUnpickler(f, encoding="bytes").load()
-        else:
-            member = f"{self.folder}/{name}"
-            try:
-                f = self.tar.extractfile(member)
-            except KeyError:
-                f = None
-            if f is None:
-                raise FileNotFoundError(f"{self.location} has no member {member!r}")
-            with f:
-                d = _RestrictedUnpickler(f, encoding="bytes").load()
-        d = {k.decode("utf8"): v for k, v in d.items()}
-        data = d["data"]
-        labels = d[label_key]
-        data = data.reshape(data.shape[0], 3, 32, 32)
-        return data, labels
 
 
 def _image_data_format() -> str:
@@ -538,8 +300,8 @@ def dataset_cifar10() -> RList:
         cifar.train.y.shape          # (50000, 1)
         ```
     """
-    location = _find_dataset_file(_CIFAR10)
-    with _CifarFiles(location, "cifar-10-batches-py") as files:
+    location = find_dataset_file(_CIFAR10)
+    with CifarFiles(location, "cifar-10-batches-py") as files:
         batches = [files.load_batch(f"data_batch_{i}") for i in range(1, 6)]
         x_test, y_test = files.load_batch("test_batch")
     # Keras fills preallocated uint8 arrays of 5 x 10000 samples; the sizes are
@@ -592,12 +354,12 @@ def dataset_cifar100(label_mode: str = "fine") -> RList:
         ```
     """
     if label_mode not in ("fine", "coarse"):
-        raise ValueError(
+        raise ArgumentError(
             '`label_mode` must be one of "fine", "coarse". '
             f"Received: label_mode={label_mode!r}."
         )
-    location = _find_dataset_file(_CIFAR100)
-    with _CifarFiles(location, "cifar-100-python") as files:
+    location = find_dataset_file(_CIFAR100)
+    with CifarFiles(location, "cifar-100-python") as files:
         x_train, y_train = files.load_batch("train", label_key=f"{label_mode}_labels")
         x_test, y_test = files.load_batch("test", label_key=f"{label_mode}_labels")
 
@@ -610,17 +372,17 @@ def dataset_cifar100(label_mode: str = "fine") -> RList:
 
 
 # -------------------------------------------------------------------- imdb
-_IMDB = _Source(
+_IMDB = DatasetSource(
     dataset="imdb",
     names=("imdb.npz",),
-    origin=f"{_KERAS_ORIGIN}imdb.npz",
+    origin=f"{KERAS_ORIGIN}imdb.npz",
     file_hash="69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f",
 )
 
-_IMDB_WORD_INDEX = _Source(
+_IMDB_WORD_INDEX = DatasetSource(
     dataset="imdb_word_index",
     names=("imdb_word_index.json",),
-    origin=f"{_KERAS_ORIGIN}imdb_word_index.json",
+    origin=f"{KERAS_ORIGIN}imdb_word_index.json",
     file_hash="bfafd718b763782e994055a2d397834f",
 )
 
@@ -676,9 +438,9 @@ def dataset_imdb(
     num_words, skip_top, maxlen, seed, start_char, oov_char, index_from = _sequence_args(
         num_words, skip_top, maxlen, seed, start_char, oov_char, index_from
     )
-    file = _find_dataset_file(_IMDB, path)
-    f = _load_npz(file)
-    _check_npz_keys(f, ("x_train", "y_train", "x_test", "y_test"), file)
+    file = find_dataset_file(_IMDB, path)
+    f = load_npz(file)
+    check_npz_keys(f, ("x_train", "y_train", "x_test", "y_test"), file)
     x_train, labels_train = f["x_train"], f["y_train"]
     x_test, labels_test = f["x_test"], f["y_test"]
 
@@ -694,39 +456,13 @@ def dataset_imdb(
     x_test = x_test[indices]
     labels_test = labels_test[indices]
 
-    if start_char is not None:
-        x_train = [[start_char] + [w + index_from for w in x] for x in x_train]
-        x_test = [[start_char] + [w + index_from for w in x] for x in x_test]
-    elif index_from:
-        x_train = [[w + index_from for w in x] for x in x_train]
-        x_test = [[w + index_from for w in x] for x in x_test]
-    else:
-        x_train = [[w for w in x] for x in x_train]
-        x_test = [[w for w in x] for x in x_test]
-
-    if maxlen:
-        x_train, labels_train = _remove_long_seq(maxlen, x_train, labels_train)
-        x_test, labels_test = _remove_long_seq(maxlen, x_test, labels_test)
-        if not x_train or not x_test:
-            raise ValueError(
-                "After filtering for sequences shorter than maxlen="
-                f"{str(maxlen)}, no sequence was kept. Increase maxlen."
-            )
-
-    xs = x_train + x_test
+    (x_train, labels_train), (x_test, labels_test) = _index_sequences(
+        [(x_train, labels_train), (x_test, labels_test)],
+        num_words, skip_top, maxlen, start_char, oov_char, index_from)
     labels = np.concatenate([labels_train, labels_test])
-
-    if not num_words:
-        num_words = max(max(x) for x in xs)
-
-    if oov_char is not None:
-        xs = [[w if (skip_top <= w < num_words) else oov_char for w in x] for x in xs]
-    else:
-        xs = [[w for w in x if skip_top <= w < num_words] for x in xs]
-
     idx = len(x_train)
-    x_train, y_train = np.array(xs[:idx], dtype="object"), labels[:idx]
-    x_test, y_test = np.array(xs[idx:], dtype="object"), labels[idx:]
+    x_train, y_train = np.array(x_train, dtype="object"), labels[:idx]
+    x_test, y_test = np.array(x_test, dtype="object"), labels[idx:]
     return _result(x_train, y_train, x_test, y_test)
 
 
@@ -758,21 +494,21 @@ def dataset_imdb_word_index(path: str = "imdb_word_index.json") -> dict:
         " ".join(reverse.get(i, "?") for i in dataset_imdb().train.x[0][1:])
         ```
     """
-    return _read_word_index(_find_dataset_file(_IMDB_WORD_INDEX, path))
+    return _read_word_index(find_dataset_file(_IMDB_WORD_INDEX, path))
 
 
 # ----------------------------------------------------------------- reuters
-_REUTERS = _Source(
+_REUTERS = DatasetSource(
     dataset="reuters",
     names=("reuters.npz",),
-    origin=f"{_KERAS_ORIGIN}reuters.npz",
+    origin=f"{KERAS_ORIGIN}reuters.npz",
     file_hash="d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916",
 )
 
-_REUTERS_WORD_INDEX = _Source(
+_REUTERS_WORD_INDEX = DatasetSource(
     dataset="reuters_word_index",
     names=("reuters_word_index.json",),
-    origin=f"{_KERAS_ORIGIN}reuters_word_index.json",
+    origin=f"{KERAS_ORIGIN}reuters_word_index.json",
     file_hash="4d44cc38712099c9e383dc6e5f11a921",
 )
 
@@ -827,9 +563,9 @@ def dataset_reuters(
         num_words, skip_top, maxlen, seed, start_char, oov_char, index_from
     )
     test_split = _check_test_split(test_split)
-    file = _find_dataset_file(_REUTERS, path)
-    f = _load_npz(file)
-    _check_npz_keys(f, ("x", "y"), file)
+    file = find_dataset_file(_REUTERS, path)
+    f = load_npz(file)
+    check_npz_keys(f, ("x", "y"), file)
     xs, labels = f["x"], f["y"]
 
     # From here on: Keras's reuters.load_data(), step by step.
@@ -839,21 +575,8 @@ def dataset_reuters(
     xs = xs[indices]
     labels = labels[indices]
 
-    if start_char is not None:
-        xs = [[start_char] + [w + index_from for w in x] for x in xs]
-    elif index_from:
-        xs = [[w + index_from for w in x] for x in xs]
-
-    if maxlen:
-        xs, labels = _remove_long_seq(maxlen, xs, labels)
-
-    if not num_words:
-        num_words = max(max(x) for x in xs)
-
-    if oov_char is not None:
-        xs = [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
-    else:
-        xs = [[w for w in x if skip_top <= w < num_words] for x in xs]
+    [(xs, labels)] = _index_sequences([(xs, labels)], num_words, skip_top, maxlen,
+                                      start_char, oov_char, index_from)
 
     idx = int(len(xs) * (1 - test_split))
     x_train, y_train = np.array(xs[:idx], dtype="object"), np.array(labels[:idx])
@@ -882,14 +605,14 @@ def dataset_reuters_word_index(path: str = "reuters_word_index.json") -> dict:
         word_index["the"]
         ```
     """
-    return _read_word_index(_find_dataset_file(_REUTERS_WORD_INDEX, path))
+    return _read_word_index(find_dataset_file(_REUTERS_WORD_INDEX, path))
 
 
 # ---------------------------------------------------------- boston housing
-_BOSTON = _Source(
+_BOSTON = DatasetSource(
     dataset="boston_housing",
     names=("boston_housing.npz",),
-    origin=f"{_KERAS_ORIGIN}boston_housing.npz",
+    origin=f"{KERAS_ORIGIN}boston_housing.npz",
     file_hash="f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5",
 )
 
@@ -925,9 +648,9 @@ def dataset_boston_housing(
         ```
     """
     test_split = _check_test_split(test_split)
-    seed = _as_integer(seed, "seed", allow_none=True, minimum=0)
-    file = _find_dataset_file(_BOSTON, path)
-    x, y = _load_numeric_npz(file, ("x", "y"))
+    seed = as_nonnegative(seed, "seed", strict=True)
+    file = find_dataset_file(_BOSTON, path)
+    x, y = load_numeric_npz(file, ("x", "y"))
 
     # From here on: Keras's boston_housing.load_data(), step by step.
     rng = np.random.RandomState(seed)

@@ -1,4 +1,4 @@
-"""Scale out on TensorFlow's distribution engine (`tf.distribute`), R keras style.
+"""The `strategy_*` verbs: data parallelism on TensorFlow's `tf.distribute`, R keras style.
 
 rkeras does not distribute anything itself: these verbs return TensorFlow's own
 strategy objects, and Keras's `fit` uses them as it always does. What they add
@@ -42,7 +42,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ArgumentError, did_you_mean
+from .conventions import as_choice, as_count, as_integer, as_strings
+from .errors import ArgumentError
 from .registry import verb_kind
 
 __all__ = [
@@ -58,29 +59,6 @@ _CROSS_DEVICE_OPS = {
 }
 _COMMUNICATION = ("auto", "ring", "nccl")
 _SHARD_POLICIES = ("auto", "data", "file", "off", "hint")
-
-
-def _strings(value: Any, arg: str) -> list[str] | None:
-    """A character vector (R), a string, a list or an array of strings as list[str]."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, np.ndarray):
-        value = value.ravel().tolist()
-    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-        return [str(v) for v in value]
-    raise ArgumentError(f"`{arg}` must be a character vector (a string or a list of strings); "
-                        f"got {value!r}.")
-
-
-def _choice(value: Any, arg: str, choices) -> str:
-    if isinstance(value, np.ndarray) and value.size == 1:
-        value = value.reshape(()).item()
-    if not isinstance(value, str) or value.lower() not in choices:
-        raise ArgumentError(f"`{arg}` must be one of {', '.join(repr(c) for c in choices)}; "
-                            f"got {value!r}.{did_you_mean(str(value), choices)}")
-    return value.lower()
 
 
 # --- strategies ---------------------------------------------------------------------
@@ -108,16 +86,17 @@ def strategy_mirrored(devices=None, cross_device_ops=None):
         `with strategy.scope():` (R: `with(strategy$scope(), {...})`).
 
     Example:
-        >>> config_logical_cpus(2)
-        >>> strategy = strategy_mirrored()
-        >>> strategy.num_replicas_in_sync
-        2
+        ```python
+        config_logical_cpus(2)          # first thing in the script
+        strategy = strategy_mirrored()
+        strategy.num_replicas_in_sync   # 2
+        ```
     """
     import tensorflow as tf
 
-    devices = _strings(devices, "devices")
+    devices = as_strings(devices, "devices")
     if isinstance(cross_device_ops, (str, np.ndarray)):
-        name = _choice(cross_device_ops, "cross_device_ops", tuple(_CROSS_DEVICE_OPS))
+        name = asas_choice(cross_device_ops, "cross_device_ops", tuple(_CROSS_DEVICE_OPS))
         cross_device_ops = getattr(tf.distribute, _CROSS_DEVICE_OPS[name])()
     return tf.distribute.MirroredStrategy(devices=devices, cross_device_ops=cross_device_ops)
 
@@ -206,12 +185,14 @@ def strategy_multi_worker_mirrored(communication="auto", cluster_resolver=None,
         worker the same data and the same `set_random_seed()`.
 
     Example:
-        >>> tf_config(c("host1:12345", "host2:12345"), task_index=0)  # R, on host1
-        >>> strategy <- strategy_multi_worker_mirrored()
+        ```r
+        tf_config(c("host1:12345", "host2:12345"), task_index = 0)  # on host1
+        strategy <- strategy_multi_worker_mirrored()
+        ```
     """
     import tensorflow as tf
 
-    name = _choice(communication, "communication", _COMMUNICATION)
+    name = as_choice(communication, "communication", _COMMUNICATION)
     options = tf.distribute.experimental.CommunicationOptions(
         implementation=getattr(tf.distribute.experimental.CommunicationImplementation,
                                name.upper()),
@@ -229,7 +210,7 @@ def strategy_one_device(device="/cpu:0"):
     """
     import tensorflow as tf
 
-    device = _strings(device, "device")
+    device = as_strings(device, "device")
     if device is None or len(device) != 1:
         raise ArgumentError(f"`device` must be one device name such as \"/cpu:0\"; got {device!r}.")
     return tf.distribute.OneDeviceStrategy(device[0])
@@ -267,8 +248,7 @@ def config_logical_cpus(n):
     """
     import tensorflow as tf
 
-    if not isinstance(n, int) or n < 1:
-        raise ArgumentError(f"`n` must be a positive whole number; got {n!r}.")
+    n = as_count(n, "n", strict=True, allow_none=False)
     cpu = tf.config.list_physical_devices("CPU")[0]
     wanted = [tf.config.LogicalDeviceConfiguration() for _ in range(n)]
     try:
@@ -307,10 +287,10 @@ def tf_config(workers, task_index=0, task_type="worker", set_env=True):
         The JSON string.
 
     Example:
-        >>> tf_config(["127.0.0.1:20001", "127.0.0.1:20002"], task_index=1)
+        >>> tf_config(["127.0.0.1:20001", "127.0.0.1:20002"], task_index=1, set_env=False)
         '{"cluster": {"worker": ["127.0.0.1:20001", "127.0.0.1:20002"]}, "task": {"type": "worker", "index": 1}}'
     """
-    workers = _strings(workers, "workers")
+    workers = as_strings(workers, "workers")
     if not workers:
         raise ArgumentError("`workers` must list at least one \"host:port\".")
     for address in workers:
@@ -319,8 +299,7 @@ def tf_config(workers, task_index=0, task_type="worker", set_env=True):
             raise ArgumentError(f"`workers`: {address!r} is not \"host:port\".")
     if len(set(workers)) != len(workers):
         raise ArgumentError(f"`workers` lists an address twice: {workers}.")
-    if not isinstance(task_index, int) or isinstance(task_index, bool):
-        raise ArgumentError(f"`task_index` must be a whole number; got {task_index!r}.")
+    task_index = as_integer(task_index, "task_index", strict=True, allow_none=False)
     if task_type == "worker" and not 0 <= task_index < len(workers):
         raise ArgumentError(
             f"`task_index` is 0-based (as in TF_CONFIG and SLURM_PROCID): it must be in "
@@ -374,15 +353,17 @@ def dataset_auto_shard(dataset, policy="data"):
             dataset per worker yourself); `"hint"`: sharding placeholders.
 
     Example:
-        >>> ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(64)
-        >>> ds = ds >> dataset_auto_shard(policy="data")
+        ```python
+        ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(64)
+        ds = ds >> dataset_auto_shard(policy="data")
+        ```
     """
     import tensorflow as tf
 
     if not isinstance(dataset, tf.data.Dataset):
         raise ArgumentError(f"`dataset` must be a tf.data.Dataset; got {type(dataset).__name__}. "
                             f"Numpy, pandas and R data go to fit() as they are.")
-    name = _choice(policy, "policy", _SHARD_POLICIES)
+    name = as_choice(policy, "policy", _SHARD_POLICIES)
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = getattr(
         tf.data.experimental.AutoShardPolicy, name.upper())

@@ -1,14 +1,18 @@
-"""Exceptions raised by rkeras before anything reaches Keras or TensorFlow.
+"""The exceptions rkeras raises: one base class, `RKerasError`, for all of them.
 
 Every message says three things: which argument (or column, or position) was
-wrong, what was given, and what is accepted. The classes subclass the builtin
-exceptions a Python user would already catch (`ValueError`, `TypeError`), so
-`except ValueError:` keeps working around rkeras calls.
+wrong, what was given, and what is accepted. Each class also subclasses the
+builtin exception a Python user would already catch (`ValueError`,
+`TypeError`, `FileNotFoundError`, `KeyError` ...), so `except ValueError:`
+keeps working around rkeras calls, and `except RKerasError:` catches every
+error rkeras raises itself, from any module (verbs, preprocessing, datasets,
+history, the R bridge's argument checks).
 """
 
 from __future__ import annotations
 
 import difflib
+import pickle
 from typing import Iterable
 
 
@@ -20,12 +24,41 @@ class ArgumentError(RKerasError, ValueError):
     """An argument has a value rkeras cannot turn into what Keras needs."""
 
 
+class ArgumentTypeError(RKerasError, TypeError):
+    """An argument is of a type rkeras cannot use at all (a `TypeError`)."""
+
+
 class UnknownNameError(ArgumentError):
     """A name (activation, optimizer, loss, argument ...) that does not exist."""
 
 
 class DataError(RKerasError, ValueError):
-    """Training or prediction data that a model cannot take (NA, shapes, types)."""
+    """Data that cannot be used (NA, shapes, labels, a file not in Keras's format)."""
+
+
+class DatasetNotFoundError(RKerasError, FileNotFoundError):
+    """A dataset file is neither available locally nor downloadable."""
+
+
+class UnsafeFileError(RKerasError, pickle.UnpicklingError):
+    """A dataset file asks to unpickle something other than numpy arrays."""
+
+
+class ElementNotFoundError(RKerasError, KeyError, IndexError, AttributeError):
+    """No element by that name or position in an `RList` or a training history.
+
+    It is a `KeyError`, an `IndexError` and an `AttributeError` at once, so
+    `obj["name"]`, `obj[5]` and `obj.name` fail the way Python code expects
+    (`hasattr()`, `getattr(obj, name, default)`, `except KeyError:`).
+    """
+
+    def __str__(self) -> str:
+        # KeyError shows repr(message); the message is meant to be read.
+        return str(self.args[0]) if self.args else ""
+
+
+class ReadOnlyError(RKerasError, AttributeError):
+    """An attribute rkeras does not let you set (e.g. `rlist.name = value`)."""
 
 
 def closest(name: str, choices: Iterable[str], n: int = 3) -> list[str]:

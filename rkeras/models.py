@@ -5,9 +5,9 @@ These are R keras3's verbs (`R/model-creation.R`, `R/model-training.R`,
 model first, so `fit(model, x, y)` and `model >> fit(x, y)` are the same call;
 `compile`, `set_weights`, `freeze_weights` ... return the model for piping.
 
-Arguments arrive here already normalised by `rkeras.verbs` (integers, shapes,
-1-based `initial_epoch` already made 0-based), so these functions only hold
-what is specific to each verb.
+Each function applies R's conventions to its own arguments
+(`rkeras.conventions`: integers, shapes, 1-based `initial_epoch`), so
+`rkeras.fit(...)` and `rkeras.models.fit(...)` are the same call.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import warnings
 
 import numpy as np
 
+from .conventions import as_count, as_index, as_nonnegative, as_number, as_verbose, normalize_shape
 from .errors import ArgumentError
 from .model_data import as_model_data, check_input_shape, check_labels, check_lengths
 from .name_checks import check_name
@@ -59,6 +60,7 @@ def keras_model_sequential(input_shape=None, name=None, layers=None, trainable=T
     """
     import keras
 
+    input_shape = normalize_shape(input_shape, "input_shape")
     stack = []
     if input_shape is not None:
         stack.append(keras.Input(shape=input_shape, dtype=input_dtype,
@@ -99,6 +101,9 @@ def keras_input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shap
     """
     import keras
 
+    shape = normalize_shape(shape, "shape")
+    batch_shape = normalize_shape(batch_shape, "batch_shape")
+    batch_size = as_count(batch_size, "batch_size")
     return keras.Input(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse,
                        batch_shape=batch_shape, name=name, tensor=tensor, optional=optional)
 
@@ -154,6 +159,7 @@ def compile(object, optimizer="rmsprop", loss=None, metrics=None, loss_weights=N
         ...                  metrics="accuracy")
     """
     model = unwrap(object)
+    steps_per_execution = as_nonnegative(steps_per_execution, "steps_per_execution")
     optimizer = check_name("optimizer", optimizer, "optimizer", "compile")
     loss = _check_losses(loss)
     metrics = _check_metrics(_as_list(metrics)) if metrics is not None else None
@@ -186,6 +192,15 @@ def _class_weight(class_weight):
     if isinstance(class_weight, dict):
         return {int(float(k)): float(v) for k, v in class_weight.items()}
     return {i: float(w) for i, w in enumerate(np.asarray(class_weight).ravel())}
+
+
+def _model_data(model, x, y):
+    """x and y checked and made numeric for `model` (shared by fit and evaluate)."""
+    x = as_model_data(x, "x")
+    y = as_model_data(y, "y")
+    check_lengths(x, y)
+    check_input_shape(model, x)
+    return x, y
 
 
 def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -224,13 +239,17 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
     from .history import KerasTrainingHistory
 
     model = unwrap(object)
-    x = as_model_data(x, "x")
-    y = as_model_data(y, "y")
-    check_lengths(x, y)
-    check_input_shape(model, x)
+    batch_size, validation_batch_size = (as_count(batch_size, "batch_size"),
+                                         as_count(validation_batch_size, "validation_batch_size"))
+    steps_per_epoch = as_count(steps_per_epoch, "steps_per_epoch")
+    validation_steps = as_count(validation_steps, "validation_steps")
+    epochs, validation_freq = (as_nonnegative(epochs, "epochs"),
+                               as_nonnegative(validation_freq, "validation_freq"))
+    verbose = as_verbose(verbose)
+    initial_epoch = as_index(initial_epoch, "initial_epoch")
+    x, y = _model_data(model, x, y)
     check_labels(model, y)
-    if not 0.0 <= float(validation_split) < 1.0:
-        raise ArgumentError(f"`validation_split` must be in [0, 1); got {validation_split}.")
+    validation_split = as_number(validation_split, "validation_split", 0, 1)
     try:
         keras_history = model.fit(
             x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=verbose,
@@ -269,10 +288,9 @@ def evaluate(object, x=None, y=None, batch_size=None, verbose="auto", sample_wei
          $ accuracy: num 0.979
     """
     model = unwrap(object)
-    x = as_model_data(x, "x")
-    y = as_model_data(y, "y")
-    check_lengths(x, y)
-    check_input_shape(model, x)
+    batch_size, steps = as_count(batch_size, "batch_size"), as_count(steps, "steps")
+    verbose = as_verbose(verbose)
+    x, y = _model_data(model, x, y)
     values = model.evaluate(x=x, y=y, batch_size=batch_size, verbose=verbose,
                             sample_weight=as_model_data(sample_weight, "sample_weight"),
                             steps=steps, callbacks=_as_list(unwrap(callbacks)),
@@ -286,6 +304,8 @@ def predict(object, x, batch_size=None, verbose="auto", steps=None, callbacks=No
     Class labels are `predictions.argmax(axis=1)` (R: `max.col(p) - 1`).
     """
     model = unwrap(object)
+    batch_size, steps = as_count(batch_size, "batch_size"), as_count(steps, "steps")
+    verbose = as_verbose(verbose)
     x = as_model_data(x, "x")
     check_input_shape(model, x)
     return model.predict(x, batch_size=batch_size, verbose=verbose, steps=steps,
@@ -408,7 +428,6 @@ def _layer_position(layers, value, arg):
         if value not in names:
             raise ArgumentError(f"`{arg}`: no layer named {value!r}; layers: {names}.")
         return names.index(value)
-    from .conventions import as_index
     index = as_index(value, arg)
     if not -len(layers) <= index < len(layers):
         shown = index + 1 if index >= 0 else index
@@ -501,7 +520,7 @@ def set_random_seed(seed):
     """Seed Python, NumPy and the backend at once (R keras3 also seeds R)."""
     import keras
 
-    keras.utils.set_random_seed(seed)
+    keras.utils.set_random_seed(as_nonnegative(seed, "seed"))
     return None
 
 

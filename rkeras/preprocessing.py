@@ -1,10 +1,12 @@
-"""R keras3's array and sequence utilities: `array_reshape`, `to_categorical`,
+"""Array and sequence utilities of R keras3: `array_reshape`, `to_categorical`,
 `pad_sequences`, `normalize`.
 
 They follow R keras3 (and reticulate for `array_reshape`): C (row-major)
-reshaping, 0-based class labels, 1-based axes. Arguments are checked before
-anything reaches Keras, so mistakes get messages that say which argument was
-wrong, what was given and what is accepted.
+reshaping, 0-based class labels, 1-based axes. Arguments are checked with
+`rkeras.conventions` before anything reaches Keras (by these functions
+themselves, so `rkeras.pad_sequences` and `rkeras.preprocessing.pad_sequences`
+are the same call), and the data is checked here, so mistakes get messages that
+say which argument was wrong, what was given and what is accepted.
 """
 
 from __future__ import annotations
@@ -15,90 +17,13 @@ from typing import Any
 
 import numpy as np
 
+from .conventions import as_axis, as_count, as_integer, as_integer_vector, describe, scalar
+from .errors import ArgumentError, ArgumentTypeError, DataError
+
 __all__ = ["array_reshape", "to_categorical", "pad_sequences", "normalize"]
 
 
 # ------------------------------------------------------------------ helpers
-# Small private conventions; rkeras/conventions.py holds the shared versions.
-
-def _describe(value: Any) -> str:
-    text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{text} ({type(value).__name__})"
-
-
-def _integral(value: Any) -> int | None:
-    """`value` as an int if it is a whole number (int, integral float), else None."""
-    if isinstance(value, (bool, np.bool_)):
-        return None
-    if isinstance(value, (numbers.Integral, np.integer)):
-        return int(value)
-    if isinstance(value, (numbers.Real, np.floating)):
-        f = float(value)
-        if math.isfinite(f) and f.is_integer():
-            return int(f)
-    return None
-
-
-def _unwrap_scalar(value: Any) -> Any:
-    """A length-1 vector (R's scalars), 0-d array or 1-element array, as its element."""
-    if isinstance(value, np.ndarray) and value.size == 1:
-        return value.reshape(()).item()
-    if isinstance(value, (list, tuple)) and len(value) == 1:
-        return value[0]
-    return value
-
-
-def _as_integer(value: Any, name: str, *, allow_none: bool = False,
-                minimum: int | None = None) -> int | None:
-    """R keras3's `as_integer()`: a whole number (784 or 784.0) as an int.
-
-    Args:
-        value: the argument.
-        name: the argument's name, for the error message.
-        allow_none: whether `None` (R's `NULL`) is accepted and returned.
-        minimum: smallest accepted value.
-
-    Returns:
-        An int, or None.
-    """
-    value = _unwrap_scalar(value)
-    if value is None:
-        if allow_none:
-            return None
-        raise ValueError(f"`{name}` must be an integer; got None.")
-    result = _integral(value)
-    if result is None:
-        if isinstance(value, (numbers.Real, np.floating)) and not isinstance(value, (bool, np.bool_)):
-            raise ValueError(f"`{name}` must be a whole number (an integer); got {value!r}.")
-        raise ValueError(f"`{name}` must be an integer{' or None' if allow_none else ''}; "
-                         f"got {_describe(value)}.")
-    if minimum is not None and result < minimum:
-        raise ValueError(f"`{name}` must be >= {minimum}; got {result}.")
-    return result
-
-
-def _as_axis(axis: Any, ndim: int | None = None, name: str = "axis") -> int:
-    """R keras3's `as_axis()`: a 1-based axis (1 = first) as a 0-based NumPy axis.
-
-    Negative axes count from the end and are unchanged (-1 is the last axis);
-    0 is an error.
-    """
-    value = _as_integer(axis, name)
-    if value == 0:
-        raise ValueError(
-            f"`{name}` is 1-based (1 is the first axis, -1 the last, as in R); "
-            f"{name} = 0 is not an axis."
-        )
-    if ndim is not None and not (-ndim <= value <= ndim):
-        raise ValueError(
-            f"`{name}` = {value} is out of range for an array with {ndim} dimension"
-            f"{'s' if ndim != 1 else ''}: use 1..{ndim} (1-based) or -{ndim}..-1."
-        )
-    return value - 1 if value > 0 else value
-
-
 def _as_array(x: Any, name: str = "x") -> np.ndarray:
     """Lists, pandas objects, numpy arrays and anything with `__array__` as an ndarray."""
     if isinstance(x, np.ndarray):
@@ -111,7 +36,7 @@ def _as_array(x: Any, name: str = "x") -> np.ndarray:
     try:
         return np.asarray(x)
     except Exception as error:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"`{name}` must be array-like (a numpy array, list, pandas object or "
             f"anything with __array__); got {type(x).__name__}: {error}"
         ) from None
@@ -160,32 +85,6 @@ def _missing_at(mask: np.ndarray) -> str:
 
 
 # ----------------------------------------------------------- array_reshape
-def _as_dim(dim: Any) -> tuple:
-    if isinstance(dim, (str, bytes)) or dim is None or isinstance(dim, (bool, np.bool_)):
-        raise ValueError(
-            f"`dim` must be an integer or a vector of integers; got {_describe(dim)}."
-        )
-    if isinstance(dim, (numbers.Number, np.generic)):
-        items = [dim]
-    else:
-        try:
-            items = list(np.asarray(dim, dtype=object).reshape(-1))
-        except Exception:
-            raise ValueError(
-                f"`dim` must be an integer or a vector of integers; got {_describe(dim)}."
-            ) from None
-    out = []
-    for i, item in enumerate(items):
-        value = _integral(item)
-        if value is None:
-            raise ValueError(
-                f"`dim` must contain whole numbers (integers); element {i + 1} "
-                f"of dim is {item!r}."
-            )
-        out.append(value)
-    return tuple(out)
-
-
 def array_reshape(x: Any, dim: Any, order: str = "C") -> np.ndarray:
     """Reshapes an array, filling in row-major (C) order by default.
 
@@ -217,18 +116,18 @@ def array_reshape(x: Any, dim: Any, order: str = "C") -> np.ndarray:
         ```
     """
     if order not in ("C", "F"):
-        raise ValueError(
+        raise ArgumentError(
             f'`order` must be "C" (row-major, the default, as NumPy and Keras) or "F" '
             f"(column-major, as R's dim<-); got {order!r}."
         )
-    shape = _as_dim(dim)
+    shape = as_integer_vector(dim, "dim")
     bad = [d for d in shape if d < -1]
     if bad:
-        raise ValueError(
+        raise ArgumentError(
             f"`dim` entries must be >= 0, or -1 once for 'the rest'; got dim = {list(shape)}."
         )
     if shape.count(-1) > 1:
-        raise ValueError(f"`dim` may contain -1 only once; got dim = {list(shape)}.")
+        raise ArgumentError(f"`dim` may contain -1 only once; got dim = {list(shape)}.")
     arr = _as_array(x)
     size = int(arr.size)
     known = 1
@@ -237,13 +136,13 @@ def array_reshape(x: Any, dim: Any, order: str = "C") -> np.ndarray:
             known *= d
     if -1 in shape:
         if known == 0 or size % known:
-            raise ValueError(
+            raise ArgumentError(
                 f"cannot reshape an array of size {size} (shape {arr.shape}) into dim = "
                 f"{list(shape)}: {size} is not a multiple of {known}, the product of "
                 "the other dimensions."
             )
     elif known != size:
-        raise ValueError(
+        raise ArgumentError(
             f"cannot reshape an array of size {size} (shape {arr.shape}) into dim = "
             f"{list(shape)}, which has size {known}: the sizes must be equal."
         )
@@ -264,7 +163,7 @@ def _categorical_codes(x: Any) -> Any:
     else:
         return x
     if (codes < 0).any():
-        raise ValueError(
+        raise DataError(
             "to_categorical(): `x` is a categorical with missing values (NaN) at "
             f"{_missing_at(codes < 0)}; remove or impute them first."
         )
@@ -303,7 +202,7 @@ def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
     from keras.utils import to_categorical as keras_to_categorical
 
     if num_classes is not None:
-        num_classes = _as_integer(num_classes, "num_classes", minimum=1)
+        num_classes = as_count(num_classes, "num_classes", strict=True)
     if _is_backend_tensor(x):
         return keras_to_categorical(x, num_classes=num_classes)
 
@@ -314,44 +213,44 @@ def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
         try:
             labels = labels.astype(np.float64)
         except (TypeError, ValueError):
-            raise ValueError(
+            raise DataError(
                 "to_categorical(): `x` must hold integer class labels; got values "
                 f"of type {labels.dtype} (e.g. {labels.reshape(-1)[:3].tolist()}). "
                 "Convert strings to 0-based codes first, e.g. "
                 "pandas.Categorical(x).codes."
             ) from None
     if labels.dtype.kind == "c":
-        raise ValueError("to_categorical(): `x` must hold integer class labels; got complex numbers.")
+        raise DataError("to_categorical(): `x` must hold integer class labels; got complex numbers.")
     if labels.dtype.kind == "f":
         nan = np.isnan(labels)
         if nan.any():
-            raise ValueError(
+            raise DataError(
                 f"to_categorical(): `x` has missing values (NaN) at {_missing_at(nan)}; "
                 "remove or impute them first."
             )
         inf = np.isinf(labels)
         fractional = inf | (labels != np.floor(np.where(inf, 0, labels)))
         if fractional.any():
-            raise ValueError(
+            raise DataError(
                 "to_categorical(): class labels must be whole numbers; got "
                 f"{_positions(fractional, labels)}."
             )
     if labels.dtype.kind in "uifb":
         negative = labels < 0
         if negative.any():
-            raise ValueError(
+            raise DataError(
                 f"to_categorical(): class labels must be >= 0; got {_positions(negative, labels)}. "
                 "Class labels are 0-based integers, 0 to num_classes - 1."
             )
     if labels.size == 0 and num_classes is None:
-        raise ValueError(
+        raise DataError(
             "to_categorical(): `x` is empty, so `num_classes` cannot be inferred; "
             "pass num_classes."
         )
     if num_classes is not None and labels.size:
         too_big = labels >= num_classes
         if too_big.any():
-            raise ValueError(
+            raise DataError(
                 f"to_categorical(): {int(too_big.sum())} class label"
                 f"{'s are' if too_big.sum() > 1 else ' is'} outside 0..{num_classes - 1} "
                 f"(num_classes = {num_classes}): {_positions(too_big, labels)}. " + hint
@@ -378,7 +277,7 @@ def _as_sequence(s: Any) -> Any:
     try:
         return list(s)
     except TypeError:
-        raise ValueError(
+        raise ArgumentError(
             "`sequences` must be a list of sequences (lists or vectors of numbers); "
             f"found a {type(s).__name__}: {s!r}."
         ) from None
@@ -431,15 +330,15 @@ def pad_sequences(
 
     for arg, given in (("padding", padding), ("truncating", truncating)):
         if not isinstance(given, str) or given not in _SIDES:
-            raise ValueError(
+            raise ArgumentError(
                 f'`{arg}` must be "pre" or "post" ({"pad" if arg == "padding" else "cut"} '
                 f"before or after each sequence); got {given!r}."
             )
-    maxlen = _as_integer(maxlen, "maxlen", allow_none=True, minimum=1)
+    maxlen = as_count(maxlen, "maxlen", strict=True)
     if isinstance(sequences, (str, bytes)) or sequences is None:
-        raise ValueError(
+        raise ArgumentError(
             "`sequences` must be a list of sequences (lists or vectors of numbers); "
-            f"got {_describe(sequences)}."
+            f"got {describe(sequences, True)}."
         )
     if isinstance(sequences, np.ndarray) and sequences.dtype != object and sequences.ndim >= 2:
         seqs = sequences
@@ -452,13 +351,13 @@ def pad_sequences(
             try:
                 items = list(sequences)
             except TypeError:
-                raise ValueError(
+                raise ArgumentError(
                     "`sequences` must be a list of sequences (lists or vectors of "
-                    f"numbers); got {_describe(sequences)}."
+                    f"numbers); got {describe(sequences, True)}."
                 ) from None
         seqs = [_as_sequence(s) for s in items]
         if not seqs and maxlen is None:
-            raise ValueError(
+            raise ArgumentError(
                 "`sequences` is empty, so the padded length cannot be inferred; "
                 "pass maxlen to get an array of shape (0, maxlen)."
             )
@@ -495,14 +394,14 @@ def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
         normalize(x, axis=1, order=1)   # axis 1 = the first axis: each column's |values| sum to 1
         ```
     """
-    order_value = _unwrap_scalar(order)
-    if isinstance(order_value, (numbers.Real, np.floating)) and not isinstance(order_value, bool) \
-            and math.isinf(float(order_value)):
-        order = float(order_value)
+    order_value = scalar(order, lists=True)
+    if isinstance(order_value, numbers.Real) and not isinstance(order_value, bool) \
+            and math.isinf(order_value):
+        order = float(order_value)   # the max norm: the one order that is not an integer
     else:
-        order = _as_integer(order, "order")
+        order = as_integer(order, "order", strict=True, allow_none=False)
     if axis is None:
-        raise ValueError(
+        raise ArgumentError(
             "`axis` must be an axis number: 1-based (1 is the first axis) or negative "
             "(-1, the default, is the last); got None."
         )
@@ -510,15 +409,16 @@ def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
         from keras.utils import normalize as keras_normalize
 
         ndim = len(x.shape)
-        return keras_normalize(x, axis=_as_axis(axis, ndim), order=order)
+        return keras_normalize(x, axis=as_axis(axis, ndim=ndim, strict=True, several=False),
+                               order=order)
     arr = _as_array(x)
     if arr.dtype.kind not in "biuf":
-        raise ValueError(
+        raise DataError(
             f"normalize(): `x` must be numeric; got an array of {arr.dtype}."
         )
     if arr.ndim == 0:
-        raise ValueError("normalize(): `x` must have at least one dimension; got a scalar.")
-    np_axis = _as_axis(axis, arr.ndim)
+        raise DataError("normalize(): `x` must have at least one dimension; got a scalar.")
+    np_axis = as_axis(axis, ndim=arr.ndim, strict=True, several=False)
     # Keras's numpy code, but keeping the reduced axis, so that every axis
     # broadcasts back correctly (Keras's own `np.expand_dims(norm, axis or -1)`
     # mis-broadcasts axis 0) and the result keeps the shape of `x`.

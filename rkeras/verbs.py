@@ -1,4 +1,4 @@
-"""The Python front end: one Python function per registry verb.
+"""The Python front end: one Python function per registry verb, and `call_verb`.
 
 Every function generated here runs the same steps, R keras3's
 `capture_args` + `create_layer` in one place:
@@ -9,8 +9,10 @@ Every function generated here runs the same steps, R keras3's
 3. resolve rkeras objects to Keras ones (a layer waiting in a pipe -> its
    Keras layer, an uncalled verb such as `activation_relu` -> Keras's
    function, R objects -> Python);
-4. apply R's argument conventions (`rkeras.conventions`) to what the user supplied,
-   and check names Keras would only reject later (activations);
+4. apply R's argument conventions (`rkeras.conventions`) to what the user
+   supplied, for verbs derived from Keras (hand-written verbs apply them
+   themselves: one validation point per verb), and check names Keras would
+   only reject later (activations);
 5. call the target, or wait for the pipe when the subject is missing.
 """
 
@@ -34,7 +36,6 @@ _NAME_CHECKS: dict[str, Callable[[Any, str], Any]] = {
     "recurrent_activation": check_activation,
 }
 
-_FUNCTION_VERBS: dict[int, Verb] = {}
 
 
 def _is_r_object(value: Any) -> bool:
@@ -42,8 +43,8 @@ def _is_r_object(value: Any) -> bool:
 
 
 def _is_tensor_like(value: Any) -> bool:
-    import numpy as np
     import keras
+    import numpy as np
 
     if isinstance(value, (np.ndarray, keras.KerasTensor, keras.Variable)):
         return True
@@ -69,8 +70,8 @@ def resolve_value(value: Any) -> Any:
     """rkeras and R objects given as arguments, as the Keras objects they stand for."""
     if isinstance(value, PendingLayer):
         return value.layer
-    if callable(value) and id(value) in _FUNCTION_VERBS:
-        verb = _FUNCTION_VERBS[id(value)]
+    verb = getattr(value, "__rkeras_verb__", None) if callable(value) else None
+    if isinstance(verb, Verb):
         target = verb.target
         if inspect.isclass(target):
             return target()
@@ -106,6 +107,14 @@ def _bind(verb: Verb, args: tuple, kwargs: dict) -> tuple[Any, dict[str, Any]]:
                     subject = [subject, *extra]
     params = [p for p in verb.parameters if p.name != subject_name]
     known = {p.name for p in params}
+    if verb.varargs:
+        # R's `...` (Python's *args): values fill the parameters before it, the rest go in it.
+        params = params[:[p.name for p in params].index(verb.varargs)]
+        if len(args) > len(params):
+            if verb.varargs in kwargs:
+                raise ArgumentError(f"{verb.name}(): argument `{verb.varargs}` was given twice.")
+            kwargs[verb.varargs] = list(args[len(params):])
+            args = args[:len(params)]
     if len(args) > len(params):
         raise ArgumentError(
             f"{verb.name}(): too many unnamed arguments ({len(args)}); "
@@ -131,10 +140,16 @@ def _check_required(verb: Verb, bound: dict[str, Any]) -> None:
             raise ArgumentError(f"{verb.name}(): argument `{p.name}` is missing, with no default.")
 
 
+def is_hand_written(verb: Verb) -> bool:
+    """A verb rkeras writes itself (its function applies the conventions)."""
+    return verb.keras_path.startswith("rkeras.")
+
+
 def prepare(verb: Verb, bound: dict[str, Any]) -> dict[str, Any]:
     """Resolve objects and apply the conventions to the supplied arguments."""
     bound = {name: resolve_value(value) for name, value in bound.items()}
-    bound = conventions.normalize_arguments(verb.name, bound, verb.defaults)
+    if not is_hand_written(verb):
+        bound = conventions.normalize_arguments(verb.name, bound, verb.defaults)
     for name, check in _NAME_CHECKS.items():
         if name in bound and bound[name] is not None:
             check(bound[name], name)
@@ -175,9 +190,6 @@ def call_verb(verb: Verb, args: tuple, kwargs: dict) -> Any:
     """Run one verb call (the body of every generated function)."""
     subject, bound = _bind(verb, args, dict(kwargs))
     _check_required(verb, bound)
-    if verb.keras_path.startswith("rkeras."):
-        # rkeras's own functions see R's defaults converted too (initial_epoch=1 -> 0).
-        bound = {**{k: v for k, v in verb.defaults.items() if k != verb.subject}, **bound}
     bound = prepare(verb, bound)
     if verb.kind == "layer":
         return _call_layer(verb, subject, bound)
@@ -204,8 +216,8 @@ def python_function(verb: Verb) -> Callable:
         function.__signature__ = verb.signature
     except ValueError:  # a Keras signature Python cannot re-express; help() still works
         pass
+    # Read by `resolve_value`: an uncalled verb given as an argument is its Keras target.
     function.__rkeras_verb__ = verb
-    _FUNCTION_VERBS[id(function)] = verb
     return function
 
 

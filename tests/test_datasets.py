@@ -1,7 +1,7 @@
-"""Tests of rkeras.datasets (and the RList result container).
+"""rkeras.datasets and rkeras.dataset_files: the loaders equal Keras's, files are found offline.
 
-Real data: /work/shared/data (see its README for the figures checked here),
-reached through RKERAS_DATASETS. Datasets not available offline (Fashion-MNIST,
+Real data: $RKERAS_TEST_DATA, else shared/data beside the checkout (see its
+README for the figures checked here), reached through RKERAS_DATASETS. Datasets not available offline (Fashion-MNIST,
 CIFAR, Reuters) are tested on small synthetic files in Keras's exact formats.
 Nothing is ever downloaded: every test runs with RKERAS_OFFLINE=1, an empty
 KERAS_HOME, and keras.utils.get_file replaced by a stub that fails.
@@ -20,8 +20,10 @@ import tarfile
 import numpy as np
 import pytest
 
+from conftest import DATA_DIR, has_dataset_dir
+
 from rkeras import datasets as ds
-from rkeras.rlist import RList
+from rkeras.errors import ArgumentError
 from rkeras.datasets import (
     DatasetNotFoundError,
     dataset_boston_housing,
@@ -35,10 +37,8 @@ from rkeras.datasets import (
     dataset_reuters_word_index,
 )
 
-DATA = os.environ.get("RKERAS_TEST_DATA", "/work/shared/data")
-needs_data = pytest.mark.skipif(
-    not os.path.isfile(os.path.join(DATA, "mnist.npz")), reason=f"no offline data in {DATA}"
-)
+DATA = str(DATA_DIR)
+needs_data = pytest.mark.skipif(not has_dataset_dir(), reason=f"no offline data in {DATA}")
 
 
 # ----------------------------------------------------------------- fixtures
@@ -194,11 +194,11 @@ def test_boston_housing_figures_and_keras(shared_data, monkeypatch):
 
 @needs_data
 def test_boston_housing_argument_errors(shared_data):
-    with pytest.raises(ValueError, match=r"Invalid `test_split` argument: 1\. It must be between 0 and 1"):
+    with pytest.raises(ArgumentError, match=r"`test_split` must be in \[0, 1\); got 1\."):
         dataset_boston_housing(test_split=1)
-    with pytest.raises(ValueError, match="`test_split` must be a number"):
+    with pytest.raises(ArgumentError, match=r"`test_split` must be a number in \[0, 1\); got '0\.2' \(str\)"):
         dataset_boston_housing(test_split="0.2")
-    with pytest.raises(ValueError, match=r"`seed` must be a whole number \(an integer\); got 1\.5"):
+    with pytest.raises(ArgumentError, match=r"`seed` must be a whole number; got 1\.5"):
         dataset_boston_housing(seed=1.5)
 
 
@@ -265,12 +265,17 @@ def test_imdb_integer_arguments_like_r(shared_data):
     a = dataset_imdb(num_words=1000.0, maxlen=np.int32(200), seed=113.0)
     b = dataset_imdb(num_words=1000, maxlen=200)
     assert a == b
-    with pytest.raises(ValueError, match=r"`num_words` must be a whole number \(an integer\); got 10\.5"):
+    with pytest.raises(ArgumentError, match=r"`num_words` must be a whole number; got 10\.5"):
         dataset_imdb(num_words=10.5)
-    with pytest.raises(ValueError, match="`skip_top` must be >= 0; got -1"):
+    with pytest.raises(ArgumentError, match="`skip_top` must be >= 0; got -1"):
         dataset_imdb(skip_top=-1)
-    with pytest.raises(ValueError, match="`maxlen` must be an integer or None; got 'long'"):
+    with pytest.raises(ArgumentError, match="`maxlen` must be an integer or None; got 'long'"):
         dataset_imdb(maxlen="long")
+    # One rule on both paths: the verb and the module function refuse num_words = 0 alike.
+    import rkeras
+    for load in (dataset_imdb, rkeras.dataset_imdb):
+        with pytest.raises(ArgumentError, match="`num_words` must be positive; got 0"):
+            load(num_words=0)
     with pytest.raises(ValueError, match="no sequence was kept. Increase maxlen"):
         dataset_imdb(maxlen=5)
 
@@ -554,7 +559,7 @@ def test_reuters_word_index_and_errors(tmp_path, monkeypatch):
     monkeypatch.setenv("RKERAS_DATASETS", str(tmp_path))
     assert dataset_reuters_word_index() == {"the": 1, "of": 2, "said": 5}
     assert len(dataset_reuters().train.x) == 8 and len(dataset_reuters().test.x) == 2
-    with pytest.raises(ValueError, match="Invalid `test_split` argument: 1.5"):
+    with pytest.raises(ArgumentError, match=r"`test_split` must be in \[0, 1\); got 1\.5"):
         dataset_reuters(test_split=1.5)
 
 
@@ -604,79 +609,3 @@ def test_all_lists_exactly_the_public_verbs_with_real_signatures():
         assert "Returns:" in doc and "Examples:" in doc, name
         if params:
             assert "Args:" in doc and all(f"    {p.name}:" in doc for p in params), name
-
-
-# -------------------------------------------------------------------- RList
-def test_rlist_basics():
-    r = RList(loss=0.25, accuracy=0.9)
-    assert r.loss == 0.25 and r["accuracy"] == 0.9 and r[0] == 0.25 and r[-1] == 0.9
-    loss, accuracy = r
-    assert (loss, accuracy) == (0.25, 0.9)
-    assert r.names() == ["loss", "accuracy"] and r.values() == [0.25, 0.9]
-    assert r.items() == [("loss", 0.25), ("accuracy", 0.9)]
-    assert r.get("mae") is None and r.get("loss") == 0.25
-    assert r == {"loss": 0.25, "accuracy": 0.9} and r != {"accuracy": 0.9, "loss": 0.25}
-    assert r == RList([("loss", 0.25), ("accuracy", 0.9)])
-    assert r[1:].names() == ["accuracy"]
-    assert r.to_dict() == {"loss": 0.25, "accuracy": 0.9}
-    r["mae"] = 1.5
-    assert r.names() == ["loss", "accuracy", "mae"] and r.mae == 1.5
-    r[0] = 0.5
-    del r["accuracy"]
-    assert r == {"loss": 0.5, "mae": 1.5}
-    with pytest.raises(AttributeError, match=r"use obj\['loss'\] = value"):
-        r.loss = 3
-    with pytest.raises(IndexError, match="RList index 5 out of range for a list of length 2"):
-        r[5]
-    with pytest.raises(TypeError, match="RList indices must be names"):
-        r[1.5]
-    assert "mae" in dir(r)
-    assert pickle.loads(pickle.dumps(r)) == r
-    u = RList.from_values([1, "a"])
-    assert u.names() == [None, None] and list(u) == [1, "a"]
-    assert RList(r) == r and RList(r) is not r
-
-
-def test_rlist_equality_with_arrays_and_nesting():
-    a = RList(train=RList(x=np.arange(4).reshape(2, 2), y=np.array([0.5, np.nan])))
-    b = RList(train=RList(x=np.arange(4).reshape(2, 2), y=np.array([0.5, np.nan])))
-    assert a == b
-    b.train["x"] = np.arange(4)
-    assert a != b
-    seqs = np.empty(2, dtype=object)
-    seqs[0], seqs[1] = [1, 2], [3]
-    assert RList(x=seqs) == RList(x=np.array([[1, 2], [3]], dtype=object))
-
-
-def test_rlist_repr_mimics_r_str():
-    r = RList(
-        loss=0.25,
-        n=3,
-        name="adam",
-        flags=[True, False],
-        none=None,
-        empty=[],
-        m=np.array([[1.23247, 0.0], [8.14, 0.538]]),
-        big=np.array([1567298545.0, 3.0]),
-        nested=RList(seq=[[1, 2, 3], [4]]),
-    )
-    assert repr(r) == (
-        "List of 9\n"
-        " $ loss  : num 0.25\n"
-        " $ n     : int 3\n"
-        ' $ name  : chr "adam"\n'
-        " $ flags : logi [1:2] TRUE FALSE\n"
-        " $ none  : NULL\n"
-        " $ empty : list()\n"
-        " $ m     : num [1:2, 1:2] 1.232 8.14 0 0.538\n"
-        " $ big   : num [1:2(1d)] 1.57e+09 3e+00\n"
-        " $ nested:List of 1\n"
-        "  ..$ seq:List of 2\n"
-        "  .. ..$ : int [1:3] 1 2 3\n"
-        "  .. ..$ : int 4"
-    )
-    long = RList(x=list(range(1, 30)), seqs=[[i] for i in range(12)])
-    text = long.str(list_len=3)
-    assert " $ x   : int [1:29] 1 2 3 4 5 6 7 8 9 10 ..." in text
-    assert text.endswith("  .. [list output truncated]")
-    assert RList().str() == " list()"

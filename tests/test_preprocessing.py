@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rkeras import preprocessing as pp
+from rkeras.errors import ArgumentError
 from rkeras.preprocessing import array_reshape, normalize, pad_sequences, to_categorical
 
 
@@ -67,9 +68,9 @@ def test_array_reshape_scalar_dim_and_inputs():
 
 def test_array_reshape_errors():
     x = np.arange(6)
-    with pytest.raises(ValueError, match=r"`dim` must contain whole numbers \(integers\); element 1 of dim is 784.5"):
+    with pytest.raises(ValueError, match=r"`dim` must hold whole numbers; element 1 is 784.5"):
         array_reshape(x, 784.5)
-    with pytest.raises(ValueError, match="element 2 of dim is 3.5"):
+    with pytest.raises(ValueError, match="element 2 is 3.5"):
         array_reshape(x, [2, 3.5])
     with pytest.raises(ValueError, match=r"`dim` may contain -1 only once; got dim = \[-1, -1\]"):
         array_reshape(x, [-1, -1])
@@ -156,9 +157,9 @@ def test_to_categorical_errors():
         to_categorical(pd.Categorical(["a", None, "b"]))
     with pytest.raises(ValueError, match=r"must hold integer class labels; got values of type <U3.*pandas\.Categorical"):
         to_categorical(["cat", "dog"])
-    with pytest.raises(ValueError, match=r"`num_classes` must be a whole number \(an integer\); got 2\.5"):
+    with pytest.raises(ValueError, match=r"`num_classes` must be a whole number; got 2\.5"):
         to_categorical([0, 1], 2.5)
-    with pytest.raises(ValueError, match="`num_classes` must be >= 1; got 0"):
+    with pytest.raises(ValueError, match="`num_classes` must be positive; got 0"):
         to_categorical([0, 1], 0)
     with pytest.raises(ValueError, match="`x` is empty, so `num_classes` cannot be inferred"):
         to_categorical([])
@@ -222,10 +223,13 @@ def test_pad_sequences_errors():
         pad_sequences([[1]], truncating="end")
     with pytest.raises(ValueError, match=r'`padding` must be "pre" or "post".*got None'):
         pad_sequences([[1]], padding=None)
-    with pytest.raises(ValueError, match="`maxlen` must be >= 1; got 0"):
+    with pytest.raises(ValueError, match="`maxlen` must be positive; got 0"):
         pad_sequences([[1]], maxlen=0)
-    with pytest.raises(ValueError, match=r"`maxlen` must be a whole number \(an integer\); got 2\.5"):
-        pad_sequences([[1]], maxlen=2.5)
+    # One rule on both paths: the verb and the module function raise the same error.
+    import rkeras
+    for pad in (pad_sequences, rkeras.pad_sequences):
+        with pytest.raises(ArgumentError, match=r"`maxlen` must be a whole number; got 2\.5"):
+            pad([[1]], maxlen=2.5)
     with pytest.raises(ValueError, match="`sequences` must be a list of sequences .*got 'abc'"):
         pad_sequences("abc")
     with pytest.raises(ValueError, match="`sequences` is empty, so the padded length cannot be inferred; pass maxlen"):
@@ -281,17 +285,17 @@ def test_normalize_orders_shapes_and_inputs():
 
 def test_normalize_errors():
     x = np.ones((2, 3))
-    with pytest.raises(ValueError, match=r"`axis` is 1-based \(1 is the first axis, -1 the last, as in R\); axis = 0 is not an axis"):
+    with pytest.raises(ValueError, match=r"`axis` is 1-based, as in R: use 1 for the first axis or -1 for the last; got 0"):
         normalize(x, axis=0)
     with pytest.raises(ValueError, match=r"`axis` = 3 is out of range for an array with 2 dimensions: use 1\.\.2 \(1-based\) or -2\.\.-1"):
         normalize(x, axis=3)
     with pytest.raises(ValueError, match="`axis` = -3 is out of range"):
         normalize(x, axis=-3)
-    with pytest.raises(ValueError, match=r"`axis` must be a whole number \(an integer\); got 1\.5"):
+    with pytest.raises(ValueError, match=r"`axis` must be a whole number; got 1\.5"):
         normalize(x, axis=1.5)
     with pytest.raises(ValueError, match="`axis` must be an axis number.*got None"):
         normalize(x, axis=None)
-    with pytest.raises(ValueError, match=r"`order` must be a whole number \(an integer\); got 1\.5"):
+    with pytest.raises(ValueError, match=r"`order` must be a whole number; got 1\.5"):
         normalize(x, order=1.5)
     with pytest.raises(ValueError, match="`x` must be numeric; got an array of <U1"):
         normalize(np.array(["a", "b"]))

@@ -1,4 +1,9 @@
-"""The `rkeras` command: `rkeras demo`, `rkeras doctor`, `rkeras run FILE.R [ARGS...]`."""
+"""The `rkeras` command: `rkeras demo`, `rkeras doctor`, `rkeras run FILE.R [ARGS...]`.
+
+This module imports only the standard library: `rkeras --help` answers at
+once, and each command imports TensorFlow, Keras or R only when it needs them
+(tests/test_cli.py checks that `--help` imports no TensorFlow).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ def _demo(args) -> int:
 
 
 def _run(args) -> None:
-    from .r.frontend import run_script
+    from .r.script import run_script
 
     exit_after_script(run_script(args.file, args.args))
 
@@ -43,8 +48,18 @@ def exit_after_script(status: int) -> None:
         os._exit(status)
 
 
+ENVIRONMENT = """environment:
+  RKERAS_TF_LOGS=1     show TensorFlow's start-up logs (hidden by default; its warnings
+                       and errors always show)
+  RKERAS_PROGRESS=0|1  progress notes on stderr: never | always (default: on a terminal)
+  RKERAS_DATASETS=DIR  read Keras's dataset files from DIR (offline)
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="rkeras", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="rkeras", description=__doc__.split("\n\n")[0], epilog=ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="train the MNIST lab end to end")
     demo.add_argument("--epochs", type=int, default=5)

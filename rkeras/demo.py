@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import time
 
+from .progress import progress
+
 
 def run_mnist_lab(epochs: int = 5, batch_size: int = 128, n_train: int | None = None,
                   verbose: str | int = "auto", seed: int = 42) -> dict:
@@ -23,13 +25,23 @@ def run_mnist_lab(epochs: int = 5, batch_size: int = 128, n_train: int | None = 
     Returns:
         A dict with `accuracy`, `loss`, `seconds` and the history.
     """
-    from rkeras import (array_reshape, compile, dataset_mnist, evaluate, fit,
-                        keras_model_sequential, layer_dense, set_random_seed,
-                        to_categorical)
+    with progress("loading TensorFlow and Keras"):
+        from rkeras import (
+            array_reshape,
+            compile,
+            dataset_mnist,
+            evaluate,
+            fit,
+            keras_model_sequential,
+            layer_dense,
+            set_random_seed,
+            to_categorical,
+        )
 
     set_random_seed(seed)
     started = time.perf_counter()
-    mnist = dataset_mnist()
+    with progress("loading MNIST"):
+        mnist = dataset_mnist()
     train_images, train_labels = mnist.train.x, mnist.train.y
     test_images, test_labels = mnist.test.x, mnist.test.y
     if n_train is not None:
@@ -53,7 +65,8 @@ def run_mnist_lab(epochs: int = 5, batch_size: int = 128, n_train: int | None = 
 
 
 def main(epochs: int = 5) -> int:
-    print("rkeras demo: the MNIST lab of 'Deep Learning with R' (dense network, full data)")
+    print("rkeras demo: the MNIST lab of 'Deep Learning with R' (dense network, full data)",
+          flush=True)
     result = run_mnist_lab(epochs=epochs)
     print(result["history"])
     print(f"\nTest accuracy: {result['accuracy']:.4f}   test loss: {result['loss']:.4f}   "

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from typing import Callable
 
+from .progress import shows_progress
+
 R_DEBS = ("r-base-core r-base-dev r-cran-magrittr r-cran-zeallot r-cran-ggplot2 "
           "r-cran-knitr r-cran-jsonlite")
 
@@ -22,18 +24,25 @@ def _version(distribution: str) -> str:
 
 
 def _check(label: str, probe: Callable[[], str], advice: str) -> bool:
+    # On a terminal, say which check is running (loading Keras or starting R
+    # takes seconds), then overwrite that line with the result.
+    live = sys.stdout.isatty() and shows_progress(sys.stdout)
+    if live:
+        print(f"  [..]   {label} ...", end="", flush=True)
+    clear = "\r\033[K" if live else ""
     try:
         detail = probe()
-        print(f"  [ok]   {label}: {detail}")
+        print(f"{clear}  [ok]   {label}: {detail}", flush=True)
         return True
     except Exception as error:
-        print(f"  [FAIL] {label}: {type(error).__name__}: {error}\n         -> {advice}")
+        print(f"{clear}  [FAIL] {label}: {type(error).__name__}: {error}\n         -> {advice}",
+              flush=True)
         return False
 
 
 def _keras_works() -> str:
-    import numpy as np
     import keras
+    import numpy as np
 
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
     model.compile("sgd", "mse")
@@ -84,13 +93,14 @@ def _datasets() -> str:
 
 
 def report() -> int:
-    print("rkeras doctor")
+    # Nothing here imports TensorFlow, Keras or R: the first lines show at once.
+    print("rkeras doctor", flush=True)
     print(f"  Python      {sys.version.split()[0]} ({platform.platform()})")
     for name in ("rkeras", "keras", "tensorflow-cpu", "tensorflow", "numpy", "pandas",
                  "matplotlib", "rpy2", "rpy2-rinterface"):
         print(f"  {name:<11} {_version(name)}")
     print(f"  RKERAS_DATASETS = {os.environ.get('RKERAS_DATASETS', '(unset: Keras cache / download)')}")
-    print("checks:")
+    print("checks:", flush=True)
     results = [
         _check("Keras + TensorFlow", _keras_works,
                "pip install 'tensorflow-cpu>=2.16' (or tensorflow for GPUs) in this environment"),

@@ -34,12 +34,10 @@ nothing is filtered); so does ``TF_CPP_MIN_LOG_LEVEL=0`` set by the user.
 from __future__ import annotations
 
 import contextlib
-import importlib.abc
 import importlib.machinery
 import os
 import re
 import sys
-import threading
 from typing import Iterator
 
 __all__ = ["quiet_tensorflow_startup", "filtered_stderr", "is_startup_noise", "ENV_VAR"]
@@ -74,6 +72,8 @@ def filtered_stderr() -> Iterator[None]:
     back or reordered beyond one line. Where the descriptors cannot be
     redirected (no fd 2), the block runs unfiltered.
     """
+    import threading  # here, not at the top: `import rkeras` stays cheap
+
     try:
         sys.stderr.flush()
         saved = os.dup(2)
@@ -111,7 +111,9 @@ def filtered_stderr() -> Iterator[None]:
             os.close(saved)
 
 
-class _QuietLoader(importlib.abc.Loader):
+# Plain classes (the import system only calls these methods): `importlib.abc`
+# would add 20 ms to `import rkeras` by importing importlib.resources.
+class _QuietLoader:
     """Runs the wrapped loader's `exec_module` (TensorFlow's import) inside `filtered_stderr`."""
 
     def __init__(self, loader, finder: "_QuietImportHook") -> None:
@@ -130,7 +132,7 @@ class _QuietLoader(importlib.abc.Loader):
         return getattr(self._loader, name)
 
 
-class _QuietImportHook(importlib.abc.MetaPathFinder):
+class _QuietImportHook:
     """Finds `tensorflow` as the other finders do, with its loader wrapped once."""
 
     def find_spec(self, fullname, path=None, target=None):

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .model_data import as_model_data
 from .conventions import as_count, as_integer
 from .errors import ArgumentError
@@ -61,7 +63,7 @@ def predict_on_batch(object, x):
     return unwrap(object).predict_on_batch(_data(x))
 
 
-@verb_kind("model")
+@verb_kind("function")
 def reset_state(object):
     """Reset the state of a stateful layer, model or metric; returns it."""
     unwrap(object).reset_state()
@@ -105,8 +107,11 @@ def adapt(object, data, batch_size=None, steps=None):
         batch_size = as_count(batch_size, "batch_size", strict=True)
     if steps is not None:
         steps = as_integer(steps, "steps", minimum=1, strict=True)
-    data = data if hasattr(data, "element_spec") else _data(data)
-    layer.adapt(data, batch_size=batch_size, steps=steps)
+    if isinstance(data, (list, tuple)):
+        data = np.asarray(data)
+    # Only the arguments given (keras3's capture_args): some layers' adapt() takes no batch_size.
+    given = {k: v for k, v in (("batch_size", batch_size), ("steps", steps)) if v is not None}
+    layer.adapt(data, **given)
     return object
 
 

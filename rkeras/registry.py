@@ -155,9 +155,7 @@ FAMILIES: tuple[Family, ...] = (
         ("get_registered_object", "get_registered_object"),
         ("serialize_keras_object", "serialize_keras_object"),
         ("deserialize_keras_object", "deserialize_keras_object"),
-        ("load_img", "image_load"), ("img_to_array", "image_to_array"),
-        ("array_to_img", "image_from_array"),
-        ("save_img", "image_array_save"))),
+        ("load_img", "image_load"), ("array_to_img", "image_from_array"))),
     # keras3's metric_* for Keras's metric functions that have no class of that name.
     Family("metric", "keras.metrics", "function", names=(
         ("binary_focal_crossentropy", "metric_binary_focal_crossentropy"),

@@ -21,7 +21,8 @@ from .conventions import normalize_shape
 from .errors import ArgumentError
 from .registry import takes_dots, verb_kind
 
-__all__ = ["shape", "keras_variable", "custom_metric", "zip_lists", "named_list"]
+__all__ = ["shape", "keras_variable", "custom_metric", "zip_lists", "named_list",
+           "image_array_save", "image_to_array"]
 
 newaxis = None
 
@@ -154,3 +155,22 @@ def named_list(**values):
     from .rlist import RList
 
     return RList(values)
+
+
+@verb_kind("function")
+def image_array_save(x, path, data_format=None, file_format=None, scale=True, **kwargs):
+    """Save an image array to `path` (keras3's argument order: the array first); returns `x`."""
+    import keras
+
+    keras.utils.save_img(path, x, data_format=data_format, file_format=file_format,
+                         scale=scale, **kwargs)
+    return x
+
+
+@verb_kind("function")
+def image_to_array(img, data_format=None, dtype=None):
+    """A PIL image as an array: doubles by default, as keras3 (`dtype = "integer"`: int32)."""
+    import keras
+
+    dtype = {None: "float64", "double": "float64", "integer": "int32"}.get(dtype, dtype)
+    return keras.utils.img_to_array(img, data_format=data_format, dtype=dtype)

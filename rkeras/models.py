@@ -12,14 +12,13 @@ Each function applies R's conventions to its own arguments
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 import warnings
 
 import numpy as np
 
 from .conventions import as_count, as_index, as_nonnegative, as_number, as_verbose, normalize_shape
+from .atomic_files import atomic_path, check_model_file, explain_load_error
 from .errors import ArgumentError
 from .model_data import as_model_data, check_input_shape, check_labels, check_lengths
 from .name_checks import check_name
@@ -331,34 +330,12 @@ def summary(object, line_length=None, positions=None, expand_nested=False,
 
 # --- persistence -------------------------------------------------------------------------
 
-@contextlib.contextmanager
-def _atomic_path(filepath, suffix: str, overwrite: bool, verb: str):
-    """A temporary path beside `filepath`, moved over it only on success.
-
-    A crash or an exception half-way leaves the previous file intact.
-    """
-    filepath = os.fspath(filepath)
-    if not overwrite and os.path.exists(filepath):
-        raise ArgumentError(f"{verb}(): {filepath!r} exists and overwrite=False.")
-    if not filepath.endswith(suffix):
-        raise ArgumentError(f"`filepath` must end in '{suffix}'; got {filepath!r}.")
-    folder = os.path.dirname(os.path.abspath(filepath))
-    if not os.path.isdir(folder):
-        raise ArgumentError(f"`filepath`: the folder {folder!r} does not exist.")
-    handle, temporary = tempfile.mkstemp(prefix=".rkeras-", suffix=suffix, dir=folder)
-    os.close(handle)
-    os.unlink(temporary)  # Keras refuses to overwrite without asking
-    try:
-        yield temporary
-        os.replace(temporary, filepath)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
 def save_model(object, filepath, overwrite=True):
-    """Save the whole model to a `.keras` file, atomically; returns the model."""
-    with _atomic_path(filepath, ".keras", overwrite, "save_model") as temporary:
+    """Save the whole model to a `.keras` file, atomically; returns the model.
+
+    A symbolic link is written through (its target gets the new model).
+    """
+    with atomic_path(filepath, ".keras", overwrite, "save_model") as temporary:
         unwrap(object).save(temporary)
     return object
 
@@ -373,14 +350,15 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """
     import keras
 
-    filepath = os.fspath(filepath)
-    if not os.path.exists(filepath):
-        raise ArgumentError(f"load_model(): no file at {filepath!r}.")
+    filepath = check_model_file(filepath, "load_model")
     try:
         return keras.models.load_model(filepath, custom_objects=custom_objects,
                                        compile=compile, safe_mode=safe_mode)
-    except ValueError as error:
-        if "safe_mode" in str(error):
+    except Exception as error:
+        retold = explain_load_error(error, filepath, "load_model")
+        if retold is not None:
+            raise retold from error
+        if isinstance(error, ValueError) and "safe_mode" in str(error):
             raise ArgumentError(
                 f"load_model(): {filepath!r} contains code (e.g. a layer_lambda) that Keras's safe "
                 f"mode will not run. If you trust this file, call "
@@ -391,7 +369,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
 def save_model_weights(object, filepath, overwrite=True):
     """Save the weights to a `.weights.h5` file, atomically; returns the model."""
-    with _atomic_path(filepath, ".weights.h5", overwrite, "save_model_weights") as temporary:
+    with atomic_path(filepath, ".weights.h5", overwrite, "save_model_weights") as temporary:
         unwrap(object).save_weights(temporary)
     return object
 
@@ -399,9 +377,14 @@ def save_model_weights(object, filepath, overwrite=True):
 def load_model_weights(object, filepath, skip_mismatch=False):
     """Load weights saved with `save_model_weights`; returns the model."""
     model = unwrap(object)
-    if not os.path.exists(os.fspath(filepath)):
-        raise ArgumentError(f"load_model_weights(): no file at {os.fspath(filepath)!r}.")
-    model.load_weights(filepath, skip_mismatch=skip_mismatch)
+    filepath = check_model_file(filepath, "load_model_weights")
+    try:
+        model.load_weights(filepath, skip_mismatch=skip_mismatch)
+    except Exception as error:
+        retold = explain_load_error(error, filepath, "load_model_weights")
+        if retold is not None:
+            raise retold from error
+        raise
     return object
 
 

@@ -15,7 +15,14 @@ export MPLBACKEND ?= Agg
 
 PYTEST_ARGS ?= -n 2
 
-.PHONY: setup demo test vignettes bench doctor clean keras3-compat
+# Modules whose `>>>` examples are real: run as doctests by `make test` (illustrations
+# elsewhere are fenced ```python blocks, never `>>>`).
+DOCTEST_MODULES := rkeras/conventions.py rkeras/rformat.py rkeras/history.py \
+	rkeras/history_plot.py rkeras/distribute.py rkeras/name_checks.py rkeras/verb_names.py
+# What ruff checks (configured in pyproject.toml: rules E, F, I; line length 110).
+LINT_PATHS := rkeras tests tools benchmarks vignettes/*.py vignettes/python
+
+.PHONY: setup demo test lint doctest vignettes bench doctor clean keras3-compat stub
 
 $(STAMP): pyproject.toml tools/setup.sh
 	VENV=$(VENV) bash tools/setup.sh
@@ -26,11 +33,21 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/rkeras demo
 
-test: $(STAMP)
+test: lint doctest
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+
+doctest: $(STAMP)
+	$(PY) -m pytest -q -p no:randomly --doctest-modules $(DOCTEST_MODULES)
 
 doctor: $(STAMP)
 	$(VENV)/bin/rkeras doctor
+
+# rkeras/__init__.pyi (one typed def per verb) from the registry; tests/test_stub.py checks it.
+stub: $(STAMP)
+	$(PY) tools/gen_stub.py
 
 vignettes: $(STAMP)
 	$(PY) vignettes/render.py

@@ -63,8 +63,9 @@ def _describe(obj) -> str:
         order = "C" if obj.flags.c_contiguous else ("F" if obj.flags.f_contiguous else "strided")
         return f"numpy {obj.dtype} {tuple(obj.shape)} {order}-order"
     try:
-        from rkeras.r.convert import to_python  # noqa: F401
         import rpy2.rinterface as ri
+
+        from rkeras.r.convert import to_python  # noqa: F401
         if isinstance(obj, ri.Sexp):
             dim = obj.do_slot("dim") if "dim" in list(obj.list_attrs()) else None
             return f"R {obj.typeof.name} length {len(obj)}" + (f" dim {tuple(dim)}" if dim is not None else "")

@@ -30,7 +30,6 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _common as C  # noqa: E402
-
 import numpy as np  # noqa: E402
 
 DF_R = """
@@ -66,11 +65,11 @@ def main(argv=None) -> int:
     machine = C.machine()
     res: dict = {"machine": machine, "repeats": args.repeats}
 
-    import pandas as pd
-    import rkeras  # noqa: F401
-    from rkeras.r import r_eval, to_python, to_r
     from rpy2.robjects import default_converter, numpy2ri, pandas2ri
     from rpy2.robjects.conversion import localconverter
+
+    import rkeras  # noqa: F401
+    from rkeras.r import r_eval, to_python, to_r
 
     np_cv = default_converter + numpy2ri.converter
     pd_cv = default_converter + pandas2ri.converter
@@ -139,7 +138,7 @@ def main(argv=None) -> int:
         "np.copy, same bytes (C→C)": lambda: np.copy(dbl_c),
         "np.asfortranarray (C→F, transposing)": lambda: np.asfortranarray(dbl_c),
     })
-    del int_f, dbl_f, r_int, r_dbl
+    int_f = dbl_f = r_int = r_dbl = None   # free them (the timed lambdas above hold the names)
 
     # ------------------------------------------------------------ data frame
     r_df = r_eval(DF_R)

@@ -53,9 +53,18 @@ def data_folder() -> Path:
 
 def worker(args) -> None:
     t0 = time.perf_counter()
-    from rkeras import (callback_lambda, compile, fit, is_chief_worker, keras_model_sequential,
-                        layer_dense, set_random_seed, strategy_multi_worker_mirrored)
     import numpy as np
+
+    from rkeras import (
+        callback_lambda,
+        compile,
+        fit,
+        is_chief_worker,
+        keras_model_sequential,
+        layer_dense,
+        set_random_seed,
+        strategy_multi_worker_mirrored,
+    )
 
     strategy = strategy_multi_worker_mirrored() if "TF_CONFIG" in os.environ else None
     with np.load(data_folder() / "mnist.npz") as mnist:

@@ -45,7 +45,7 @@ PHASES = [
     ("convert R → Python (to_python)", "to_python (rkeras/r/convert.py"),
     ("data loading (dataset_mnist)", "dataset_mnist (rkeras/datasets.py"),
     ("rkeras verbs, other (call_verb)", "call_verb (rkeras/verbs.py"),
-    ("Python's plot (matplotlib)", "plot_history (rkeras/history.py"),
+    ("Python's plot (matplotlib)", "plot_history (rkeras/history_plot.py"),
     ("R code (R evaluating; Python waiting in rpy2)", "SexpClosure.__call__"),
 ]
 
@@ -107,9 +107,9 @@ def top_cumulative(stats: pstats.Stats, contains: str, n: int = 12) -> list[tupl
 
 
 def profile_fit_predict() -> dict:
+    import bench_training as T
     import keras
     import numpy as np  # noqa: F401
-    import bench_training as T
 
     x, y, xt = T.load_rkeras()
     m = T.build_rkeras()
@@ -166,6 +166,7 @@ def reshape_keep_f(x, dim):
 def reshape_from_r(repeats: int) -> dict:
     """`array_reshape(images, c(60000, 784))` from R: what the bridge does now vs the proposal."""
     import numpy as np
+
     from rkeras import array_reshape
     from rkeras.r import to_python, to_r
 
@@ -189,6 +190,7 @@ def reshape_from_r(repeats: int) -> dict:
 def uint8_to_r(repeats: int) -> dict:
     """dataset_mnist() from R: the uint8 images become an R integer array (cast + transposition)."""
     import numpy as np
+
     from rkeras.r import to_r
 
     with np.load(os.path.join(os.environ["RKERAS_DATASETS"], "mnist.npz")) as f:
@@ -266,9 +268,10 @@ def first_touch() -> dict:
 
 
 def nan_checks(repeats: int) -> dict:
-    import numpy as np
-    from rkeras.model_data import as_model_data
     import bench_training as T
+    import numpy as np
+
+    from rkeras.model_data import as_model_data
 
     x, y, _ = T.load_rkeras()
     x_f = np.asfortranarray(x)
@@ -285,7 +288,8 @@ def nan_checks(repeats: int) -> dict:
 def profile_to_r() -> dict:
     """cProfile of to_r on the two MNIST arrays (C-ordered numpy, as numpy code has them): own time by function."""
     import numpy as np
-    from rkeras.r import to_python, to_r
+
+    from rkeras.r import to_r
 
     with np.load(os.path.join(os.environ["RKERAS_DATASETS"], "mnist.npz")) as f:
         images = f["x_train"].astype(np.int32)

@@ -26,7 +26,6 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _common as C  # noqa: E402
-
 import numpy as np  # noqa: E402
 
 SIZES = [7500, 15000, 30000, 60000]
@@ -62,8 +61,8 @@ def main(argv=None) -> int:
     machine = C.machine()
     res: dict = {"machine": machine, "repeats": args.repeats, "sizes": SIZES}
 
-    import keras
     import bench_training as T
+    import keras
 
     x, y, _ = T.load_rkeras()
 

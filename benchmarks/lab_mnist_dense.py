@@ -14,8 +14,19 @@ import sys
 
 import numpy as np
 
-from rkeras import (array_reshape, as_data_frame, compile, dataset_mnist, evaluate, fit,
-                    keras_model_sequential, layer_dense, plot, predict, to_categorical)
+from rkeras import (
+    array_reshape,
+    as_data_frame,
+    compile,
+    dataset_mnist,
+    evaluate,
+    fit,
+    keras_model_sequential,
+    layer_dense,
+    plot,
+    predict,
+    to_categorical,
+)
 
 
 def main(argv=None) -> int:

@@ -18,8 +18,8 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -234,17 +234,16 @@ def findings() -> str:
             lay = t["layout"]
             cst, fst = lay["x C-ordered (numpy's layout)"], lay["x F-ordered (R's layout, as to_python gives it)"]
             base, fo = cst["median"], fst["median"]
-            fc = lay["x F-ordered, made C-ordered first (timed)"]["median"]
             lp = t.get("layout_parts", {})
             kc = lp.get("Keras's per-call input work (astype float32 + tensor), x C-ordered", {}).get("median")
             kf = lp.get("Keras's per-call input work, x F-ordered (R's layout)", {}).get("median")
             nb = lp.get("np.ascontiguousarray(x F-ordered, float32)", {}).get("median")
             bl = lp.get("blocked F→C float32 copy (512 rows at a time)", {}).get("median")
             clear = fst["min"] > cst["max"]
-            txt = (f"**2. Data from R: Fortran order.** An R matrix reaches `fit` as a zero-copy, column-major view. "
-                   f"Keras's array adapter casts the whole x to float32 (`astype` keeps the F order) and builds one tensor "
-                   f"from it (`tf.data.Dataset.from_tensors`), and that conversion needs C order: one unblocked "
-                   f"transposing copy of the whole array per `fit` call (py-spy: TF's `convert_to_eager_tensor`).")
+            txt = ("**2. Data from R: Fortran order.** An R matrix reaches `fit` as a zero-copy, column-major view. "
+                   "Keras's array adapter casts the whole x to float32 (`astype` keeps the F order) and builds one tensor "
+                   "from it (`tf.data.Dataset.from_tensors`), and that conversion needs C order: one unblocked "
+                   "transposing copy of the whole array per `fit` call (py-spy: TF's `convert_to_eager_tensor`).")
             if kc is not None and kf is not None:
                 txt += (f" Those steps alone: {_fs(kf)} from the F-ordered x vs {_fs(kc)} from a C-ordered one "
                         f"({_fs(kf - kc)} more per fit call).")

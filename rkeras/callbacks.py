@@ -49,9 +49,11 @@ def callback_lambda(on_epoch_begin=None, on_epoch_end=None, on_train_begin=None,
     An exception in a hook stops `fit` with that exception.
 
     Example:
-        >>> seen = []
-        >>> cb = callback_lambda(on_epoch_end=lambda epoch, logs: seen.append(epoch))
-        >>> # after fit(..., epochs=3, callbacks=cb): seen == [1, 2, 3]
+        ```python
+        seen = []
+        cb = callback_lambda(on_epoch_end=lambda epoch, logs: seen.append(epoch))
+        model >> fit(x, y, epochs=3, callbacks=cb)   # seen == [1, 2, 3]
+        ```
     """
     import keras
 

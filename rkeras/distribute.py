@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
 
 import numpy as np
 
@@ -96,7 +95,7 @@ def strategy_mirrored(devices=None, cross_device_ops=None):
 
     devices = as_strings(devices, "devices")
     if isinstance(cross_device_ops, (str, np.ndarray)):
-        name = asas_choice(cross_device_ops, "cross_device_ops", tuple(_CROSS_DEVICE_OPS))
+        name = as_choice(cross_device_ops, "cross_device_ops", tuple(_CROSS_DEVICE_OPS))
         cross_device_ops = getattr(tf.distribute, _CROSS_DEVICE_OPS[name])()
     return tf.distribute.MirroredStrategy(devices=devices, cross_device_ops=cross_device_ops)
 
@@ -287,8 +286,9 @@ def tf_config(workers, task_index=0, task_type="worker", set_env=True):
         The JSON string.
 
     Example:
-        >>> tf_config(["127.0.0.1:20001", "127.0.0.1:20002"], task_index=1, set_env=False)
-        '{"cluster": {"worker": ["127.0.0.1:20001", "127.0.0.1:20002"]}, "task": {"type": "worker", "index": 1}}'
+        >>> text = tf_config(["127.0.0.1:20001", "127.0.0.1:20002"], task_index=1, set_env=False)
+        >>> json.loads(text)["cluster"], json.loads(text)["task"]
+        ({'worker': ['127.0.0.1:20001', '127.0.0.1:20002']}, {'type': 'worker', 'index': 1})
     """
     workers = as_strings(workers, "workers")
     if not workers:

@@ -177,7 +177,8 @@ def check_input_shape(model: Any, x: Any) -> None:
         wanted = ", ".join("n" if d is None else str(d) for d in expected)
         hint = ""
         if np.prod([d for d in expected[1:] if d]) == np.prod(x.shape[1:]):
-            hint = f" Reshape it first: array_reshape(x, ({x.shape[0]}, {', '.join(str(d) for d in expected[1:])}))."
+            sizes = ", ".join(str(d) for d in expected[1:])
+            hint = f" Reshape it first: array_reshape(x, ({x.shape[0]}, {sizes}))."
         raise DataError(
             f"`x` has shape {tuple(x.shape)} but the model expects ({wanted}).{hint}"
         )

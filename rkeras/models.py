@@ -12,13 +12,12 @@ Each function applies R's conventions to its own arguments
 
 from __future__ import annotations
 
-import os
 import warnings
 
 import numpy as np
 
-from .conventions import as_count, as_index, as_nonnegative, as_number, as_verbose, normalize_shape
 from .atomic_files import atomic_path, check_model_file, explain_load_error
+from .conventions import as_count, as_index, as_nonnegative, as_number, as_verbose, normalize_shape
 from .errors import ArgumentError
 from .model_data import as_model_data, check_input_shape, check_labels, check_lengths
 from .name_checks import check_name
@@ -55,7 +54,9 @@ def keras_model_sequential(input_shape=None, name=None, layers=None, trainable=T
         A plain `keras.Sequential` model.
 
     Example:
-        >>> model = keras_model_sequential(input_shape=784) >> layer_dense(units=10)
+        ```python
+        model = keras_model_sequential(input_shape=784) >> layer_dense(units=10)
+        ```
     """
     import keras
 
@@ -78,9 +79,11 @@ def keras_model(inputs, outputs=None, name=None):
         name: the model's name.
 
     Example:
-        >>> inputs = keras_input(shape=784)
-        >>> outputs = inputs >> layer_dense(units=10, activation="softmax")
-        >>> model = keras_model(inputs, outputs)
+        ```python
+        inputs = keras_input(shape=784)
+        outputs = inputs >> layer_dense(units=10, activation="softmax")
+        model = keras_model(inputs, outputs)
+        ```
     """
     import keras
 
@@ -154,8 +157,10 @@ def compile(object, optimizer="rmsprop", loss=None, metrics=None, loss_weights=N
         jit_compile, auto_scale_loss: as `keras.Model.compile`.
 
     Example:
-        >>> model >> compile(optimizer="rmsprop", loss="categorical_crossentropy",
-        ...                  metrics="accuracy")
+        ```python
+        model >> compile(optimizer="rmsprop", loss="categorical_crossentropy",
+                         metrics="accuracy")
+        ```
     """
     model = unwrap(object)
     steps_per_execution = as_nonnegative(steps_per_execution, "steps_per_execution")
@@ -232,8 +237,10 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
         `as_data_frame()` it.
 
     Example:
-        >>> history = model >> fit(x_train, y_train, epochs=5, batch_size=128,
-        ...                        validation_split=0.2)
+        ```python
+        history = model >> fit(x_train, y_train, epochs=5, batch_size=128,
+                               validation_split=0.2)
+        ```
     """
     from .history import KerasTrainingHistory
 
@@ -281,10 +288,12 @@ def evaluate(object, x=None, y=None, batch_size=None, verbose="auto", sample_wei
     the order of the metrics follows Keras and is not guaranteed.
 
     Example:
-        >>> model >> evaluate(x_test, y_test)
-        List of 2
-         $ loss    : num 0.0712
-         $ accuracy: num 0.979
+        ```python
+        model >> evaluate(x_test, y_test)
+        # List of 2
+        #  $ loss    : num 0.0712
+        #  $ accuracy: num 0.979
+        ```
     """
     model = unwrap(object)
     batch_size, steps = as_count(batch_size, "batch_size"), as_count(steps, "steps")

@@ -12,7 +12,7 @@ import functools
 import inspect
 from typing import Any
 
-from .errors import unknown_name
+from .errors import ArgumentError, unknown_name
 
 _NOT_NAMES = {"get", "serialize", "deserialize"}
 # compile() resolves these itself from the loss and output shape.
@@ -49,7 +49,7 @@ def known_names(kind: str) -> frozenset[str]:
     if kind == "metric":
         names = {n for n in _public_callables(keras.metrics) if n[0].islower()}
         return frozenset(names | _METRIC_SHORTHANDS | {"mse", "mae", "mape", "msle"})
-    raise ValueError(f"unknown kind of name {kind!r}")
+    raise ArgumentError(f"unknown kind of name {kind!r}; expected activation, optimizer, loss or metric")
 
 
 def _keras_getter(kind: str):

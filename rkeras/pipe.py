@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from .errors import ArgumentTypeError
+
 
 class Pipeable:
     """Base of the objects that can stand on the right of `>>`."""
@@ -89,6 +91,10 @@ def unwrap(value: Any) -> Any:
     """The plain Keras object behind rkeras's pipe helpers (lists recursed)."""
     if isinstance(value, PendingLayer):
         return value.layer
+    # An R-defined class's constructor (rkeras.r.classes) stands for its class.
+    inner = getattr(type(value), "__rkeras_unwrap__", None)
+    if inner is not None:
+        return inner(value)
     if isinstance(value, list):
         return [unwrap(v) for v in value]
     if isinstance(value, tuple):
@@ -122,9 +128,11 @@ def pipe(subject: Any, *verbs: Any) -> Any:
     with functions that have no `>>`.
 
     Example:
-        >>> model = pipe(keras_model_sequential(input_shape=4),
-        ...              layer_dense(units=8, activation="relu"),
-        ...              layer_dense(units=1))
+        ```python
+        model = pipe(keras_model_sequential(input_shape=4),
+                     layer_dense(units=8, activation="relu"),
+                     layer_dense(units=1))
+        ```
     """
     value = subject
     for position, verb in enumerate(verbs, start=1):
@@ -133,7 +141,7 @@ def pipe(subject: Any, *verbs: Any) -> Any:
         elif callable(verb):
             value = verb(value)
         else:
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"pipe(): step {position} is {type(verb).__name__}, not a verb or a function."
             )
     return value

@@ -148,8 +148,7 @@ def mode_mirrored(args):
 
 
 def mode_multi(args):
-    from rkeras import (dataset_auto_shard, is_chief_worker, set_random_seed,
-                        strategy_multi_worker_mirrored)
+    from rkeras import dataset_auto_shard, is_chief_worker, set_random_seed, strategy_multi_worker_mirrored
 
     # The strategy first: it starts this worker's server and waits for the others.
     strategy = strategy_multi_worker_mirrored(timeout_seconds=args.timeout)
@@ -187,8 +186,13 @@ def mode_multi(args):
 
 
 def mode_backup(args):
-    from rkeras import (callback_backup_and_restore, callback_lambda, config_logical_cpus,
-                        set_random_seed, strategy_mirrored)
+    from rkeras import (
+        callback_backup_and_restore,
+        callback_lambda,
+        config_logical_cpus,
+        set_random_seed,
+        strategy_mirrored,
+    )
 
     config_logical_cpus(2)
     x, y = make_data()

@@ -3,8 +3,16 @@
 import numpy as np
 import pytest
 
-from rkeras.conventions import (as_axis, as_index, as_integer, as_integer_tuple, as_verbose,
-                         normalize_arguments, normalize_shape, transform_for)
+from rkeras.conventions import (
+    as_axis,
+    as_index,
+    as_integer,
+    as_integer_tuple,
+    as_verbose,
+    normalize_arguments,
+    normalize_shape,
+    transform_for,
+)
 from rkeras.errors import ArgumentError
 
 

@@ -1,8 +1,9 @@
 """rkeras.datasets and rkeras.dataset_files: the loaders equal Keras's, files are found offline.
 
 Real data: $RKERAS_TEST_DATA, else shared/data beside the checkout (see its
-README for the figures checked here), reached through RKERAS_DATASETS. Datasets not available offline (Fashion-MNIST,
-CIFAR, Reuters) are tested on small synthetic files in Keras's exact formats.
+README for the figures checked here), reached through RKERAS_DATASETS.
+Datasets not available offline (Fashion-MNIST, CIFAR, Reuters) are tested on
+small synthetic files in Keras's exact formats.
 Nothing is ever downloaded: every test runs with RKERAS_OFFLINE=1, an empty
 KERAS_HOME, and keras.utils.get_file replaced by a stub that fails.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import gzip
 import inspect
-import io
 import json
 import os
 import pickle
@@ -19,11 +19,9 @@ import tarfile
 
 import numpy as np
 import pytest
-
 from conftest import DATA_DIR, has_dataset_dir
 
 from rkeras import datasets as ds
-from rkeras.errors import ArgumentError
 from rkeras.datasets import (
     DatasetNotFoundError,
     dataset_boston_housing,
@@ -36,6 +34,7 @@ from rkeras.datasets import (
     dataset_reuters,
     dataset_reuters_word_index,
 )
+from rkeras.errors import ArgumentError
 
 DATA = str(DATA_DIR)
 needs_data = pytest.mark.skipif(not has_dataset_dir(), reason=f"no offline data in {DATA}")
@@ -221,7 +220,8 @@ def test_imdb_figures_from_the_data_readme(shared_data):
 
     word_index = dataset_imdb_word_index()
     assert len(word_index) == 41800 and sorted(word_index.values()) == list(range(1, 41801))
-    assert [word_index[w] for w in ("the", "and", "a", "of", "to", "movie", "film")] == [1, 2, 3, 4, 5, 17, 18]
+    ranks = [word_index[w] for w in ("the", "and", "a", "of", "to", "movie", "film")]
+    assert ranks == [1, 2, 3, 4, 5, 17, 18]
     inverted = {i + 3: w for w, i in word_index.items()}
     inverted.update({1: "[START]", 2: "[OOV]"})
     decoded = " ".join(inverted[i] for i in x_train[0][:16])
@@ -350,11 +350,14 @@ def test_no_file_and_offline_error_lists_the_places(tmp_path, monkeypatch, offli
     assert f"Keras cache {offline / 'datasets'}: no mnist.npz" in message
     assert "download skipped because $RKERAS_OFFLINE is set" in message
     assert "set the environment variable RKERAS_DATASETS to that folder" in message
-    assert "Sys.setenv(RKERAS_DATASETS = '/path/to/data') in R; or pass path = '/path/to/data/mnist.npz'." in message
+    assert ("Sys.setenv(RKERAS_DATASETS = '/path/to/data') in R; "
+            "or pass path = '/path/to/data/mnist.npz'.") in message
     assert isinstance(info.value, FileNotFoundError)
 
     monkeypatch.delenv("RKERAS_DATASETS")
-    with pytest.raises(DatasetNotFoundError, match=r"(?s)\$RKERAS_DATASETS: not set.*no imdb_word_index.json"):
+    with pytest.raises(DatasetNotFoundError, match=(
+            r"(?s)\$RKERAS_DATASETS: not set.*no "
+            r"imdb_word_index.json")):
         dataset_imdb_word_index()
     # loaders without a `path` argument do not suggest one; all their names are listed
     with pytest.raises(DatasetNotFoundError) as info:
@@ -483,7 +486,8 @@ def test_cifar10_synthetic_folder_tarball_and_keras_cache(tmp_path, monkeypatch,
     assert cifar.train.y[:, 0].tolist() == sum((batches[f"data_batch_{i}"][1] for i in range(1, 6)), [])
     # the pixels of one image: channel c of pixel (i, j) is data[c*1024 + i*32 + j]
     data0 = batches["test_batch"][0][0]
-    assert cifar.test.x[0, 5, 7].tolist() == [data0[5 * 32 + 7], data0[1024 + 5 * 32 + 7], data0[2048 + 5 * 32 + 7]]
+    pixel = 5 * 32 + 7   # row 5, column 7 of the first test image, one value per channel plane
+    assert cifar.test.x[0, 5, 7].tolist() == [data0[pixel], data0[1024 + pixel], data0[2048 + pixel]]
     # Keras's own batch parser gives the same arrays
     kx, ky = load_batch(str(folder / "test_batch"))
     np.testing.assert_array_equal(cifar.test.x, kx.transpose(0, 2, 3, 1))
@@ -519,7 +523,9 @@ def test_cifar100_synthetic_equals_keras(tmp_path, monkeypatch):
         assert ours.train.x.shape == (4, 32, 32, 3) and ours.test.y.shape == (3, 1)
         assert_same_as_keras(ours, keras_load(monkeypatch, "cifar100", root, label_mode=mode))
     assert dataset_cifar100().train.y.max() < 100
-    with pytest.raises(ValueError, match=r'`label_mode` must be one of "fine", "coarse". Received: label_mode=\'medium\''):
+    with pytest.raises(ValueError, match=(
+            r'`label_mode` must be one of "fine", "coarse". Received: '
+            r'label_mode=\'medium\'')):
         dataset_cifar100(label_mode="medium")
 
 
@@ -572,14 +578,18 @@ def test_object_arrays_are_unpickled_safely(tmp_path, monkeypatch):
     x[0], x[1] = [1, 2], Evil()
     np.savez(tmp_path / "reuters.npz", x=x, y=np.array([0, 1]))
     monkeypatch.setenv("RKERAS_DATASETS", str(tmp_path))
-    with pytest.raises(pickle.UnpicklingError, match="Refusing to deserialize `posix.system`|Refusing to deserialize `nt.system`"):
+    with pytest.raises(pickle.UnpicklingError, match=(
+            "Refusing to deserialize `posix.system`|Refusing to deserialize "
+            "`nt.system`")):
         dataset_reuters()
 
 
 def test_wrong_file_format_names_missing_arrays(tmp_path, monkeypatch):
     np.savez(tmp_path / "mnist.npz", images=np.zeros(3))
     monkeypatch.setenv("RKERAS_DATASETS", str(tmp_path))
-    with pytest.raises(ValueError, match=r"not in Keras's format: it lacks the arrays \['x_train', 'y_train', 'x_test', 'y_test'\]"):
+    with pytest.raises(ValueError, match=(
+            r"not in Keras's format: it lacks the arrays \['x_train', 'y_train', "
+            r"'x_test', 'y_test'\]")):
         dataset_mnist()
 
 

@@ -196,6 +196,7 @@ def test_string_options_are_checked_with_a_suggestion():
 
 def test_dataset_auto_shard_sets_the_policy_and_pipes():
     import tensorflow as tf
+
     import rkeras
     from rkeras.errors import ArgumentError
 

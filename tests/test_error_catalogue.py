@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import rkeras as rk
-from rkeras.errors import ArgumentError, DataError, UnknownNameError
+from rkeras.errors import ArgumentError, DataError, DatasetNotFoundError, UnknownNameError
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "docs" / "errors.md"
 
@@ -46,7 +46,7 @@ CASES = {
         pd.DataFrame(with_value(X, (6, 3), np.nan), columns=list("abcd")), Y, verbose=0),
         DataError, r"column 'd', row 7"),
     "label-out-of-range-to-categorical": (lambda: rk.to_categorical([0, 1, 3], 3),
-                                          ValueError, r"3"),
+                                          DataError, r"3"),
     "label-out-of-range-for-loss": (lambda: compiled("sparse_categorical_crossentropy")
                                     >> rk.fit(X, LABELS + 1, verbose=0),
                                     DataError, r"class numbers 0\.\.2.*subtract 1"),
@@ -95,15 +95,15 @@ CASES = {
     "layer-index-out-of-range": (lambda: rk.get_layer(compiled(), index=5),
                                  ArgumentError, r"`index` = 5 but the model has 1 layer\(s\)"),
     "reshape-size-mismatch": (lambda: rk.array_reshape(np.zeros((10, 28, 28)), (10, 700)),
-                              ValueError, r"7840.*7000|7000.*7840"),
+                              ArgumentError, r"7840.*7000|7000.*7840"),
     "bad-padding-value": (lambda: rk.pad_sequences([[1, 2]], padding="left"),
-                          ValueError, r'`padding` must be "pre" or "post".*got .left.'),
+                          ArgumentError, r'`padding` must be "pre" or "post".*got .left.'),
     "save-wrong-extension": (lambda: rk.save_model(compiled(), "/tmp/model.h5"),
                              ArgumentError, r"must end in '\.keras'"),
     "load-missing-file": (lambda: rk.load_model("/nonexistent/model.keras"),
                           ArgumentError, r"no file at '/nonexistent/model\.keras'"),
     "dataset-file-missing": (lambda: rk.dataset_mnist(path="/nonexistent/mnist.npz"),
-                             FileNotFoundError, r"RKERAS_DATASETS"),
+                             DatasetNotFoundError, r"RKERAS_DATASETS"),
 }
 
 

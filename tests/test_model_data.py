@@ -44,7 +44,9 @@ def test_pandas_frame_goes_into_fit_and_factor_columns_are_refused(tiny_data):
 def test_labels_outside_the_classes_are_caught(tiny_data, tiny_model):
     x, labels, _ = tiny_data
     model = tiny_model() >> compile(loss="sparse_categorical_crossentropy")
-    with pytest.raises(DataError, match=r"class numbers 0\.\.1 .* y\[\d+\] \(1-based\) is 2.*as.integer\(f\) - 1"):
+    with pytest.raises(DataError, match=(
+            r"class numbers 0\.\.1 .* y\[\d+\] \(1-based\) is 2.*as.integer\(f\) - "
+            r"1")):
         model >> fit(x, labels + 1)
     model >> compile(loss="categorical_crossentropy")
     with pytest.raises(DataError, match=r"needs one-hot rows \(2 columns\): use to_categorical\(y, 2\)"):

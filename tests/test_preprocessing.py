@@ -141,7 +141,9 @@ def test_to_categorical_errors():
             r"1 class label is outside 0\.\.2 \(num_classes = 3\): 3 at position 2 "
             r"\(positions are 0-based\)\. Class labels are 0-based.*`x - 1`")):
         to_categorical([1, 2, 3], num_classes=3)
-    with pytest.raises(ValueError, match=r"2 class labels are outside 0\.\.1 .*: 2 at position \(0, 1\), 3 at position \(1, 0\)"):
+    with pytest.raises(ValueError, match=(
+            r"2 class labels are outside 0\.\.1 .*: 2 at position \(0, 1\), 3 at position "
+            r"\(1, 0\)")):
         to_categorical(np.array([[0, 2], [3, 1]]), 2)
     with pytest.raises(ValueError, match=r"as\.integer\(f\) - 1"):
         to_categorical(np.arange(1, 11), 10)
@@ -155,7 +157,9 @@ def test_to_categorical_errors():
         to_categorical([-1, 0])
     with pytest.raises(ValueError, match=r"categorical with missing values \(NaN\) at position 1"):
         to_categorical(pd.Categorical(["a", None, "b"]))
-    with pytest.raises(ValueError, match=r"must hold integer class labels; got values of type <U3.*pandas\.Categorical"):
+    with pytest.raises(ValueError, match=(
+            r"must hold integer class labels; got values of type "
+            r"<U3.*pandas\.Categorical")):
         to_categorical(["cat", "dog"])
     with pytest.raises(ValueError, match=r"`num_classes` must be a whole number; got 2\.5"):
         to_categorical([0, 1], 2.5)
@@ -186,7 +190,8 @@ def test_pad_sequences_values():
     np.testing.assert_array_equal(pad_sequences([[1], [2, 3], [4, 5, 6]]), [[0, 0, 1], [0, 2, 3], [4, 5, 6]])
     np.testing.assert_array_equal(pad_sequences([[1], [2, 3]], padding="post", value=-1), [[1, -1], [2, 3]])
     np.testing.assert_array_equal(pad_sequences([[1, 2, 3], [4]], maxlen=2), [[2, 3], [0, 4]])
-    np.testing.assert_array_equal(pad_sequences([[1, 2, 3], [4]], maxlen=2, truncating="post"), [[1, 2], [0, 4]])
+    np.testing.assert_array_equal(pad_sequences([[1, 2, 3], [4]], maxlen=2, truncating="post"),
+                                  [[1, 2], [0, 4]])
     out = pad_sequences([[0.5, 1.5], [2.5]], dtype="float32", value=np.nan)
     assert out.dtype == np.float32 and np.isnan(out[1, 0]) and out[0].tolist() == [0.5, 1.5]
     strings = pad_sequences([["a", "b"], ["c"]], dtype=object, value="<pad>")
@@ -217,9 +222,13 @@ def test_pad_sequences_accepts_ragged_forms():
 
 
 def test_pad_sequences_errors():
-    with pytest.raises(ValueError, match=r'`padding` must be "pre" or "post" \(pad before or after each sequence\); got \'front\''):
+    with pytest.raises(ValueError, match=(
+            r'`padding` must be "pre" or "post" \(pad before or after each sequence\); '
+            r'got \'front\'')):
         pad_sequences([[1]], padding="front")
-    with pytest.raises(ValueError, match=r'`truncating` must be "pre" or "post" \(cut before or after each sequence\); got \'end\''):
+    with pytest.raises(ValueError, match=(
+            r'`truncating` must be "pre" or "post" \(cut before or after each sequence\); '
+            r'got \'end\'')):
         pad_sequences([[1]], truncating="end")
     with pytest.raises(ValueError, match=r'`padding` must be "pre" or "post".*got None'):
         pad_sequences([[1]], padding=None)
@@ -232,7 +241,9 @@ def test_pad_sequences_errors():
             pad([[1]], maxlen=2.5)
     with pytest.raises(ValueError, match="`sequences` must be a list of sequences .*got 'abc'"):
         pad_sequences("abc")
-    with pytest.raises(ValueError, match="`sequences` is empty, so the padded length cannot be inferred; pass maxlen"):
+    with pytest.raises(ValueError, match=(
+            "`sequences` is empty, so the padded length cannot be inferred; pass "
+            "maxlen")):
         pad_sequences([])
     with pytest.raises(ValueError, match="`sequences` must be a list of sequences .*got 5"):
         pad_sequences(5)
@@ -285,9 +296,13 @@ def test_normalize_orders_shapes_and_inputs():
 
 def test_normalize_errors():
     x = np.ones((2, 3))
-    with pytest.raises(ValueError, match=r"`axis` is 1-based, as in R: use 1 for the first axis or -1 for the last; got 0"):
+    with pytest.raises(ValueError, match=(
+            r"`axis` is 1-based, as in R: use 1 for the first axis or -1 for the last; "
+            r"got 0")):
         normalize(x, axis=0)
-    with pytest.raises(ValueError, match=r"`axis` = 3 is out of range for an array with 2 dimensions: use 1\.\.2 \(1-based\) or -2\.\.-1"):
+    with pytest.raises(ValueError, match=(
+            r"`axis` = 3 is out of range for an array with 2 dimensions: use 1\.\.2 "
+            r"\(1-based\) or -2\.\.-1")):
         normalize(x, axis=3)
     with pytest.raises(ValueError, match="`axis` = -3 is out of range"):
         normalize(x, axis=-3)
@@ -308,7 +323,8 @@ def test_all_lists_exactly_the_public_verbs_with_real_signatures():
     assert list(sig["array_reshape"].parameters) == ["x", "dim", "order"]
     assert sig["array_reshape"].parameters["order"].default == "C"
     assert sig["to_categorical"].parameters["num_classes"].default is None
-    assert [p.default for p in sig["pad_sequences"].parameters.values()][1:] == [None, "int32", "pre", "pre", 0.0]
+    defaults = [p.default for p in sig["pad_sequences"].parameters.values()][1:]
+    assert defaults == [None, "int32", "pre", "pre", 0.0]
     assert [p.default for p in sig["normalize"].parameters.values()][1:] == [-1, 2]
     for name in pp.__all__:
         params = sig[name].parameters.values()

@@ -161,12 +161,12 @@ centre, spread = features.mean(axis=0), features.std(axis=0, ddof=1)
 scaled = (features - centre) / spread
 
 unit = keras_model_sequential(input_shape=2) >> layer_dense(units=1)
-unit >> compile(optimizer=optimizer_sgd(learning_rate=0.1), loss="mse");
+unit >> compile(optimizer=optimizer_sgd(learning_rate=0.1), loss="mse")
 history = unit >> fit(scaled, y, epochs=epochs(200), batch_size=len(y), verbose=0)
 print(history)
 
 # %%
-plot(history);
+plot(history)
 plt.show()
 
 # %% [markdown]
@@ -267,7 +267,7 @@ plt.show()
 # %%
 single = keras_model_sequential(input_shape=2) >> layer_dense(units=1, activation="sigmoid")
 single >> compile(optimizer=optimizer_adam(learning_rate=0.1), loss="binary_crossentropy",
-                  metrics="accuracy");
+                  metrics="accuracy")
 single_history = single >> fit(inputs, truth["XOR"], epochs=epochs(300), batch_size=4,
                                verbose=0)
 print(single_history)
@@ -289,7 +289,7 @@ mlp = (keras_model_sequential(input_shape=2)
        >> layer_dense(units=4, activation="tanh")
        >> layer_dense(units=1, activation="sigmoid"))
 mlp >> compile(optimizer=optimizer_adam(learning_rate=0.1), loss="binary_crossentropy",
-               metrics="accuracy");
+               metrics="accuracy")
 mlp_history = mlp >> fit(inputs, truth["XOR"], epochs=epochs(300), batch_size=4, verbose=0)
 print(mlp_history)
 np.round(mlp >> predict(inputs, verbose=0), 3)

@@ -140,7 +140,7 @@ summary(network)
 
 # %%
 network >> compile(optimizer="rmsprop", loss="categorical_crossentropy",
-                   metrics=["accuracy"]);
+                   metrics=["accuracy"])
 
 # %% [markdown]
 # ## Preparing the data
@@ -176,7 +176,7 @@ history = network >> fit(train_x, train_y, epochs=epochs(5), batch_size=128, ver
 print(history)
 
 # %%
-plot(history);
+plot(history)
 plt.show()
 
 # %% [markdown]

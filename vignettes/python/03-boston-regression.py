@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from rkeras import *
-from rkeras.history import loess_smooth  # the LOESS smooth that plot(history) draws
+from rkeras.history_plot import loess_smooth  # the LOESS smooth that plot(history) draws
 
 FRACTION = float(os.environ.get("RKERAS_VIGNETTE_FRACTION", "1"))
 
@@ -110,7 +110,7 @@ def build_model():
     return model
 
 
-summary(build_model());
+summary(build_model())
 
 # %% [markdown]
 # ## 2. Scaling vs. no scaling

@@ -146,7 +146,7 @@ def convnet(third_conv=True):
 
 
 model = convnet()
-summary(model);
+summary(model)
 
 # %% [markdown]
 # Each convolution (no padding) shrinks the map by 2 pixels (26 × 26, then
@@ -176,7 +176,7 @@ def train(model, x, y, batch_size):
 
 
 history, cnn_seconds = train(model, train_x, train_y, batch_size=64)
-plot(history);
+plot(history)
 plt.show()
 
 # %%
@@ -244,7 +244,7 @@ deeper = (keras_model_sequential()
           >> layer_flatten()
           >> layer_dense(units=64, activation="relu")
           >> layer_dense(units=10, activation="softmax"))
-summary(deeper);
+summary(deeper)
 deeper_history, deeper_seconds = train(deeper, train_x, train_y, batch_size=64)
 deeper_score = deeper >> evaluate(test_x, test_y, verbose=0)
 

@@ -159,13 +159,13 @@ embedding_model = (keras_model_sequential(input_shape=maxlen)
                    >> layer_flatten()
                    >> layer_dense(units=1, activation="sigmoid"))
 embedding_model >> compile(optimizer="rmsprop", loss="binary_crossentropy",
-                           metrics=["accuracy"]);
-summary(embedding_model);
+                           metrics=["accuracy"])
+summary(embedding_model)
 embedding_history = embedding_model >> fit(x_train_20, y_train, epochs=epochs(10),
                                            batch_size=32, validation_split=0.2, verbose=2)
 
 # %%
-plot(embedding_history);
+plot(embedding_history)
 plt.show()
 
 # %% [markdown]
@@ -195,12 +195,12 @@ def recurrent_model(recurrent_layer):
 
 
 rnn_model = recurrent_model(layer_simple_rnn(units=32))
-summary(rnn_model);
+summary(rnn_model)
 rnn_history = rnn_model >> fit(x_train_500, y_train, epochs=epochs(10), batch_size=128,
                                validation_split=0.2, verbose=2)
 
 # %%
-plot(rnn_history);
+plot(rnn_history)
 plt.show()
 
 # %% [markdown]
@@ -215,12 +215,12 @@ plt.show()
 
 # %%
 lstm_model = recurrent_model(layer_lstm(units=32))
-summary(lstm_model);
+summary(lstm_model)
 lstm_history = lstm_model >> fit(x_train_500, y_train, epochs=epochs(10), batch_size=128,
                                  validation_split=0.2, verbose=2)
 
 # %%
-plot(lstm_history);
+plot(lstm_history)
 plt.show()
 
 # %% [markdown]

@@ -58,7 +58,9 @@ def plot(x, *args, **kwargs):
 
     if isinstance(x, KerasTrainingHistory):
         return plot_history(x, *args, **kwargs)
-    raise TypeError(f"plot(): don't know how to plot a {type(x).__name__}; "
+    from .errors import ArgumentTypeError
+
+    raise ArgumentTypeError(f"plot(): don't know how to plot a {type(x).__name__}; "
                     f"rkeras plots training histories (the result of fit()).")
 
 

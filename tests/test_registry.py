@@ -6,8 +6,8 @@ import keras
 import pytest
 
 import rkeras
-from rkeras.verb_names import r_name
 from rkeras.registry import FAMILIES, NOT_MAPPED, registry
+from rkeras.verb_names import r_name
 
 
 def _public_classes(module, base):
@@ -90,3 +90,85 @@ def test_families_counts_are_substantial():
     assert counts["callback"] >= 11
     assert counts["metric"] >= 40
     assert {f.prefix for f in FAMILIES} <= set(counts)
+
+
+# --- keras3 1.5.1's families from keras.ops, keras.random, keras.config, keras.applications ...
+
+from pathlib import Path  # noqa: E402
+
+from rkeras.registry import ALIASES, verbs_in  # noqa: E402
+
+_EXPORTS = Path(__file__).with_name("data") / "keras3-1.5.1-exports.txt"
+# keras3 exports that are R syntax or R-only, not registry verbs (see the R front end).
+_R_ONLY = {"op_subset", "op_subset_set", "op_subset<-"}
+
+
+def _keras3_names(prefixes):
+    names = _EXPORTS.read_text(encoding="utf-8").splitlines()[1:]
+    return sorted(n for n in names if n.startswith(prefixes) and n not in _R_ONLY)
+
+
+@pytest.mark.parametrize("prefixes, count", [
+    (("op_",), 284), (("random_",), 11), (("config_",), 25), (("application_",), 44),
+    (("feature_",), 10), (("image_",), 6), (("rnn_cell",), 4), (("imagenet_",), 2),
+])
+def test_every_keras3_name_of_the_family_is_a_verb(prefixes, count):
+    names = _keras3_names(prefixes)
+    assert len(names) == count
+    missing = [n for n in names if n not in registry()]
+    assert missing == []
+    assert all(callable(getattr(rkeras, n)) for n in names)
+
+
+@pytest.mark.parametrize("name", [
+    "train_on_batch", "test_on_batch", "predict_on_batch", "get_config", "from_config",
+    "save_model_config", "load_model_config", "serialize_keras_object",
+    "deserialize_keras_object", "get_registered_name", "get_registered_object",
+    "register_keras_serializable", "with_custom_object_scope", "get_custom_objects",
+    "set_custom_objects", "shape", "keras_variable", "quantize_weights", "custom_metric",
+    "zip_lists", "named_list", "adapt", "get_vocabulary", "set_vocabulary", "layer_feature_space",
+    "get_file", "image_dataset_from_directory", "text_dataset_from_directory",
+    "audio_dataset_from_directory", "timeseries_dataset_from_array", "split_dataset",
+    "reset_state", "get_state_tree", "set_state_tree", "get_source_inputs", "bidirectional",
+    "time_distributed", "layer_group_query_attention", "metric_huber", "metric_log_cosh",
+    "metric_mean_wrapper", "metric_binary_focal_crossentropy",
+])
+def test_keras3_utility_verbs_exist(name):
+    assert name in registry() and callable(getattr(rkeras, name))
+
+
+def test_family_counts():
+    counts = {}
+    for verb in registry().values():
+        counts[verb.family] = counts.get(verb.family, 0) + 1
+    import keras
+    n_ops = sum(1 for a in dir(keras.ops) if not a.startswith("_")
+                and (inspect.isfunction(getattr(keras.ops, a)) or inspect.isbuiltin(getattr(keras.ops, a))))
+    # every keras.ops function, plus keras3's aliases (op_pmax, op_pmin, op_convert_to_array)
+    assert counts["op"] == n_ops + 3
+    assert counts["op_image"] == len([a for a in dir(keras.ops.image) if not a.startswith("_")
+                                      and inspect.isfunction(getattr(keras.ops.image, a))])
+    assert counts["config"] == 25 and counts["random"] == 11 and counts["feature"] == 10
+    assert counts["application"] == 40 + 2 + 4    # models, nasnet aliases, the 4 helpers
+
+
+def test_aliases_are_the_same_verb():
+    for alias, name in ALIASES.items():
+        assert registry()[alias].target is registry()[name].target
+    assert rkeras.op_pmax.__rkeras_verb__.keras_path == "keras.ops.maximum"
+
+
+def test_applications_have_keras3_names():
+    targets = {v.name: v.keras_path for v in verbs_in("application")}
+    assert targets["application_resnet50"] == "keras.applications.ResNet50"
+    assert targets["application_efficientnet_v2b0"] == "keras.applications.EfficientNetV2B0"
+    assert targets["application_convnext_xlarge"] == "keras.applications.ConvNeXtXLarge"
+    assert targets["application_mobilenet_v3_small"] == "keras.applications.MobileNetV3Small"
+
+
+def test_axes_and_indices_in_keras_functions_are_one_based():
+    from rkeras.conventions import transform_for
+    assert transform_for("op_diagonal", "axis1")(1, "axis1") == 0
+    assert transform_for("op_moveaxis", "source")([1, 2], "source") == (0, 1)
+    assert list(transform_for("op_slice", "start_indices")([1.0, 3.0], "start_indices")) == [0, 2]
+    assert transform_for("op_squareplus", "b") is None         # a real number in keras3

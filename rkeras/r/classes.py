@@ -198,7 +198,7 @@ def _signature(spec: Any, first: str = "self") -> inspect.Signature:
 def _call_r(trampoline: Any, rfn: Any, label: str, first: Any, args: tuple, kwargs: dict) -> Any:
     """Run one R method (under the R lock); R errors become Python errors."""
     from .convert import to_python
-    from .session import RError, r_call
+    from .evaluate import RError, r_call
 
     args = [a for a in args if a is not R_DEFAULT]
     kwargs = {k: v for k, v in kwargs.items() if v is not R_DEFAULT}
@@ -274,6 +274,19 @@ def _function(name: str, sig: inspect.Signature, body: Callable, label: str) -> 
     return fn
 
 
+def _as_shape(value: Any) -> Any:
+    """A shape from R (a list of integers and NULLs) as the tuple Keras uses."""
+    import numpy as np
+
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        value = value.tolist()
+    if isinstance(value, list):
+        if all(v is None or isinstance(v, (int, np.integer)) for v in value):
+            return tuple(None if v is None else int(v) for v in value)
+        return [_as_shape(v) for v in value]
+    return value
+
+
 def _make_method(name: str, rfn: Any, spec: Any, label: str) -> Callable:
     trampoline = _R["call_method"]
     pyname = name if name.isidentifier() else "method"
@@ -302,6 +315,10 @@ def _make_method(name: str, rfn: Any, spec: Any, label: str) -> Callable:
                     f"{label}() must return a named list (the layer's arguments), "
                     f"got {type(config).__name__}", label)
             return config
+        return _function(pyname, _signature(spec), body, label)
+    elif name == "compute_output_shape":
+        def body(self, args, kwargs):
+            return _as_shape(_call_r(trampoline, rfn, label, self, args, kwargs))
         return _function(pyname, _signature(spec), body, label)
     else:
         def body(self, args, kwargs):
@@ -410,7 +427,7 @@ def _private(obj: Any, mask: Any) -> Any:
     key = id(obj)
     env = _PRIVATE.get(key)
     if env is None:
-        from .session import r_call
+        from .evaluate import r_call
         env = r_call(_R["new_private"], mask, weakref.ref(obj))
         _PRIVATE[key] = env
         weakref.finalize(obj, _PRIVATE.pop, key, None)
@@ -447,33 +464,13 @@ def _as_class(cls: Any) -> type:
 def _super_attr(cls: Any, obj: Any, name: str) -> Any:
     value = getattr(_Super(_as_class(cls), obj), name)
     if callable(value) and not isinstance(value, type):
-        from .handles import r_function
+        from .convert import r_function
         return r_function(value, signature=False)
     return value
 
 
 def _instantiate(cls: Any, *args: Any, **kwargs: Any) -> Any:
     return _as_class(cls)(*args, **kwargs)
-
-
-def _shape_of(x: Any, asis: bool = False) -> Any:
-    """keras3's shape(tensor): its dims (None unknown); a scalar int tensor is an axis."""
-    import keras
-    from ..pipe import unwrap
-
-    x = unwrap(x)
-    dims = tuple(keras.ops.shape(x))
-    dtype = str(getattr(x, "dtype", ""))
-    if not dims and not asis and "int" in dtype:
-        return x
-    return [None if d is None else (int(d) if isinstance(d, int) else d) for d in dims]
-
-
-def _register(cls: Any, name: Any = None, package: Any = None) -> None:
-    import keras
-    cls = _as_class(cls)
-    keras.saving.register_keras_serializable(package=package or "Custom",
-                                             name=name or cls.__name__)(cls)
 
 
 def _is_model_of(callback: Any, value: Any) -> bool:
@@ -488,15 +485,29 @@ _HELPERS: dict[str, Callable] = {
     "super_attr": _super_attr,
     "private": _private,
     "deref": _deref,
-    "shape_of": _shape_of,
-    "register": _register,
     "is_model_of": _is_model_of,
 }
 
 
-def r_helper(name: str, *args: Any, **kwargs: Any) -> Any:
-    """Run the classes helper `name` for the R front end."""
+def r_helper(name: str, packed: Any = None) -> Any:
+    """Run the classes helper `name` for the R front end with the R list `packed`
+    of its arguments (unnamed elements positional, named ones by keyword)."""
+    from ..rlist import RList
+
     _register_rules()
+    args, kwargs = [], {}
+    if isinstance(packed, RList):
+        for key, value in zip(packed.names(), packed.values()):
+            if key:
+                kwargs[key] = value
+            else:
+                args.append(value)
+    elif isinstance(packed, dict):
+        kwargs = dict(packed)
+    elif isinstance(packed, (list, tuple)):
+        args = list(packed)
+    elif packed is not None:
+        args = [packed]
     return _HELPERS[name](*args, **kwargs)
 
 
@@ -549,6 +560,10 @@ class ClassConstructor:
     def from_config(self, config: dict, *args: Any, **kwargs: Any) -> Any:
         return self.cls.from_config(config, *args, **kwargs)
 
+    def __rkeras_unwrap__(self) -> type:
+        """rkeras.pipe.unwrap(): verbs (register_keras_serializable ...) get the class."""
+        return self.cls
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.__dict__["cls"], name)
 
@@ -562,7 +577,7 @@ _RULES: dict[str, bool] = {}
 def _register_rules() -> None:
     if _RULES.get("done"):
         return
-    from .convert import register_to_python, register_to_r, to_python
+    from . import register_to_python, register_to_r, to_python
 
     def constructor_from_r(robj):
         env = robj.closureenv

@@ -1,7 +1,7 @@
 # Keras classes written in R: Layer(), Model(), Callback(), Loss(), Metric(),
 # Constraint(), LearningRateSchedule(), their new_*_class() aliases,
-# %py_class%, active_property()/mark_active() and shape(), with keras3 1.5.1's
-# signatures.
+# %py_class% and active_property()/mark_active(), with keras3 1.5.1's
+# signatures (shape() and register_keras_serializable() are registry verbs).
 #
 # The R side gathers the members (methods and fields), gives every method the
 # environment keras3 gives it (`self`, `super`, `private`, `__class__` and the
@@ -12,7 +12,10 @@
 #
 # Python helpers are reached with .rk_python("classes", name, ...).
 
-.rk_classes <- function(name, ...) .rk_python("classes", name, ...)
+#
+# The arguments travel as one list: a user's `name = "x"` (a layer's name)
+# must not be matched to the helper's own `name` formal.
+.rk_classes <- function(.rk_helper, ...) .rk_python("classes", .rk_helper, list(...))
 
 # keras3's aliases.
 .rk_class_bases <- c(layer = "Layer", model = "Model", callback = "Callback", loss = "Loss",
@@ -374,68 +377,11 @@ mark_active <- active_property
 
 `$.rkeras_class_object` <- function(x, name) .rk_python("getattr", environment(x)$cls, name)
 
-# ---- shape() ------------------------------------------------------------------------
-
-# keras3's shape(): a list of integers (NULL = unknown) of class "keras_shape";
-# NULL, NA and -1 mean an unknown dimension; tensors give their shape; vectors
-# and lists are flattened; an array gives dim().
-shape <- function(...) {
-  fix <- function(x) {
-    if (inherits(x, "rkeras_py_object") || inherits(x, "rkeras_layer_fn")) {
-      dims <- .rk_classes("shape_of", x, inherits(x, "AsIs"))
-      if (!is.list(dims)) return(x)  # a scalar integer tensor is an axis value
-      return(lapply(dims, function(d) if (is.null(d)) NA_integer_ else d))
-    }
-    if (is.array(x)) return(dim(x))
-    if (is.null(x) || (length(x) == 1L && is.atomic(x) && is.na(x)) ||
-        (is.numeric(x) && length(x) == 1L && isTRUE(x == -1)))
-      return(NA_integer_)
-    if (!is.atomic(x) || length(x) > 1L) return(lapply(x, fix))
-    as.integer(x)
-  }
-  shp <- unlist(lapply(list(...), fix), use.names = FALSE, recursive = TRUE)
-  shp <- lapply(shp, function(d) if (identical(d, NA_integer_)) NULL else d)
-  class(shp) <- "keras_shape"
-  shp
-}
-
-format.keras_shape <- function(x, ..., prefix = TRUE) {
-  dims <- vapply(unclass(x), function(d) if (is.null(d)) "NA" else format(d), "")
-  paste0(if (isTRUE(prefix)) "shape" else if (is.character(prefix)) prefix else "",
-         "(", paste0(dims, collapse = ", "), ")")
-}
-print.keras_shape <- function(x, ...) {
-  writeLines(format(x, ...))
-  invisible(x)
-}
-`[.keras_shape` <- function(x, ...) structure(unclass(x)[...], class = "keras_shape")
-as.integer.keras_shape <- function(x, ...)
-  vapply(unclass(x), function(d) if (is.null(d)) NA_integer_ else as.integer(d), 1L)
-as.list.keras_shape <- function(x, ...) unclass(x)
-
-# ---- saving -------------------------------------------------------------------------
-
-# keras3's register_keras_serializable(object, name = NULL, package = NULL):
-# register an R-defined class so that load_model() finds it without
-# custom_objects. Returns `object` invisibly.
-register_keras_serializable <- function(object, name = NULL, package = NULL) {
-  cls <- if (inherits(object, "rkeras_class_constructor")) environment(object)$.rk_cls
-         else if (inherits(object, "rkeras_class_object")) environment(object)$cls
-         else stop("register_keras_serializable(): `object` must be a class made by ",
-                   "Layer(), Model(), Loss() ... (or %py_class%)", call. = FALSE)
-  .rk_classes("register", cls, name, package)
-  invisible(object)
-}
-
 .rk_s3 <- c(.rk_s3, list(
   c("$", "rkeras_super_getter", "$.rkeras_super_getter"),
   c("[[", "rkeras_super_getter", "[[.rkeras_super_getter"),
   c("print", "rkeras_class_constructor", "print.rkeras_class_constructor"),
   c("$", "rkeras_class_constructor", "$.rkeras_class_constructor"),
   c("$", "rkeras_class_object", "$.rkeras_class_object"),
-  c("$<-", "rkeras_callback", "$<-.rkeras_callback"),
-  c("format", "keras_shape", "format.keras_shape"),
-  c("print", "keras_shape", "print.keras_shape"),
-  c("[", "keras_shape", "[.keras_shape"),
-  c("as.integer", "keras_shape", "as.integer.keras_shape"),
-  c("as.list", "keras_shape", "as.list.keras_shape")))
+  c("$<-", "rkeras_callback", "$<-.rkeras_callback")))
+

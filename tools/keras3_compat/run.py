@@ -363,10 +363,18 @@ def write_table(results: dict, path: Path) -> str:
 
     lines += ["", f"Expectations: keras3 {expectation_totals('keras3')}; "
                   f"rkeras {expectation_totals('rkeras')}.", ""]
-    both = [(name, b["test"]) for name, e in results.get("tests", {}).items()
-            for b in (e.get("keras3") or {}).get("blocks", []) if b["status"] == "pass"]
-    r_pass = {(name, b["test"]) for name, e in results.get("tests", {}).items()
-              for b in (e.get("rkeras") or {}).get("blocks", []) if b["status"] == "pass"}
+    def passing(side: str) -> set[tuple[str, str, int]]:
+        """(file, block name, occurrence) of the passing blocks: names repeat within a file."""
+        keys = set()
+        for name, e in results.get("tests", {}).items():
+            seen: dict[str, int] = {}
+            for blk in (e.get(side) or {}).get("blocks", []):
+                seen[blk["test"]] = seen.get(blk["test"], 0) + 1
+                if blk["status"] == "pass":
+                    keys.add((name, blk["test"], seen[blk["test"]]))
+        return keys
+
+    both, r_pass = sorted(passing("keras3")), passing("rkeras")
     lines.append(f"Of the {len(both)} blocks that pass on keras3, {sum(x in r_pass for x in both)} "
                  "pass on rkeras.")
 
@@ -424,6 +432,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="run the rkeras side from this source tree (e.g. `git archive <commit>`) "
                          "instead of the working tree")
     ap.add_argument("--fresh", action="store_true", help="drop earlier results instead of merging")
+    ap.add_argument("--merge-from", type=Path, nargs="+", default=[], metavar="RESULTS_JSON",
+                    help="merge these results files' entries (each side of each file) into the results first")
     ap.add_argument("--table-only", action="store_true", help="rewrite the table from the results file")
     a = ap.parse_args(argv)
 
@@ -431,7 +441,18 @@ def main(argv: list[str] | None = None) -> int:
     results = {} if a.fresh or not a.results.exists() else json.loads(a.results.read_text())
     results.setdefault("tests", {})
     results.setdefault("vignettes", {})
+    for other_path in a.merge_from:
+        other = json.loads(other_path.read_text())
+        for part in ("tests", "vignettes"):
+            for name, entry in other.get(part, {}).items():
+                results[part].setdefault(name, {}).update(entry)
+        for key, value in other.get("meta", {}).items():
+            results.setdefault("meta", {}).setdefault(key, value)
+        if "rkeras_version" in other.get("meta", {}):
+            results["meta"]["rkeras_version"] = other["meta"]["rkeras_version"]
     if a.table_only:
+        if a.merge_from:
+            a.results.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
         print(write_table(results, a.table))
         return 0
     if not (src / "tests" / "testthat").is_dir():

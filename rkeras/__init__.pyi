@@ -45,8 +45,55 @@ __all__: list[str] = [
     'activation_tanh',
     'activation_tanh_shrink',
     'activation_threshold',
+    'adapt',
+    'application_convnext_base',
+    'application_convnext_large',
+    'application_convnext_small',
+    'application_convnext_tiny',
+    'application_convnext_xlarge',
+    'application_decode_predictions',
+    'application_densenet121',
+    'application_densenet169',
+    'application_densenet201',
+    'application_efficientnet_b0',
+    'application_efficientnet_b1',
+    'application_efficientnet_b2',
+    'application_efficientnet_b3',
+    'application_efficientnet_b4',
+    'application_efficientnet_b5',
+    'application_efficientnet_b6',
+    'application_efficientnet_b7',
+    'application_efficientnet_v2b0',
+    'application_efficientnet_v2b1',
+    'application_efficientnet_v2b2',
+    'application_efficientnet_v2b3',
+    'application_efficientnet_v2l',
+    'application_efficientnet_v2m',
+    'application_efficientnet_v2s',
+    'application_inception_resnet_v2',
+    'application_inception_v3',
+    'application_mobilenet',
+    'application_mobilenet_v2',
+    'application_mobilenet_v3_large',
+    'application_mobilenet_v3_small',
+    'application_nasnet_large',
+    'application_nasnet_mobile',
+    'application_nasnetlarge',
+    'application_nasnetmobile',
+    'application_preprocess_inputs',
+    'application_resnet101',
+    'application_resnet101_v2',
+    'application_resnet152',
+    'application_resnet152_v2',
+    'application_resnet50',
+    'application_resnet50_v2',
+    'application_vgg16',
+    'application_vgg19',
+    'application_xception',
     'array_reshape',
     'as_data_frame',
+    'audio_dataset_from_directory',
+    'bidirectional',
     'callback_backup_and_restore',
     'callback_csv_logger',
     'callback_early_stopping',
@@ -63,12 +110,38 @@ __all__: list[str] = [
     'clear_session',
     'clone_model',
     'compile',
+    'config_backend',
+    'config_disable_flash_attention',
+    'config_disable_interactive_logging',
+    'config_disable_traceback_filtering',
+    'config_dtype_policy',
+    'config_enable_flash_attention',
+    'config_enable_interactive_logging',
+    'config_enable_traceback_filtering',
+    'config_enable_unsafe_deserialization',
+    'config_epsilon',
+    'config_floatx',
+    'config_image_data_format',
+    'config_is_flash_attention_enabled',
+    'config_is_interactive_logging_enabled',
+    'config_is_nnx_enabled',
+    'config_is_traceback_filtering_enabled',
     'config_logical_cpus',
+    'config_max_epochs',
+    'config_max_steps_per_epoch',
+    'config_set_backend',
+    'config_set_dtype_policy',
+    'config_set_epsilon',
+    'config_set_floatx',
+    'config_set_image_data_format',
+    'config_set_max_epochs',
+    'config_set_max_steps_per_epoch',
     'constraint_maxnorm',
     'constraint_minmaxnorm',
     'constraint_nonneg',
     'constraint_unitnorm',
     'count_params',
+    'custom_metric',
     'dataset_auto_shard',
     'dataset_boston_housing',
     'dataset_cifar10',
@@ -79,11 +152,39 @@ __all__: list[str] = [
     'dataset_mnist',
     'dataset_reuters',
     'dataset_reuters_word_index',
+    'deserialize_keras_object',
     'evaluate',
+    'feature_cross',
+    'feature_custom',
+    'feature_float',
+    'feature_float_discretized',
+    'feature_float_normalized',
+    'feature_float_rescaled',
+    'feature_integer_categorical',
+    'feature_integer_hashed',
+    'feature_string_categorical',
+    'feature_string_hashed',
     'fit',
     'freeze_weights',
+    'from_config',
+    'get_config',
+    'get_custom_objects',
+    'get_file',
     'get_layer',
+    'get_registered_name',
+    'get_registered_object',
+    'get_source_inputs',
+    'get_state_tree',
+    'get_vocabulary',
     'get_weights',
+    'image_array_save',
+    'image_dataset_from_directory',
+    'image_from_array',
+    'image_load',
+    'image_smart_resize',
+    'image_to_array',
+    'imagenet_decode_predictions',
+    'imagenet_preprocess_input',
     'initializer_constant',
     'initializer_glorot_normal',
     'initializer_glorot_uniform',
@@ -104,6 +205,7 @@ __all__: list[str] = [
     'keras_input',
     'keras_model',
     'keras_model_sequential',
+    'keras_variable',
     'layer_activation',
     'layer_activation_elu',
     'layer_activation_leaky_relu',
@@ -155,8 +257,9 @@ __all__: list[str] = [
     'layer_einsum_dense',
     'layer_embedding',
     'layer_equalization',
+    'layer_feature_space',
     'layer_flatten',
-    'layer_flax_layer',
+    'layer_flax_module_wrapper',
     'layer_gaussian_dropout',
     'layer_gaussian_noise',
     'layer_global_average_pooling_1d',
@@ -166,7 +269,7 @@ __all__: list[str] = [
     'layer_global_max_pooling_2d',
     'layer_global_max_pooling_3d',
     'layer_group_normalization',
-    'layer_grouped_query_attention',
+    'layer_group_query_attention',
     'layer_gru',
     'layer_gru_cell',
     'layer_hashed_crossing',
@@ -174,7 +277,7 @@ __all__: list[str] = [
     'layer_identity',
     'layer_input',
     'layer_integer_lookup',
-    'layer_jax_layer',
+    'layer_jax_model_wrapper',
     'layer_lambda',
     'layer_layer_normalization',
     'layer_lstm',
@@ -252,6 +355,7 @@ __all__: list[str] = [
     'learning_rate_schedule_piecewise_constant_decay',
     'learning_rate_schedule_polynomial_decay',
     'load_model',
+    'load_model_config',
     'load_model_weights',
     'loss_binary_crossentropy',
     'loss_binary_focal_crossentropy',
@@ -279,9 +383,11 @@ __all__: list[str] = [
     'metric_auc',
     'metric_binary_accuracy',
     'metric_binary_crossentropy',
+    'metric_binary_focal_crossentropy',
     'metric_binary_iou',
     'metric_categorical_accuracy',
     'metric_categorical_crossentropy',
+    'metric_categorical_focal_crossentropy',
     'metric_categorical_hinge',
     'metric_concordance_correlation',
     'metric_cosine_similarity',
@@ -290,16 +396,18 @@ __all__: list[str] = [
     'metric_false_positives',
     'metric_fbeta_score',
     'metric_hinge',
+    'metric_huber',
     'metric_iou',
     'metric_kl_divergence',
+    'metric_log_cosh',
     'metric_log_cosh_error',
     'metric_mean',
     'metric_mean_absolute_error',
     'metric_mean_absolute_percentage_error',
     'metric_mean_iou',
-    'metric_mean_metric_wrapper',
     'metric_mean_squared_error',
     'metric_mean_squared_logarithmic_error',
+    'metric_mean_wrapper',
     'metric_one_hot_iou',
     'metric_one_hot_mean_iou',
     'metric_pearson_correlation',
@@ -320,7 +428,364 @@ __all__: list[str] = [
     'metric_top_k_categorical_accuracy',
     'metric_true_negatives',
     'metric_true_positives',
+    'named_list',
     'normalize',
+    'op_abs',
+    'op_absolute',
+    'op_adaptive_average_pool',
+    'op_adaptive_max_pool',
+    'op_add',
+    'op_all',
+    'op_allclose',
+    'op_amax',
+    'op_amin',
+    'op_angle',
+    'op_any',
+    'op_append',
+    'op_arange',
+    'op_arccos',
+    'op_arccosh',
+    'op_arcsin',
+    'op_arcsinh',
+    'op_arctan',
+    'op_arctan2',
+    'op_arctanh',
+    'op_argmax',
+    'op_argmin',
+    'op_argpartition',
+    'op_argsort',
+    'op_array',
+    'op_array_split',
+    'op_associative_scan',
+    'op_average',
+    'op_average_pool',
+    'op_bartlett',
+    'op_batch_normalization',
+    'op_binary_crossentropy',
+    'op_bincount',
+    'op_bitwise_and',
+    'op_bitwise_invert',
+    'op_bitwise_left_shift',
+    'op_bitwise_not',
+    'op_bitwise_or',
+    'op_bitwise_right_shift',
+    'op_bitwise_xor',
+    'op_blackman',
+    'op_broadcast_to',
+    'op_cast',
+    'op_categorical_crossentropy',
+    'op_cbrt',
+    'op_cdist',
+    'op_ceil',
+    'op_celu',
+    'op_cholesky',
+    'op_cholesky_inverse',
+    'op_clip',
+    'op_concatenate',
+    'op_cond',
+    'op_conj',
+    'op_conjugate',
+    'op_conv',
+    'op_conv_transpose',
+    'op_convert_to_array',
+    'op_convert_to_numpy',
+    'op_convert_to_tensor',
+    'op_copy',
+    'op_corrcoef',
+    'op_correlate',
+    'op_cos',
+    'op_cosh',
+    'op_count_nonzero',
+    'op_cross',
+    'op_ctc_decode',
+    'op_ctc_loss',
+    'op_cumprod',
+    'op_cumsum',
+    'op_custom_gradient',
+    'op_deg2rad',
+    'op_depth_to_space',
+    'op_depthwise_conv',
+    'op_det',
+    'op_diag',
+    'op_diagflat',
+    'op_diagonal',
+    'op_diff',
+    'op_digitize',
+    'op_divide',
+    'op_divide_no_nan',
+    'op_dot',
+    'op_dot_product_attention',
+    'op_dsplit',
+    'op_dstack',
+    'op_dtype',
+    'op_eig',
+    'op_eigh',
+    'op_einsum',
+    'op_elu',
+    'op_empty',
+    'op_empty_like',
+    'op_equal',
+    'op_erf',
+    'op_erfc',
+    'op_erfinv',
+    'op_exp',
+    'op_exp2',
+    'op_expand_dims',
+    'op_expm1',
+    'op_extract_sequences',
+    'op_eye',
+    'op_fabs',
+    'op_fft',
+    'op_fft2',
+    'op_flip',
+    'op_fliplr',
+    'op_flipud',
+    'op_floor',
+    'op_floor_divide',
+    'op_fmax',
+    'op_fmin',
+    'op_fmod',
+    'op_fold',
+    'op_fori_loop',
+    'op_full',
+    'op_full_like',
+    'op_gcd',
+    'op_gelu',
+    'op_geomspace',
+    'op_get_item',
+    'op_glu',
+    'op_greater',
+    'op_greater_equal',
+    'op_hamming',
+    'op_hanning',
+    'op_hard_shrink',
+    'op_hard_sigmoid',
+    'op_hard_silu',
+    'op_hard_swish',
+    'op_hard_tanh',
+    'op_heaviside',
+    'op_histogram',
+    'op_hsplit',
+    'op_hstack',
+    'op_hypot',
+    'op_i0',
+    'op_identity',
+    'op_ifft2',
+    'op_imag',
+    'op_image_affine_transform',
+    'op_image_crop',
+    'op_image_elastic_transform',
+    'op_image_extract_patches',
+    'op_image_extract_patches_3d',
+    'op_image_gaussian_blur',
+    'op_image_hsv_to_rgb',
+    'op_image_map_coordinates',
+    'op_image_pad',
+    'op_image_perspective_transform',
+    'op_image_resize',
+    'op_image_rgb_to_grayscale',
+    'op_image_rgb_to_hsv',
+    'op_image_scale_and_translate',
+    'op_image_sobel_edges',
+    'op_image_ssim',
+    'op_in_top_k',
+    'op_inner',
+    'op_inv',
+    'op_irfft',
+    'op_is_tensor',
+    'op_isclose',
+    'op_isfinite',
+    'op_isin',
+    'op_isinf',
+    'op_isnan',
+    'op_isneginf',
+    'op_isposinf',
+    'op_isreal',
+    'op_istft',
+    'op_jvp',
+    'op_kaiser',
+    'op_kron',
+    'op_layer_normalization',
+    'op_lcm',
+    'op_ldexp',
+    'op_leaky_relu',
+    'op_left_shift',
+    'op_less',
+    'op_less_equal',
+    'op_linspace',
+    'op_log',
+    'op_log10',
+    'op_log1p',
+    'op_log2',
+    'op_log_sigmoid',
+    'op_log_softmax',
+    'op_logaddexp',
+    'op_logaddexp2',
+    'op_logdet',
+    'op_logical_and',
+    'op_logical_not',
+    'op_logical_or',
+    'op_logical_xor',
+    'op_logspace',
+    'op_logsumexp',
+    'op_lstsq',
+    'op_lu_factor',
+    'op_map',
+    'op_matmul',
+    'op_matrix_rank',
+    'op_max',
+    'op_max_pool',
+    'op_maximum',
+    'op_mean',
+    'op_median',
+    'op_meshgrid',
+    'op_min',
+    'op_minimum',
+    'op_mod',
+    'op_moments',
+    'op_moveaxis',
+    'op_multi_hot',
+    'op_multiply',
+    'op_nan_to_num',
+    'op_nanargmax',
+    'op_nanargmin',
+    'op_nancumprod',
+    'op_nancumsum',
+    'op_nanmax',
+    'op_nanmean',
+    'op_nanmedian',
+    'op_nanmin',
+    'op_nanpercentile',
+    'op_nanprod',
+    'op_nanquantile',
+    'op_nanstd',
+    'op_nansum',
+    'op_nanvar',
+    'op_ndim',
+    'op_negative',
+    'op_nextafter',
+    'op_nonzero',
+    'op_norm',
+    'op_normalize',
+    'op_not_equal',
+    'op_one_hot',
+    'op_ones',
+    'op_ones_like',
+    'op_outer',
+    'op_pad',
+    'op_percentile',
+    'op_pinv',
+    'op_pmax',
+    'op_pmin',
+    'op_polar',
+    'op_power',
+    'op_prod',
+    'op_psnr',
+    'op_ptp',
+    'op_qr',
+    'op_quantile',
+    'op_rad2deg',
+    'op_ravel',
+    'op_real',
+    'op_rearrange',
+    'op_reciprocal',
+    'op_relu',
+    'op_relu6',
+    'op_repeat',
+    'op_reshape',
+    'op_rfft',
+    'op_right_shift',
+    'op_rms_normalization',
+    'op_roll',
+    'op_rot90',
+    'op_round',
+    'op_rsqrt',
+    'op_saturate_cast',
+    'op_scan',
+    'op_scatter',
+    'op_scatter_update',
+    'op_searchsorted',
+    'op_segment_max',
+    'op_segment_min',
+    'op_segment_prod',
+    'op_segment_sum',
+    'op_select',
+    'op_selu',
+    'op_separable_conv',
+    'op_shape',
+    'op_sigmoid',
+    'op_sign',
+    'op_signbit',
+    'op_silu',
+    'op_sin',
+    'op_sinc',
+    'op_sinh',
+    'op_size',
+    'op_slice',
+    'op_slice_update',
+    'op_slogdet',
+    'op_soft_shrink',
+    'op_softmax',
+    'op_softplus',
+    'op_softsign',
+    'op_solve',
+    'op_solve_triangular',
+    'op_sort',
+    'op_space_to_depth',
+    'op_sparse_categorical_crossentropy',
+    'op_sparse_plus',
+    'op_sparse_sigmoid',
+    'op_sparsemax',
+    'op_split',
+    'op_sqrt',
+    'op_square',
+    'op_squareplus',
+    'op_squeeze',
+    'op_stack',
+    'op_std',
+    'op_stft',
+    'op_stop_gradient',
+    'op_subtract',
+    'op_sum',
+    'op_svd',
+    'op_swapaxes',
+    'op_swish',
+    'op_switch',
+    'op_take',
+    'op_take_along_axis',
+    'op_tan',
+    'op_tanh',
+    'op_tanh_shrink',
+    'op_tensordot',
+    'op_threshold',
+    'op_tile',
+    'op_top_k',
+    'op_trace',
+    'op_transpose',
+    'op_trapezoid',
+    'op_tri',
+    'op_tril',
+    'op_triu',
+    'op_true_divide',
+    'op_trunc',
+    'op_unfold',
+    'op_unique',
+    'op_unravel_index',
+    'op_unstack',
+    'op_vander',
+    'op_var',
+    'op_vdot',
+    'op_vectorize',
+    'op_vectorized_map',
+    'op_view',
+    'op_view_as_complex',
+    'op_view_as_real',
+    'op_vsplit',
+    'op_vstack',
+    'op_where',
+    'op_while_loop',
+    'op_zeros',
+    'op_zeros_like',
     'optimizer_adadelta',
     'optimizer_adafactor',
     'optimizer_adagrad',
@@ -341,22 +806,55 @@ __all__: list[str] = [
     'plot_history',
     'pop_layer',
     'predict',
+    'predict_on_batch',
+    'quantize_weights',
+    'random_beta',
+    'random_binomial',
+    'random_categorical',
+    'random_dropout',
+    'random_gamma',
+    'random_integer',
+    'random_normal',
+    'random_seed_generator',
+    'random_shuffle',
+    'random_truncated_normal',
+    'random_uniform',
+    'register_keras_serializable',
     'regularizer_l1',
     'regularizer_l1_l2',
     'regularizer_l2',
     'regularizer_orthogonal',
+    'reset_state',
+    'rnn_cell_gru',
+    'rnn_cell_lstm',
+    'rnn_cell_simple',
+    'rnn_cells_stack',
     'save_model',
+    'save_model_config',
     'save_model_weights',
+    'serialize_keras_object',
+    'set_custom_objects',
     'set_random_seed',
+    'set_state_tree',
+    'set_vocabulary',
     'set_weights',
+    'shape',
+    'split_dataset',
     'strategy_default',
     'strategy_mirrored',
     'strategy_multi_worker_mirrored',
     'strategy_one_device',
     'summary',
+    'test_on_batch',
+    'text_dataset_from_directory',
     'tf_config',
+    'time_distributed',
+    'timeseries_dataset_from_array',
     'to_categorical',
+    'train_on_batch',
     'unfreeze_weights',
+    'with_custom_object_scope',
+    'zip_lists',
     'pipe',
     'then',
     'plot',
@@ -367,7 +865,29 @@ def plot(x: Any, *args: Any, **kwargs: Any) -> Any:
     """R's `plot()`: a training history is drawn as keras3 draws it.
     """
 
-# --- layer (140) ----------------------------------------
+# --- layer (146) ----------------------------------------
+
+def bidirectional(
+    object: Any = None,
+    layer: Any = ...,
+    merge_mode: Any = 'concat',
+    weights: Any = None,
+    backward_layer: Any = None,
+    *,
+    input_shape: Any = None,
+    batch_size: Any = None,
+    input_dim: Any = None,
+    dtype: Any = None,
+    name: Any = None,
+    trainable: Any = True,
+    activity_regularizer: Any = None,
+) -> Any:
+    """R keras3 verb bidirectional: calls keras.layers.Bidirectional
+
+    Bidirectional wrapper for RNNs.
+
+    Required: `layer` (after the optional `object`, as in R).
+    """
 
 def layer_activation(
     object: Any = None,
@@ -1594,7 +2114,7 @@ def layer_flatten(
     Flattens the input. Does not affect the batch size.
     """
 
-def layer_flax_layer(
+def layer_flax_module_wrapper(
     object: Any = None,
     module: Any = ...,
     method: Any = None,
@@ -1608,7 +2128,7 @@ def layer_flax_layer(
     trainable: Any = True,
     activity_regularizer: Any = None,
 ) -> Any:
-    """R keras3 verb layer_flax_layer: calls keras.layers.FlaxLayer
+    """R keras3 verb layer_flax_module_wrapper: calls keras.layers.FlaxLayer
 
     Keras Layer that wraps a [Flax](https://flax.readthedocs.io) module.
 
@@ -1790,7 +2310,7 @@ def layer_group_normalization(
     Group normalization layer.
     """
 
-def layer_grouped_query_attention(
+def layer_group_query_attention(
     object: Any = None,
     head_dim: Any = ...,
     num_query_heads: Any = ...,
@@ -1816,7 +2336,7 @@ def layer_grouped_query_attention(
     name: Any = None,
     trainable: Any = True,
 ) -> Any:
-    """R keras3 verb layer_grouped_query_attention: calls keras.layers.GroupedQueryAttention
+    """R keras3 verb layer_group_query_attention: calls keras.layers.GroupedQueryAttention
 
     Grouped Query Attention layer.
 
@@ -1988,7 +2508,7 @@ def layer_integer_lookup(
     A preprocessing layer that maps integers to (possibly encoded) indices.
     """
 
-def layer_jax_layer(
+def layer_jax_model_wrapper(
     object: Any = None,
     call_fn: Any = ...,
     init_fn: Any = None,
@@ -2005,7 +2525,7 @@ def layer_jax_layer(
     trainable: Any = True,
     activity_regularizer: Any = None,
 ) -> Any:
-    """R keras3 verb layer_jax_layer: calls keras.layers.JaxLayer
+    """R keras3 verb layer_jax_model_wrapper: calls keras.layers.JaxLayer
 
     Keras Layer that wraps a JAX model.
 
@@ -3556,6 +4076,147 @@ def layer_zero_padding_3d(
     Zero-padding layer for 3D data (spatial or spatio-temporal).
     """
 
+def rnn_cell_gru(
+    object: Any = None,
+    units: Any = ...,
+    activation: Any = 'tanh',
+    recurrent_activation: Any = 'sigmoid',
+    use_bias: Any = True,
+    kernel_initializer: Any = 'glorot_uniform',
+    recurrent_initializer: Any = 'orthogonal',
+    bias_initializer: Any = 'zeros',
+    kernel_regularizer: Any = None,
+    recurrent_regularizer: Any = None,
+    bias_regularizer: Any = None,
+    kernel_constraint: Any = None,
+    recurrent_constraint: Any = None,
+    bias_constraint: Any = None,
+    dropout: Any = 0.0,
+    recurrent_dropout: Any = 0.0,
+    reset_after: Any = True,
+    seed: Any = None,
+    *,
+    input_shape: Any = None,
+    batch_size: Any = None,
+    input_dim: Any = None,
+    dtype: Any = None,
+    name: Any = None,
+    trainable: Any = True,
+    activity_regularizer: Any = None,
+) -> Any:
+    """R keras3 verb rnn_cell_gru: calls keras.layers.GRUCell
+
+    Cell class for the GRU layer.
+
+    Required: `units` (after the optional `object`, as in R).
+    """
+
+def rnn_cell_lstm(
+    object: Any = None,
+    units: Any = ...,
+    activation: Any = 'tanh',
+    recurrent_activation: Any = 'sigmoid',
+    use_bias: Any = True,
+    kernel_initializer: Any = 'glorot_uniform',
+    recurrent_initializer: Any = 'orthogonal',
+    bias_initializer: Any = 'zeros',
+    unit_forget_bias: Any = True,
+    kernel_regularizer: Any = None,
+    recurrent_regularizer: Any = None,
+    bias_regularizer: Any = None,
+    kernel_constraint: Any = None,
+    recurrent_constraint: Any = None,
+    bias_constraint: Any = None,
+    dropout: Any = 0.0,
+    recurrent_dropout: Any = 0.0,
+    seed: Any = None,
+    *,
+    input_shape: Any = None,
+    batch_size: Any = None,
+    input_dim: Any = None,
+    dtype: Any = None,
+    name: Any = None,
+    trainable: Any = True,
+    activity_regularizer: Any = None,
+) -> Any:
+    """R keras3 verb rnn_cell_lstm: calls keras.layers.LSTMCell
+
+    Cell class for the LSTM layer.
+
+    Required: `units` (after the optional `object`, as in R).
+    """
+
+def rnn_cell_simple(
+    object: Any = None,
+    units: Any = ...,
+    activation: Any = 'tanh',
+    use_bias: Any = True,
+    kernel_initializer: Any = 'glorot_uniform',
+    recurrent_initializer: Any = 'orthogonal',
+    bias_initializer: Any = 'zeros',
+    kernel_regularizer: Any = None,
+    recurrent_regularizer: Any = None,
+    bias_regularizer: Any = None,
+    kernel_constraint: Any = None,
+    recurrent_constraint: Any = None,
+    bias_constraint: Any = None,
+    dropout: Any = 0.0,
+    recurrent_dropout: Any = 0.0,
+    seed: Any = None,
+    *,
+    input_shape: Any = None,
+    batch_size: Any = None,
+    input_dim: Any = None,
+    dtype: Any = None,
+    name: Any = None,
+    trainable: Any = True,
+    activity_regularizer: Any = None,
+) -> Any:
+    """R keras3 verb rnn_cell_simple: calls keras.layers.SimpleRNNCell
+
+    Cell class for SimpleRNN.
+
+    Required: `units` (after the optional `object`, as in R).
+    """
+
+def rnn_cells_stack(
+    object: Any = None,
+    cells: Any = ...,
+    *,
+    input_shape: Any = None,
+    batch_size: Any = None,
+    input_dim: Any = None,
+    dtype: Any = None,
+    name: Any = None,
+    trainable: Any = True,
+    activity_regularizer: Any = None,
+) -> Any:
+    """R keras3 verb rnn_cells_stack: calls keras.layers.StackedRNNCells
+
+    Wrapper allowing a stack of RNN cells to behave as a single cell.
+
+    Required: `cells` (after the optional `object`, as in R).
+    """
+
+def time_distributed(
+    object: Any = None,
+    layer: Any = ...,
+    *,
+    input_shape: Any = None,
+    batch_size: Any = None,
+    input_dim: Any = None,
+    dtype: Any = None,
+    name: Any = None,
+    trainable: Any = True,
+    activity_regularizer: Any = None,
+) -> Any:
+    """R keras3 verb time_distributed: calls keras.layers.TimeDistributed
+
+    This wrapper allows to apply a layer to every temporal slice of an input.
+
+    Required: `layer` (after the optional `object`, as in R).
+    """
+
 
 # --- callback (13) ----------------------------------------
 
@@ -3564,10 +4225,10 @@ def callback_backup_and_restore(
     save_freq: Any = 'epoch',
     double_checkpoint: Any = False,
     delete_checkpoint: Any = True,
-) -> keras.callbacks.BackupAndRestore:
-    """R keras3 verb callback_backup_and_restore: calls keras.callbacks.BackupAndRestore
+) -> Any:
+    """R keras3 verb callback_backup_and_restore: calls rkeras.checkpoint_callbacks.callback_backup_and_restore
 
-    Callback to back up and restore the training state.
+    Back up the training state each epoch and resume from it after a crash.
     """
 
 def callback_csv_logger(
@@ -3634,10 +4295,10 @@ def callback_model_checkpoint(
     mode: Any = 'auto',
     save_freq: Any = 'epoch',
     initial_value_threshold: Any = None,
-) -> keras.callbacks.ModelCheckpoint:
-    """R keras3 verb callback_model_checkpoint: calls keras.callbacks.ModelCheckpoint
+) -> Any:
+    """R keras3 verb callback_model_checkpoint: calls rkeras.checkpoint_callbacks.callback_model_checkpoint
 
-    Callback to save the Keras model or model weights at some frequency.
+    Save the model (or its weights) during training; files are replaced atomically.
     """
 
 def callback_orbax_checkpoint(
@@ -4367,7 +5028,7 @@ def loss_tversky(
     """
 
 
-# --- metric (45) ----------------------------------------
+# --- metric (49) ----------------------------------------
 
 def metric_accuracy(
     y_true: Any = None,
@@ -4424,6 +5085,21 @@ def metric_binary_crossentropy(
     Computes the crossentropy metric between the labels and predictions.
     """
 
+def metric_binary_focal_crossentropy(
+    y_true: Any,
+    y_pred: Any,
+    apply_class_balancing: Any = False,
+    alpha: Any = 0.25,
+    gamma: Any = 2.0,
+    from_logits: Any = False,
+    label_smoothing: Any = 0.0,
+    axis: Any = -1,
+) -> Any:
+    """R keras3 verb metric_binary_focal_crossentropy: calls keras.metrics.binary_focal_crossentropy
+
+    Computes the binary focal crossentropy loss.
+    """
+
 def metric_binary_iou(
     y_true: Any = None,
     y_pred: Any = None,
@@ -4460,6 +5136,20 @@ def metric_categorical_crossentropy(
     """R keras3 verb metric_categorical_crossentropy: calls keras.metrics.CategoricalCrossentropy
 
     Computes the crossentropy metric between the labels and predictions.
+    """
+
+def metric_categorical_focal_crossentropy(
+    y_true: Any,
+    y_pred: Any,
+    alpha: Any = 0.25,
+    gamma: Any = 2.0,
+    from_logits: Any = False,
+    label_smoothing: Any = 0.0,
+    axis: Any = -1,
+) -> Any:
+    """R keras3 verb metric_categorical_focal_crossentropy: calls keras.metrics.categorical_focal_crossentropy
+
+    Computes the categorical focal crossentropy loss.
     """
 
 def metric_categorical_hinge(
@@ -4559,6 +5249,12 @@ def metric_hinge(
     Computes the hinge metric between `y_true` and `y_pred`.
     """
 
+def metric_huber(y_true: Any, y_pred: Any, delta: Any = 1.0) -> Any:
+    """R keras3 verb metric_huber: calls keras.metrics.huber
+
+    Computes Huber loss value.
+    """
+
 def metric_iou(
     y_true: Any = None,
     y_pred: Any = None,
@@ -4588,6 +5284,12 @@ def metric_kl_divergence(
 
     Computes Kullback-Leibler divergence metric between `y_true` and
     `y_pred`.
+    """
+
+def metric_log_cosh(y_true: Any, y_pred: Any) -> Any:
+    """R keras3 verb metric_log_cosh: calls keras.metrics.log_cosh
+
+    Logarithm of the hyperbolic cosine of the prediction error.
     """
 
 def metric_log_cosh_error(
@@ -4652,21 +5354,6 @@ def metric_mean_iou(
     Required: `num_classes` (after the optional `y_true`, as in R).
     """
 
-def metric_mean_metric_wrapper(
-    y_true: Any = None,
-    y_pred: Any = None,
-    fn: Any = ...,
-    name: Any = None,
-    dtype: Any = None,
-    **kwargs: Any,
-) -> Any:
-    """R keras3 verb metric_mean_metric_wrapper: calls keras.metrics.MeanMetricWrapper
-
-    Wrap a stateless metric function with the `Mean` metric.
-
-    Required: `fn` (after the optional `y_true`, as in R).
-    """
-
 def metric_mean_squared_error(
     y_true: Any = None,
     y_pred: Any = None,
@@ -4687,6 +5374,21 @@ def metric_mean_squared_logarithmic_error(
     """R keras3 verb metric_mean_squared_logarithmic_error: calls keras.metrics.MeanSquaredLogarithmicError
 
     Computes mean squared logarithmic error between `y_true` and `y_pred`.
+    """
+
+def metric_mean_wrapper(
+    y_true: Any = None,
+    y_pred: Any = None,
+    fn: Any = ...,
+    name: Any = None,
+    dtype: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """R keras3 verb metric_mean_wrapper: calls keras.metrics.MeanMetricWrapper
+
+    Wrap a stateless metric function with the `Mean` metric.
+
+    Required: `fn` (after the optional `y_true`, as in R).
     """
 
 def metric_one_hot_iou(
@@ -5339,7 +6041,7 @@ def regularizer_orthogonal(
 
 # --- constraint (4) ----------------------------------------
 
-def constraint_maxnorm(max_value: Any = 2, axis: Any = 0) -> keras.constraints.MaxNorm:
+def constraint_maxnorm(max_value: Any = 2, axis: Any = 1) -> keras.constraints.MaxNorm:
     """R keras3 verb constraint_maxnorm: calls keras.constraints.MaxNorm
 
     MaxNorm weight constraint.
@@ -5349,7 +6051,7 @@ def constraint_minmaxnorm(
     min_value: Any = 0.0,
     max_value: Any = 1.0,
     rate: Any = 1.0,
-    axis: Any = 0,
+    axis: Any = 1,
 ) -> keras.constraints.MinMaxNorm:
     """R keras3 verb constraint_minmaxnorm: calls keras.constraints.MinMaxNorm
 
@@ -5362,7 +6064,7 @@ def constraint_nonneg(**kwargs: Any) -> keras.constraints.NonNeg:
     Constrains the weights to be non-negative.
     """
 
-def constraint_unitnorm(axis: Any = 0) -> keras.constraints.UnitNorm:
+def constraint_unitnorm(axis: Any = 1) -> keras.constraints.UnitNorm:
     """R keras3 verb constraint_unitnorm: calls keras.constraints.UnitNorm
 
     Constrains the weights incident to each hidden unit to have unit norm.
@@ -5445,7 +6147,3796 @@ def learning_rate_schedule_polynomial_decay(
     """
 
 
-# --- model (23) ----------------------------------------
+# --- op (340) ----------------------------------------
+
+def op_abs(x: Any) -> Any:
+    """R keras3 verb op_abs: calls keras.ops.abs
+
+    Shorthand for `keras.ops.absolute`.
+    """
+
+def op_absolute(x: Any) -> Any:
+    """R keras3 verb op_absolute: calls keras.ops.absolute
+
+    Compute the absolute value element-wise.
+    """
+
+def op_adaptive_average_pool(inputs: Any, output_size: Any, data_format: Any = None) -> Any:
+    """R keras3 verb op_adaptive_average_pool: calls keras.ops.adaptive_average_pool
+
+    Adaptive average pooling operation.
+    """
+
+def op_adaptive_max_pool(inputs: Any, output_size: Any, data_format: Any = None) -> Any:
+    """R keras3 verb op_adaptive_max_pool: calls keras.ops.adaptive_max_pool
+
+    Adaptive max pooling operation.
+    """
+
+def op_add(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_add: calls keras.ops.add
+
+    Add arguments element-wise.
+    """
+
+def op_all(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_all: calls keras.ops.all
+
+    Test whether all array elements along a given axis evaluate to `True`.
+    """
+
+def op_allclose(
+    x1: Any,
+    x2: Any,
+    rtol: Any = 1e-05,
+    atol: Any = 1e-08,
+    equal_nan: Any = False,
+) -> Any:
+    """R keras3 verb op_allclose: calls keras.ops.allclose
+
+    Returns True if two arrays are element-wise equal within a tolerance.
+    """
+
+def op_amax(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_amax: calls keras.ops.amax
+
+    Returns the maximum of an array or maximum value along an axis.
+    """
+
+def op_amin(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_amin: calls keras.ops.amin
+
+    Returns the minimum of an array or minimum value along an axis.
+    """
+
+def op_angle(x: Any) -> Any:
+    """R keras3 verb op_angle: calls keras.ops.angle
+
+    Element-wise angle of a complex tensor.
+    """
+
+def op_any(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_any: calls keras.ops.any
+
+    Test whether any array element along a given axis evaluates to `True`.
+    """
+
+def op_append(x1: Any, x2: Any, axis: Any = None) -> Any:
+    """R keras3 verb op_append: calls keras.ops.append
+
+    Append tensor `x2` to the end of tensor `x1`.
+    """
+
+def op_arange(
+    start: Any,
+    end: Any = None,
+    step: Any = 1,
+    dtype: Any = None,
+    include_end: Any = True,
+) -> Any:
+    """R keras3 verb op_arange: calls rkeras.ops.op_arange
+
+    R's `seq()`: `op_arange(5)` is 1, 2, 3, 4, 5; `include_end = FALSE` is Keras's arange.
+    """
+
+def op_arccos(x: Any) -> Any:
+    """R keras3 verb op_arccos: calls keras.ops.arccos
+
+    Trigonometric inverse cosine, element-wise.
+    """
+
+def op_arccosh(x: Any) -> Any:
+    """R keras3 verb op_arccosh: calls keras.ops.arccosh
+
+    Inverse hyperbolic cosine, element-wise.
+    """
+
+def op_arcsin(x: Any) -> Any:
+    """R keras3 verb op_arcsin: calls keras.ops.arcsin
+
+    Inverse sine, element-wise.
+    """
+
+def op_arcsinh(x: Any) -> Any:
+    """R keras3 verb op_arcsinh: calls keras.ops.arcsinh
+
+    Inverse hyperbolic sine, element-wise.
+    """
+
+def op_arctan(x: Any) -> Any:
+    """R keras3 verb op_arctan: calls keras.ops.arctan
+
+    Trigonometric inverse tangent, element-wise.
+    """
+
+def op_arctan2(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_arctan2: calls keras.ops.arctan2
+
+    Element-wise arc tangent of `x1/x2` choosing the quadrant correctly.
+    """
+
+def op_arctanh(x: Any) -> Any:
+    """R keras3 verb op_arctanh: calls keras.ops.arctanh
+
+    Inverse hyperbolic tangent, element-wise.
+    """
+
+def op_argmax(x: Any, axis: Any = None, keepdims: Any = False, zero_indexed: Any = False) -> Any:
+    """R keras3 verb op_argmax: calls rkeras.ops.op_argmax
+
+    Indices of the largest values along `axis` (1-based, as in R, unless `zero_indexed`).
+    """
+
+def op_argmin(x: Any, axis: Any = None, keepdims: Any = False, zero_indexed: Any = False) -> Any:
+    """R keras3 verb op_argmin: calls rkeras.ops.op_argmin
+
+    Indices of the smallest values along `axis` (1-based unless `zero_indexed`).
+    """
+
+def op_argpartition(x: Any, kth: Any, axis: Any = -1, zero_indexed: Any = False) -> Any:
+    """R keras3 verb op_argpartition: calls rkeras.ops.op_argpartition
+
+    Indices that partition `x` around its `kth` element (both 1-based unless `zero_indexed`).
+    """
+
+def op_argsort(x: Any, axis: Any = -1, zero_indexed: Any = False) -> Any:
+    """R keras3 verb op_argsort: calls rkeras.ops.op_argsort
+
+    Indices that sort `x` along `axis` (1-based unless `zero_indexed`).
+    """
+
+def op_array(x: Any, dtype: Any = None) -> Any:
+    """R keras3 verb op_array: calls keras.ops.array
+
+    Create a tensor.
+    """
+
+def op_array_split(x: Any, indices_or_sections: Any, axis: Any = 1) -> Any:
+    """R keras3 verb op_array_split: calls keras.ops.array_split
+
+    Splits an array into multiple sub-arrays (unevenly).
+    """
+
+def op_associative_scan(f: Any, elems: Any, reverse: Any = False, axis: Any = 1) -> Any:
+    """R keras3 verb op_associative_scan: calls keras.ops.associative_scan
+
+    Performs a scan with an associative binary operation, in parallel.
+    """
+
+def op_average(x: Any, axis: Any = None, weights: Any = None) -> Any:
+    """R keras3 verb op_average: calls keras.ops.average
+
+    Compute the weighted average along the specified axis.
+    """
+
+def op_average_pool(
+    inputs: Any,
+    pool_size: Any,
+    strides: Any = None,
+    padding: Any = 'valid',
+    data_format: Any = None,
+) -> Any:
+    """R keras3 verb op_average_pool: calls keras.ops.average_pool
+
+    Average pooling operation.
+    """
+
+def op_bartlett(x: Any) -> Any:
+    """R keras3 verb op_bartlett: calls keras.ops.bartlett
+
+    Bartlett window function.
+    The Bartlett window is a triangular window that rises then falls linearly.
+    """
+
+def op_batch_normalization(
+    x: Any,
+    mean: Any,
+    variance: Any,
+    axis: Any,
+    offset: Any = None,
+    scale: Any = None,
+    epsilon: Any = 0.001,
+) -> Any:
+    """R keras3 verb op_batch_normalization: calls keras.ops.batch_normalization
+
+    Normalizes `x` by `mean` and `variance`.
+    """
+
+def op_binary_crossentropy(target: Any, output: Any, from_logits: Any = False) -> Any:
+    """R keras3 verb op_binary_crossentropy: calls keras.ops.binary_crossentropy
+
+    Computes binary cross-entropy loss between target and output tensor.
+    """
+
+def op_bincount(x: Any, weights: Any = None, minlength: Any = 0, sparse: Any = False) -> Any:
+    """R keras3 verb op_bincount: calls keras.ops.bincount
+
+    Count the number of occurrences of each value in a tensor of integers.
+    """
+
+def op_bitwise_and(x: Any, y: Any) -> Any:
+    """R keras3 verb op_bitwise_and: calls keras.ops.bitwise_and
+
+    Compute the bit-wise AND of two arrays element-wise.
+    """
+
+def op_bitwise_invert(x: Any) -> Any:
+    """R keras3 verb op_bitwise_invert: calls keras.ops.bitwise_invert
+
+    Compute bit-wise inversion, or bit-wise NOT, element-wise.
+    """
+
+def op_bitwise_left_shift(x: Any, y: Any) -> Any:
+    """R keras3 verb op_bitwise_left_shift: calls keras.ops.bitwise_left_shift
+
+    Shift the bits of an integer to the left.
+    """
+
+def op_bitwise_not(x: Any) -> Any:
+    """R keras3 verb op_bitwise_not: calls keras.ops.bitwise_not
+
+    Compute bit-wise inversion, or bit-wise NOT, element-wise.
+    """
+
+def op_bitwise_or(x: Any, y: Any) -> Any:
+    """R keras3 verb op_bitwise_or: calls keras.ops.bitwise_or
+
+    Compute the bit-wise OR of two arrays element-wise.
+    """
+
+def op_bitwise_right_shift(x: Any, y: Any) -> Any:
+    """R keras3 verb op_bitwise_right_shift: calls keras.ops.bitwise_right_shift
+
+    Shift the bits of an integer to the right.
+    """
+
+def op_bitwise_xor(x: Any, y: Any) -> Any:
+    """R keras3 verb op_bitwise_xor: calls keras.ops.bitwise_xor
+
+    Compute the bit-wise XOR of two arrays element-wise.
+    """
+
+def op_blackman(x: Any) -> Any:
+    """R keras3 verb op_blackman: calls keras.ops.blackman
+
+    Blackman window function.
+    The Blackman window is a taper formed by using a weighted cosine.
+    """
+
+def op_broadcast_to(x: Any, shape: Any) -> Any:
+    """R keras3 verb op_broadcast_to: calls keras.ops.broadcast_to
+
+    Broadcast a tensor to a new shape.
+    """
+
+def op_cast(x: Any, dtype: Any) -> Any:
+    """R keras3 verb op_cast: calls keras.ops.cast
+
+    Cast a tensor to the desired dtype.
+    """
+
+def op_categorical_crossentropy(
+    target: Any,
+    output: Any,
+    from_logits: Any = False,
+    axis: Any = -1,
+) -> Any:
+    """R keras3 verb op_categorical_crossentropy: calls keras.ops.categorical_crossentropy
+
+    Computes categorical cross-entropy loss between target and output tensor.
+    """
+
+def op_cbrt(x: Any) -> Any:
+    """R keras3 verb op_cbrt: calls keras.ops.cbrt
+
+    Computes the cube root of the input tensor, element-wise.
+    """
+
+def op_cdist(x: Any, y: Any) -> Any:
+    """R keras3 verb op_cdist: calls keras.ops.cdist
+
+    Computes pairwise distances between two collections of vectors.
+    """
+
+def op_ceil(x: Any) -> Any:
+    """R keras3 verb op_ceil: calls keras.ops.ceil
+
+    Return the ceiling of the input, element-wise.
+    """
+
+def op_celu(x: Any, alpha: Any = 1.0) -> Any:
+    """R keras3 verb op_celu: calls keras.ops.celu
+
+    Continuously-differentiable exponential linear unit.
+    """
+
+def op_cholesky(x: Any, upper: Any = False) -> Any:
+    """R keras3 verb op_cholesky: calls keras.ops.cholesky
+
+    Computes the Cholesky decomposition of a positive semi-definite matrix.
+    """
+
+def op_cholesky_inverse(x: Any, upper: Any = False) -> Any:
+    """R keras3 verb op_cholesky_inverse: calls keras.ops.cholesky_inverse
+
+    Computes the inverse of a symmetric positive-definite matrix.
+    """
+
+def op_clip(x: Any, x_min: Any, x_max: Any) -> Any:
+    """R keras3 verb op_clip: calls keras.ops.clip
+
+    Clip (limit) the values in a tensor.
+    """
+
+def op_concatenate(xs: Any, axis: Any = 1) -> Any:
+    """R keras3 verb op_concatenate: calls keras.ops.concatenate
+
+    Join a sequence of tensors along an existing axis.
+    """
+
+def op_cond(pred: Any, true_fn: Any, false_fn: Any) -> Any:
+    """R keras3 verb op_cond: calls keras.ops.cond
+
+    Conditionally applies `true_fn` or `false_fn`.
+    """
+
+def op_conj(x: Any) -> Any:
+    """R keras3 verb op_conj: calls keras.ops.conj
+
+    Shorthand for `keras.ops.conjugate`.
+    """
+
+def op_conjugate(x: Any) -> Any:
+    """R keras3 verb op_conjugate: calls keras.ops.conjugate
+
+    Returns the complex conjugate, element-wise.
+    """
+
+def op_conv(
+    inputs: Any,
+    kernel: Any,
+    strides: Any = 1,
+    padding: Any = 'valid',
+    data_format: Any = None,
+    dilation_rate: Any = 1,
+) -> Any:
+    """R keras3 verb op_conv: calls keras.ops.conv
+
+    General N-D convolution.
+    """
+
+def op_conv_transpose(
+    inputs: Any,
+    kernel: Any,
+    strides: Any = 1,
+    padding: Any = 'valid',
+    output_padding: Any = None,
+    data_format: Any = None,
+    dilation_rate: Any = 1,
+) -> Any:
+    """R keras3 verb op_conv_transpose: calls keras.ops.conv_transpose
+
+    General N-D convolution transpose.
+    """
+
+def op_convert_to_array(x: Any) -> Any:
+    """R keras3 verb op_convert_to_array: calls keras.ops.convert_to_numpy
+
+    Convert a tensor to a NumPy array.
+    """
+
+def op_convert_to_numpy(x: Any) -> Any:
+    """R keras3 verb op_convert_to_numpy: calls keras.ops.convert_to_numpy
+
+    Convert a tensor to a NumPy array.
+    """
+
+def op_convert_to_tensor(x: Any, dtype: Any = None, sparse: Any = None, ragged: Any = None) -> Any:
+    """R keras3 verb op_convert_to_tensor: calls keras.ops.convert_to_tensor
+
+    Convert a NumPy array or Python array to a tensor.
+    """
+
+def op_copy(x: Any) -> Any:
+    """R keras3 verb op_copy: calls keras.ops.copy
+
+    Returns a copy of `x`.
+    """
+
+def op_corrcoef(x: Any) -> Any:
+    """R keras3 verb op_corrcoef: calls keras.ops.corrcoef
+
+    Compute the Pearson correlation coefficient matrix.
+    """
+
+def op_correlate(x1: Any, x2: Any, mode: Any = 'valid') -> Any:
+    """R keras3 verb op_correlate: calls keras.ops.correlate
+
+    Compute the cross-correlation of two 1-dimensional tensors.
+    """
+
+def op_cos(x: Any) -> Any:
+    """R keras3 verb op_cos: calls keras.ops.cos
+
+    Cosine, element-wise.
+    """
+
+def op_cosh(x: Any) -> Any:
+    """R keras3 verb op_cosh: calls keras.ops.cosh
+
+    Hyperbolic cosine, element-wise.
+    """
+
+def op_count_nonzero(x: Any, axis: Any = None) -> Any:
+    """R keras3 verb op_count_nonzero: calls keras.ops.count_nonzero
+
+    Counts the number of non-zero values in `x` along the given `axis`.
+    """
+
+def op_cross(
+    x1: Any,
+    x2: Any,
+    axisa: Any = -1,
+    axisb: Any = -1,
+    axisc: Any = -1,
+    axis: Any = None,
+) -> Any:
+    """R keras3 verb op_cross: calls keras.ops.cross
+
+    Returns the cross product of two (arrays of) vectors.
+    """
+
+def op_ctc_decode(
+    inputs: Any,
+    sequence_lengths: Any,
+    strategy: Any = 'greedy',
+    beam_width: Any = 100,
+    top_paths: Any = 1,
+    merge_repeated: Any = True,
+    mask_index: Any = 1,
+) -> Any:
+    """R keras3 verb op_ctc_decode: calls keras.ops.ctc_decode
+
+    Decodes the output of a CTC model.
+    """
+
+def op_ctc_loss(
+    target: Any,
+    output: Any,
+    target_length: Any,
+    output_length: Any,
+    mask_index: Any = 1,
+) -> Any:
+    """R keras3 verb op_ctc_loss: calls keras.ops.ctc_loss
+
+    CTC (Connectionist Temporal Classification) loss.
+    """
+
+def op_cumprod(x: Any, axis: Any = None, dtype: Any = None) -> Any:
+    """R keras3 verb op_cumprod: calls keras.ops.cumprod
+
+    Return the cumulative product of elements along a given axis.
+    """
+
+def op_cumsum(x: Any, axis: Any = None, dtype: Any = None) -> Any:
+    """R keras3 verb op_cumsum: calls keras.ops.cumsum
+
+    Returns the cumulative sum of elements along a given axis.
+    """
+
+def op_custom_gradient(f: Any) -> Any:
+    """R keras3 verb op_custom_gradient: calls keras.ops.custom_gradient
+
+    Decorator to define a function with a custom gradient.
+    """
+
+def op_deg2rad(x: Any) -> Any:
+    """R keras3 verb op_deg2rad: calls keras.ops.deg2rad
+
+    Convert angles from degrees to radians.
+    """
+
+def op_depth_to_space(x: Any, block_size: Any, data_format: Any = 'channels_last') -> Any:
+    """R keras3 verb op_depth_to_space: calls keras.ops.depth_to_space
+
+    Rearranges data from depth into blocks of spatial data.
+    """
+
+def op_depthwise_conv(
+    inputs: Any,
+    kernel: Any,
+    strides: Any = 1,
+    padding: Any = 'valid',
+    data_format: Any = None,
+    dilation_rate: Any = 1,
+) -> Any:
+    """R keras3 verb op_depthwise_conv: calls keras.ops.depthwise_conv
+
+    General N-D depthwise convolution.
+    """
+
+def op_det(x: Any) -> Any:
+    """R keras3 verb op_det: calls keras.ops.det
+
+    Computes the determinant of a square tensor.
+    """
+
+def op_diag(x: Any, k: Any = 0) -> Any:
+    """R keras3 verb op_diag: calls keras.ops.diag
+
+    Extract a diagonal or construct a diagonal array.
+    """
+
+def op_diagflat(x: Any, k: Any = 0) -> Any:
+    """R keras3 verb op_diagflat: calls keras.ops.diagflat
+
+    Create a two-dimensional array with the flattened input on
+       the k-th diagonal.
+    """
+
+def op_diagonal(x: Any, offset: Any = 0, axis1: Any = 1, axis2: Any = 2) -> Any:
+    """R keras3 verb op_diagonal: calls keras.ops.diagonal
+
+    Return specified diagonals.
+    """
+
+def op_diff(a: Any, n: Any = 1, axis: Any = -1) -> Any:
+    """R keras3 verb op_diff: calls keras.ops.diff
+
+    Calculate the n-th discrete difference along the given axis.
+    """
+
+def op_digitize(x: Any, bins: Any, zero_indexed: Any = False) -> Any:
+    """R keras3 verb op_digitize: calls rkeras.ops.op_digitize
+
+    The bin of each value of `x` (1-based unless `zero_indexed`; 0-based Keras + 1).
+    """
+
+def op_divide(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_divide: calls keras.ops.divide
+
+    Divide arguments element-wise.
+    """
+
+def op_divide_no_nan(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_divide_no_nan: calls keras.ops.divide_no_nan
+
+    Safe element-wise division which returns 0 where the denominator is 0.
+    """
+
+def op_dot(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_dot: calls keras.ops.dot
+
+    Dot product of two tensors.
+    """
+
+def op_dot_product_attention(
+    query: Any,
+    key: Any,
+    value: Any,
+    bias: Any = None,
+    mask: Any = None,
+    scale: Any = None,
+    is_causal: Any = False,
+    flash_attention: Any = None,
+    attn_logits_soft_cap: Any = None,
+) -> Any:
+    """R keras3 verb op_dot_product_attention: calls keras.ops.dot_product_attention
+
+    Scaled dot product attention function.
+    """
+
+def op_dsplit(x: Any, indices_or_sections: Any) -> Any:
+    """R keras3 verb op_dsplit: calls keras.ops.dsplit
+
+    Split an array into multiple sub-arrays depth-wise.
+    """
+
+def op_dstack(xs: Any) -> Any:
+    """R keras3 verb op_dstack: calls keras.ops.dstack
+
+    Stack tensors in sequence depth wise (along third axis).
+    """
+
+def op_dtype(x: Any) -> Any:
+    """R keras3 verb op_dtype: calls keras.ops.dtype
+
+    Return the dtype of the tensor input as a standardized string.
+    """
+
+def op_eig(x: Any) -> Any:
+    """R keras3 verb op_eig: calls keras.ops.eig
+
+    Computes the eigenvalues and eigenvectors of a square matrix.
+    """
+
+def op_eigh(x: Any) -> Any:
+    """R keras3 verb op_eigh: calls keras.ops.eigh
+
+    Computes the eigenvalues and eigenvectors of a complex Hermitian.
+    """
+
+def op_einsum(subscripts: Any, operands: Any = ()) -> Any:
+    """R keras3 verb op_einsum: calls rkeras.ops.op_einsum
+
+    Einstein summation: `op_einsum("ij,jk->ik", a, b)`.
+    """
+
+def op_elu(x: Any, alpha: Any = 1.0) -> Any:
+    """R keras3 verb op_elu: calls keras.ops.elu
+
+    Exponential Linear Unit activation function.
+    """
+
+def op_empty(shape: Any, dtype: Any = None) -> Any:
+    """R keras3 verb op_empty: calls keras.ops.empty
+
+    Return a tensor of given shape and type filled with uninitialized data.
+    """
+
+def op_empty_like(x: Any, dtype: Any = None) -> Any:
+    """R keras3 verb op_empty_like: calls keras.ops.empty_like
+
+    Return a new uninitialized tensor with the same shape and dtype as `x`.
+    """
+
+def op_equal(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_equal: calls keras.ops.equal
+
+    Returns `(x1 == x2)` element-wise.
+    """
+
+def op_erf(x: Any) -> Any:
+    """R keras3 verb op_erf: calls keras.ops.erf
+
+    Computes the error function of `x`, element-wise.
+    """
+
+def op_erfc(x: Any) -> Any:
+    """R keras3 verb op_erfc: calls keras.ops.erfc
+
+    Computes the complementary error function of `x`, element-wise.
+    """
+
+def op_erfinv(x: Any) -> Any:
+    """R keras3 verb op_erfinv: calls keras.ops.erfinv
+
+    Computes the inverse error function of `x`, element-wise.
+    """
+
+def op_exp(x: Any) -> Any:
+    """R keras3 verb op_exp: calls keras.ops.exp
+
+    Calculate the exponential of all elements in the input tensor.
+    """
+
+def op_exp2(x: Any) -> Any:
+    """R keras3 verb op_exp2: calls keras.ops.exp2
+
+    Calculate the base-2 exponential of all elements in the input tensor.
+    """
+
+def op_expand_dims(x: Any, axis: Any) -> Any:
+    """R keras3 verb op_expand_dims: calls keras.ops.expand_dims
+
+    Expand the shape of a tensor.
+    """
+
+def op_expm1(x: Any) -> Any:
+    """R keras3 verb op_expm1: calls keras.ops.expm1
+
+    Calculate `exp(x) - 1` for all elements in the tensor.
+    """
+
+def op_extract_sequences(x: Any, sequence_length: Any, sequence_stride: Any) -> Any:
+    """R keras3 verb op_extract_sequences: calls keras.ops.extract_sequences
+
+    Expands the dimension of last axis into sequences of `sequence_length`.
+    """
+
+def op_eye(N: Any, M: Any = None, k: Any = 0, dtype: Any = None) -> Any:
+    """R keras3 verb op_eye: calls keras.ops.eye
+
+    Return a 2-D tensor with ones on the diagonal and zeros elsewhere.
+    """
+
+def op_fabs(x: Any) -> Any:
+    """R keras3 verb op_fabs: calls keras.ops.fabs
+
+    Compute the absolute values element-wise.
+    """
+
+def op_fft(x: Any) -> Any:
+    """R keras3 verb op_fft: calls keras.ops.fft
+
+    Computes the Fast Fourier Transform along last axis of input.
+    """
+
+def op_fft2(x: Any) -> Any:
+    """R keras3 verb op_fft2: calls keras.ops.fft2
+
+    Computes the 2D Fast Fourier Transform along the last two axes of input.
+    """
+
+def op_flip(x: Any, axis: Any = None) -> Any:
+    """R keras3 verb op_flip: calls keras.ops.flip
+
+    Reverse the order of elements in the tensor along the given axis.
+    """
+
+def op_fliplr(x: Any) -> Any:
+    """R keras3 verb op_fliplr: calls keras.ops.fliplr
+
+    Reverse the order of elements along axis 1 (left/right).
+    """
+
+def op_flipud(x: Any) -> Any:
+    """R keras3 verb op_flipud: calls keras.ops.flipud
+
+    Reverse the order of elements along axis 0 (up/down).
+    """
+
+def op_floor(x: Any) -> Any:
+    """R keras3 verb op_floor: calls keras.ops.floor
+
+    Return the floor of the input, element-wise.
+    """
+
+def op_floor_divide(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_floor_divide: calls keras.ops.floor_divide
+
+    Returns the largest integer smaller or equal to the division of inputs.
+    """
+
+def op_fmax(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_fmax: calls keras.ops.fmax
+
+    Element-wise maximum of tensor elements, ignoring NaNs.
+    """
+
+def op_fmin(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_fmin: calls keras.ops.fmin
+
+    Element-wise minimum of tensor elements, ignoring NaNs.
+    """
+
+def op_fmod(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_fmod: calls keras.ops.fmod
+
+    Returns the element-wise remainder of division with truncation.
+    """
+
+def op_fold(
+    x: Any,
+    output_size: Any,
+    kernel_size: Any,
+    dilation: Any = 1,
+    padding: Any = 0,
+    stride: Any = 1,
+) -> Any:
+    """R keras3 verb op_fold: calls keras.ops.fold
+
+    Combines an array of sliding local blocks into a large containing
+    tensor (reverses `unfold`).
+    """
+
+def op_fori_loop(lower: Any, upper: Any, body_fun: Any, init_val: Any) -> Any:
+    """R keras3 verb op_fori_loop: calls keras.ops.fori_loop
+
+    For loop implementation.
+    """
+
+def op_full(shape: Any, fill_value: Any, dtype: Any = None) -> Any:
+    """R keras3 verb op_full: calls keras.ops.full
+
+    Return a new tensor of given shape and type, filled with `fill_value`.
+    """
+
+def op_full_like(x: Any, fill_value: Any, dtype: Any = None) -> Any:
+    """R keras3 verb op_full_like: calls keras.ops.full_like
+
+    Return a full tensor with the same shape and type as the given tensor.
+    """
+
+def op_gcd(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_gcd: calls keras.ops.gcd
+
+    Greatest common divisor of `x1` and `x2`, element-wise.
+    """
+
+def op_gelu(x: Any, approximate: Any = True) -> Any:
+    """R keras3 verb op_gelu: calls keras.ops.gelu
+
+    Gaussian Error Linear Unit (GELU) activation function.
+    """
+
+def op_geomspace(
+    start: Any,
+    stop: Any,
+    num: Any = 50,
+    endpoint: Any = True,
+    dtype: Any = None,
+    axis: Any = 1,
+) -> Any:
+    """R keras3 verb op_geomspace: calls keras.ops.geomspace
+
+    Returns numbers spaced evenly on a log scale (a geometric progression).
+    """
+
+def op_get_item(x: Any, key: Any) -> Any:
+    """R keras3 verb op_get_item: calls keras.ops.get_item
+
+    Return `x[key]`.
+    """
+
+def op_glu(x: Any, axis: Any = -1) -> Any:
+    """R keras3 verb op_glu: calls keras.ops.glu
+
+    Gated Linear Unit (GLU) activation function.
+    """
+
+def op_greater(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_greater: calls keras.ops.greater
+
+    Return the truth value of `x1 > x2` element-wise.
+    """
+
+def op_greater_equal(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_greater_equal: calls keras.ops.greater_equal
+
+    Return the truth value of `x1 >= x2` element-wise.
+    """
+
+def op_hamming(x: Any) -> Any:
+    """R keras3 verb op_hamming: calls keras.ops.hamming
+
+    Hamming window function.
+    """
+
+def op_hanning(x: Any) -> Any:
+    """R keras3 verb op_hanning: calls keras.ops.hanning
+
+    Hanning window function.
+    """
+
+def op_hard_shrink(x: Any, threshold: Any = 0.5) -> Any:
+    """R keras3 verb op_hard_shrink: calls keras.ops.hard_shrink
+
+    Hard Shrink activation function.
+    """
+
+def op_hard_sigmoid(x: Any) -> Any:
+    """R keras3 verb op_hard_sigmoid: calls keras.ops.hard_sigmoid
+
+    Hard sigmoid activation function.
+    """
+
+def op_hard_silu(x: Any) -> Any:
+    """R keras3 verb op_hard_silu: calls keras.ops.hard_silu
+
+    Hard SiLU activation function, also known as Hard Swish.
+    """
+
+def op_hard_swish(x: Any) -> Any:
+    """R keras3 verb op_hard_swish: calls keras.ops.hard_swish
+
+    Hard SiLU activation function, also known as Hard Swish.
+    """
+
+def op_hard_tanh(x: Any) -> Any:
+    """R keras3 verb op_hard_tanh: calls keras.ops.hard_tanh
+
+    Applies the HardTanh function element-wise.
+    """
+
+def op_heaviside(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_heaviside: calls keras.ops.heaviside
+
+    Heaviside step function.
+    """
+
+def op_histogram(x: Any, bins: Any = 10, range: Any = None) -> Any:
+    """R keras3 verb op_histogram: calls keras.ops.histogram
+
+    Computes a histogram of the data tensor `x`.
+    """
+
+def op_hsplit(x: Any, indices_or_sections: Any) -> Any:
+    """R keras3 verb op_hsplit: calls keras.ops.hsplit
+
+    Split an array into multiple sub-arrays horizontally (column-wise).
+    """
+
+def op_hstack(xs: Any, more: Any = ()) -> Any:
+    """R keras3 verb op_hstack: calls rkeras.ops.op_hstack
+
+    Stack tensors column-wise: `op_hstack(list(a, b))` or `op_hstack(a, b)`.
+    """
+
+def op_hypot(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_hypot: calls keras.ops.hypot
+
+    Element-wise hypotenuse of right triangles with legs `x1` and `x2`.
+    """
+
+def op_i0(x: Any) -> Any:
+    """R keras3 verb op_i0: calls keras.ops.i0
+
+    Modified Bessel function of the first kind, order 0.
+    """
+
+def op_identity(n: Any, dtype: Any = None) -> Any:
+    """R keras3 verb op_identity: calls keras.ops.identity
+
+    Return the identity tensor.
+    """
+
+def op_ifft2(x: Any) -> Any:
+    """R keras3 verb op_ifft2: calls keras.ops.ifft2
+
+    Computes the 2D Inverse Fast Fourier Transform along the last two axes of
+        input.
+    """
+
+def op_imag(x: Any) -> Any:
+    """R keras3 verb op_imag: calls keras.ops.imag
+
+    Return the imaginary part of the complex argument.
+    """
+
+def op_in_top_k(targets: Any, predictions: Any, k: Any) -> Any:
+    """R keras3 verb op_in_top_k: calls keras.ops.in_top_k
+
+    Checks if the targets are in the top-k predictions.
+    """
+
+def op_inner(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_inner: calls keras.ops.inner
+
+    Return the inner product of two tensors.
+    """
+
+def op_inv(x: Any) -> Any:
+    """R keras3 verb op_inv: calls keras.ops.inv
+
+    Computes the inverse of a square tensor.
+    """
+
+def op_irfft(x: Any, fft_length: Any = None) -> Any:
+    """R keras3 verb op_irfft: calls keras.ops.irfft
+
+    Inverse real-valued Fast Fourier transform along the last axis.
+    """
+
+def op_is_tensor(x: Any) -> Any:
+    """R keras3 verb op_is_tensor: calls keras.ops.is_tensor
+
+    Check whether the given object is a tensor.
+    """
+
+def op_isclose(
+    x1: Any,
+    x2: Any,
+    rtol: Any = 1e-05,
+    atol: Any = 1e-08,
+    equal_nan: Any = False,
+) -> Any:
+    """R keras3 verb op_isclose: calls keras.ops.isclose
+
+    Return whether two tensors are element-wise almost equal.
+    """
+
+def op_isfinite(x: Any) -> Any:
+    """R keras3 verb op_isfinite: calls keras.ops.isfinite
+
+    Return whether a tensor is finite, element-wise.
+    """
+
+def op_isin(x1: Any, x2: Any, assume_unique: Any = False, invert: Any = False) -> Any:
+    """R keras3 verb op_isin: calls keras.ops.isin
+
+    Test whether each element of `x1` is present in `x2`.
+    """
+
+def op_isinf(x: Any) -> Any:
+    """R keras3 verb op_isinf: calls keras.ops.isinf
+
+    Test element-wise for positive or negative infinity.
+    """
+
+def op_isnan(x: Any) -> Any:
+    """R keras3 verb op_isnan: calls keras.ops.isnan
+
+    Test element-wise for NaN and return result as a boolean tensor.
+    """
+
+def op_isneginf(x: Any) -> Any:
+    """R keras3 verb op_isneginf: calls keras.ops.isneginf
+
+    Test element-wise for negative infinity.
+    """
+
+def op_isposinf(x: Any) -> Any:
+    """R keras3 verb op_isposinf: calls keras.ops.isposinf
+
+    Test element-wise for positive infinity.
+    """
+
+def op_isreal(x: Any) -> Any:
+    """R keras3 verb op_isreal: calls keras.ops.isreal
+
+    Test element-wise for real numbers.
+    """
+
+def op_istft(
+    x: Any,
+    sequence_length: Any,
+    sequence_stride: Any,
+    fft_length: Any,
+    length: Any = None,
+    window: Any = 'hann',
+    center: Any = True,
+) -> Any:
+    """R keras3 verb op_istft: calls keras.ops.istft
+
+    Inverse Short-Time Fourier Transform along the last axis of the input.
+    """
+
+def op_jvp(fun: Any, primals: Any, tangents: Any, has_aux: Any = False) -> Any:
+    """R keras3 verb op_jvp: calls keras.ops.jvp
+
+    Computes a (forward-mode) Jacobian-vector product of `fun`.
+    Args:
+        fun: Function to be differentiated. Its arguments should be arrays,
+            scalars, or standard Python containers of arrays or scalars. It
+            should return an array, scalar, or standard Python container of
+            arrays or scalars.
+        primals: The primal values at which the Jacobian of `fun` should be
+                evaluated. Should be either a tuple or a list of arguments,
+                and its length should be equal to the number of positional
+                parameters of `fun`.
+        tangents: The tangent vector for which the Jacobian-vector product
+                should be evaluated. Should be either a tuple or a list of
+                tangents, with the same tree structure and array shapes as
+                `primals`.
+        has_aux: Optional, bool. Indicates whether `fun` returns a pair where
+                the first element is considered the output of the mathematical
+                function to be differentiated and the second element is
+                auxiliary data. Default is False.
+    """
+
+def op_kaiser(x: Any, beta: Any) -> Any:
+    """R keras3 verb op_kaiser: calls keras.ops.kaiser
+
+    Kaiser window function.
+    """
+
+def op_kron(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_kron: calls keras.ops.kron
+
+    Kronecker product of `x1` and `x2`.
+    """
+
+def op_layer_normalization(
+    x: Any,
+    gamma: Any = None,
+    beta: Any = None,
+    axis: Any = -1,
+    epsilon: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """R keras3 verb op_layer_normalization: calls keras.ops.layer_normalization
+
+    Layer normalization layer (Ba et al., 2016).
+    """
+
+def op_lcm(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_lcm: calls keras.ops.lcm
+
+    Least common multiple of `x1` and `x2`, element-wise.
+    """
+
+def op_ldexp(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_ldexp: calls keras.ops.ldexp
+
+    Multiply `x1` by 2 raised to the power of `x2`, element-wise.
+    """
+
+def op_leaky_relu(x: Any, negative_slope: Any = 0.2) -> Any:
+    """R keras3 verb op_leaky_relu: calls keras.ops.leaky_relu
+
+    Leaky version of a Rectified Linear Unit activation function.
+    """
+
+def op_left_shift(x: Any, y: Any) -> Any:
+    """R keras3 verb op_left_shift: calls keras.ops.left_shift
+
+    Shift the bits of an integer to the left.
+    """
+
+def op_less(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_less: calls keras.ops.less
+
+    Return the truth value of `x1 < x2` element-wise.
+    """
+
+def op_less_equal(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_less_equal: calls keras.ops.less_equal
+
+    Return the truth value of `x1 <= x2` element-wise.
+    """
+
+def op_linspace(
+    start: Any,
+    stop: Any,
+    num: Any = 50,
+    endpoint: Any = True,
+    retstep: Any = False,
+    dtype: Any = None,
+    axis: Any = 1,
+) -> Any:
+    """R keras3 verb op_linspace: calls keras.ops.linspace
+
+    Return evenly spaced numbers over a specified interval.
+    """
+
+def op_log(x: Any) -> Any:
+    """R keras3 verb op_log: calls keras.ops.log
+
+    Natural logarithm, element-wise.
+    """
+
+def op_log10(x: Any) -> Any:
+    """R keras3 verb op_log10: calls keras.ops.log10
+
+    Return the base 10 logarithm of the input tensor, element-wise.
+    """
+
+def op_log1p(x: Any) -> Any:
+    """R keras3 verb op_log1p: calls keras.ops.log1p
+
+    Returns the natural logarithm of one plus the `x`, element-wise.
+    """
+
+def op_log2(x: Any) -> Any:
+    """R keras3 verb op_log2: calls keras.ops.log2
+
+    Base-2 logarithm of `x`, element-wise.
+    """
+
+def op_log_sigmoid(x: Any) -> Any:
+    """R keras3 verb op_log_sigmoid: calls keras.ops.log_sigmoid
+
+    Logarithm of the sigmoid activation function.
+    """
+
+def op_log_softmax(x: Any, axis: Any = -1) -> Any:
+    """R keras3 verb op_log_softmax: calls keras.ops.log_softmax
+
+    Log-softmax activation function.
+    """
+
+def op_logaddexp(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_logaddexp: calls keras.ops.logaddexp
+
+    Logarithm of the sum of exponentiations of the inputs.
+    """
+
+def op_logaddexp2(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_logaddexp2: calls keras.ops.logaddexp2
+
+    Base-2 logarithm of the sum of exponentiations of the inputs.
+    """
+
+def op_logdet(x: Any) -> Any:
+    """R keras3 verb op_logdet: calls keras.ops.logdet
+
+    Computes log of the determinant of a hermitian positive definite matrix.
+    """
+
+def op_logical_and(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_logical_and: calls keras.ops.logical_and
+
+    Computes the element-wise logical AND of the given input tensors.
+    """
+
+def op_logical_not(x: Any) -> Any:
+    """R keras3 verb op_logical_not: calls keras.ops.logical_not
+
+    Computes the element-wise NOT of the given input tensor.
+    """
+
+def op_logical_or(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_logical_or: calls keras.ops.logical_or
+
+    Computes the element-wise logical OR of the given input tensors.
+    """
+
+def op_logical_xor(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_logical_xor: calls keras.ops.logical_xor
+
+    Compute the truth value of `x1 XOR x2`, element-wise.
+    """
+
+def op_logspace(
+    start: Any,
+    stop: Any,
+    num: Any = 50,
+    endpoint: Any = True,
+    base: Any = 10,
+    dtype: Any = None,
+    axis: Any = 1,
+) -> Any:
+    """R keras3 verb op_logspace: calls keras.ops.logspace
+
+    Returns numbers spaced evenly on a log scale.
+    """
+
+def op_logsumexp(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_logsumexp: calls keras.ops.logsumexp
+
+    Computes the logarithm of sum of exponentials of elements in a tensor.
+    """
+
+def op_lstsq(a: Any, b: Any, rcond: Any = None) -> Any:
+    """R keras3 verb op_lstsq: calls keras.ops.lstsq
+
+    Return the least-squares solution to a linear matrix equation.
+    """
+
+def op_lu_factor(x: Any) -> Any:
+    """R keras3 verb op_lu_factor: calls keras.ops.lu_factor
+
+    Computes the lower-upper decomposition of a square matrix.
+    """
+
+def op_map(f: Any, xs: Any) -> Any:
+    """R keras3 verb op_map: calls keras.ops.map
+
+    Map a function over leading array axes.
+    """
+
+def op_matmul(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_matmul: calls rkeras.ops.op_matmul
+
+    Matrix product; an R/numpy value meeting a tensor takes the tensor's dtype (keras3).
+    """
+
+def op_matrix_rank(x: Any, tol: Any = None) -> Any:
+    """R keras3 verb op_matrix_rank: calls keras.ops.matrix_rank
+
+    Return the matrix rank of one or more matrices using SVD.
+    """
+
+def op_max(x: Any, axis: Any = None, keepdims: Any = False, initial: Any = None) -> Any:
+    """R keras3 verb op_max: calls keras.ops.max
+
+    Return the maximum of a tensor or maximum along an axis.
+    """
+
+def op_max_pool(
+    inputs: Any,
+    pool_size: Any,
+    strides: Any = None,
+    padding: Any = 'valid',
+    data_format: Any = None,
+) -> Any:
+    """R keras3 verb op_max_pool: calls keras.ops.max_pool
+
+    Max pooling operation.
+    """
+
+def op_maximum(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_maximum: calls keras.ops.maximum
+
+    Element-wise maximum of `x1` and `x2`.
+    """
+
+def op_mean(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_mean: calls keras.ops.mean
+
+    Compute the arithmetic mean along the specified axes.
+    """
+
+def op_median(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_median: calls keras.ops.median
+
+    Compute the median along the specified axis.
+    """
+
+def op_meshgrid(x: Any = (), indexing: Any = 'xy') -> Any:
+    """R keras3 verb op_meshgrid: calls rkeras.ops.op_meshgrid
+
+    Coordinate grids from vectors: `op_meshgrid(x, y, indexing = "ij")`.
+    """
+
+def op_min(x: Any, axis: Any = None, keepdims: Any = False, initial: Any = None) -> Any:
+    """R keras3 verb op_min: calls keras.ops.min
+
+    Return the minimum of a tensor or minimum along an axis.
+    """
+
+def op_minimum(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_minimum: calls keras.ops.minimum
+
+    Element-wise minimum of `x1` and `x2`.
+    """
+
+def op_mod(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_mod: calls keras.ops.mod
+
+    Returns the element-wise remainder of division.
+    """
+
+def op_moments(x: Any, axes: Any, keepdims: Any = False, synchronized: Any = False) -> Any:
+    """R keras3 verb op_moments: calls keras.ops.moments
+
+    Calculates the mean and variance of `x`.
+    """
+
+def op_moveaxis(x: Any, source: Any, destination: Any) -> Any:
+    """R keras3 verb op_moveaxis: calls keras.ops.moveaxis
+
+    Move axes of a tensor to new positions.
+    """
+
+def op_multi_hot(
+    inputs: Any,
+    num_classes: Any = None,
+    axis: Any = -1,
+    dtype: Any = None,
+    sparse: Any = False,
+    **kwargs: Any,
+) -> Any:
+    """R keras3 verb op_multi_hot: calls keras.ops.multi_hot
+
+    Encodes integer labels as multi-hot vectors.
+    """
+
+def op_multiply(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_multiply: calls keras.ops.multiply
+
+    Multiply arguments element-wise.
+    """
+
+def op_nan_to_num(x: Any, nan: Any = 0.0, posinf: Any = None, neginf: Any = None) -> Any:
+    """R keras3 verb op_nan_to_num: calls keras.ops.nan_to_num
+
+    Replace NaN with zero and infinity with large finite numbers.
+    """
+
+def op_nanargmax(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_nanargmax: calls keras.ops.nanargmax
+
+    Returns the indices of the maximum values along an axis, ignoring NaNs.
+    """
+
+def op_nanargmin(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_nanargmin: calls keras.ops.nanargmin
+
+    Returns the indices of the minimum values along an axis, ignoring NaNs.
+    """
+
+def op_nancumprod(x: Any, axis: Any = None, dtype: Any = None) -> Any:
+    """R keras3 verb op_nancumprod: calls keras.ops.nancumprod
+
+    Returns the cumulative product of elements along a given axis,
+    treating NaNs as one.
+    """
+
+def op_nancumsum(x: Any, axis: Any = None, dtype: Any = None) -> Any:
+    """R keras3 verb op_nancumsum: calls keras.ops.nancumsum
+
+    Returns the cumulative sum of elements along a given axis,
+    treating NaNs as zero.
+    """
+
+def op_nanmax(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_nanmax: calls keras.ops.nanmax
+
+    Maximum of a tensor over the given axes, ignoring NaNs.
+    """
+
+def op_nanmean(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_nanmean: calls keras.ops.nanmean
+
+    Mean of a tensor over the given axes, ignoring NaNs.
+    """
+
+def op_nanmedian(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_nanmedian: calls keras.ops.nanmedian
+
+    Median of a tensor over the given axes, ignoring NaNs.
+    """
+
+def op_nanmin(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_nanmin: calls keras.ops.nanmin
+
+    Minimum of a tensor over the given axes, ignoring NaNs.
+    """
+
+def op_nanpercentile(
+    x: Any,
+    q: Any,
+    axis: Any = None,
+    method: Any = 'linear',
+    keepdims: Any = False,
+) -> Any:
+    """R keras3 verb op_nanpercentile: calls keras.ops.nanpercentile
+
+    Compute the q-th percentile(s) of the data along the specified axis,
+    while ignoring NaNs.
+    """
+
+def op_nanprod(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_nanprod: calls keras.ops.nanprod
+
+    Product of a tensor over the given axes, ignoring NaNs.
+    """
+
+def op_nanquantile(
+    x: Any,
+    q: Any,
+    axis: Any = None,
+    method: Any = 'linear',
+    keepdims: Any = False,
+) -> Any:
+    """R keras3 verb op_nanquantile: calls keras.ops.nanquantile
+
+    Compute the q-th quantile(s) of the data along the specified axis,
+    while ignoring NaNs.
+    """
+
+def op_nanstd(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_nanstd: calls keras.ops.nanstd
+
+    Compute the standard deviation along the specified axes, ignoring NaNs.
+    """
+
+def op_nansum(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_nansum: calls keras.ops.nansum
+
+    Sum of a tensor over the given axes, ignoring NaNs.
+    """
+
+def op_nanvar(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_nanvar: calls keras.ops.nanvar
+
+    Compute the variance along the specified axes, ignoring NaNs.
+    """
+
+def op_ndim(x: Any) -> Any:
+    """R keras3 verb op_ndim: calls keras.ops.ndim
+
+    Return the number of dimensions of a tensor.
+    """
+
+def op_negative(x: Any) -> Any:
+    """R keras3 verb op_negative: calls keras.ops.negative
+
+    Numerical negative, element-wise.
+    """
+
+def op_nextafter(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_nextafter: calls keras.ops.nextafter
+
+    Return the next representable floating-point value after `x1` towards `x2`.
+    """
+
+def op_nonzero(x: Any, zero_indexed: Any = False) -> Any:
+    """R keras3 verb op_nonzero: calls rkeras.ops.op_nonzero
+
+    The positions of the non-zero elements: a matrix with one row per element.
+    """
+
+def op_norm(x: Any, ord: Any = None, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_norm: calls keras.ops.norm
+
+    Matrix or vector norm.
+    """
+
+def op_normalize(x: Any, axis: Any = -1, order: Any = 2, epsilon: Any = None) -> Any:
+    """R keras3 verb op_normalize: calls keras.ops.normalize
+
+    Normalizes `x` over the specified axis.
+    """
+
+def op_not_equal(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_not_equal: calls keras.ops.not_equal
+
+    Return `(x1 != x2)` element-wise.
+    """
+
+def op_one_hot(
+    x: Any,
+    num_classes: Any,
+    axis: Any = -1,
+    dtype: Any = None,
+    sparse: Any = False,
+    zero_indexed: Any = False,
+) -> Any:
+    """R keras3 verb op_one_hot: calls rkeras.ops.op_one_hot
+
+    One-hot encode class indices `x`, 1-based as in R (`zero_indexed = TRUE`: Keras's 0-based).
+    """
+
+def op_ones(shape: Any, dtype: Any = None) -> Any:
+    """R keras3 verb op_ones: calls keras.ops.ones
+
+    Return a new tensor of given shape and type, filled with ones.
+    """
+
+def op_ones_like(x: Any, dtype: Any = None) -> Any:
+    """R keras3 verb op_ones_like: calls keras.ops.ones_like
+
+    Return a tensor of ones with the same shape and type of `x`.
+    """
+
+def op_outer(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_outer: calls keras.ops.outer
+
+    Compute the outer product of two vectors.
+    """
+
+def op_pad(x: Any, pad_width: Any, mode: Any = 'constant', constant_values: Any = None) -> Any:
+    """R keras3 verb op_pad: calls keras.ops.pad
+
+    Pad a tensor.
+    """
+
+def op_percentile(
+    x: Any,
+    q: Any,
+    axis: Any = None,
+    method: Any = 'linear',
+    keepdims: Any = False,
+) -> Any:
+    """R keras3 verb op_percentile: calls keras.ops.percentile
+
+    Compute the q-th percentile(s) of the data along the specified axis.
+    """
+
+def op_pinv(x: Any, rcond: Any = None) -> Any:
+    """R keras3 verb op_pinv: calls keras.ops.pinv
+
+    Compute the (Moore-Penrose) pseudoinverse of a matrix.
+    """
+
+def op_pmax(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_pmax: calls keras.ops.maximum
+
+    Element-wise maximum of `x1` and `x2`.
+    """
+
+def op_pmin(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_pmin: calls keras.ops.minimum
+
+    Element-wise minimum of `x1` and `x2`.
+    """
+
+def op_polar(abs_: Any, angle: Any) -> Any:
+    """R keras3 verb op_polar: calls keras.ops.polar
+
+    Constructs a complex tensor whose elements are Cartesian
+    coordinates corresponding to the polar coordinates
+    with absolute value `abs` and angle `angle`.
+    """
+
+def op_power(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_power: calls keras.ops.power
+
+    First tensor elements raised to powers from second tensor, element-wise.
+    """
+
+def op_prod(x: Any, axis: Any = None, keepdims: Any = False, dtype: Any = None) -> Any:
+    """R keras3 verb op_prod: calls keras.ops.prod
+
+    Return the product of tensor elements over a given axis.
+    """
+
+def op_psnr(x1: Any, x2: Any, max_val: Any) -> Any:
+    """R keras3 verb op_psnr: calls keras.ops.psnr
+
+    Peak Signal-to-Noise Ratio (PSNR) function.
+    """
+
+def op_ptp(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_ptp: calls keras.ops.ptp
+
+    Return the peak-to-peak (max - min) value of tensor elements
+    over a given axis.
+    """
+
+def op_qr(x: Any, mode: Any = 'reduced') -> Any:
+    """R keras3 verb op_qr: calls keras.ops.qr
+
+    Computes the QR decomposition of a tensor.
+    """
+
+def op_quantile(
+    x: Any,
+    q: Any,
+    axis: Any = None,
+    method: Any = 'linear',
+    keepdims: Any = False,
+) -> Any:
+    """R keras3 verb op_quantile: calls keras.ops.quantile
+
+    Compute the q-th quantile(s) of the data along the specified axis.
+    """
+
+def op_rad2deg(x: Any) -> Any:
+    """R keras3 verb op_rad2deg: calls keras.ops.rad2deg
+
+    Convert angles from radians to degrees.
+    """
+
+def op_ravel(x: Any) -> Any:
+    """R keras3 verb op_ravel: calls keras.ops.ravel
+
+    Return a contiguous flattened tensor.
+    """
+
+def op_real(x: Any) -> Any:
+    """R keras3 verb op_real: calls keras.ops.real
+
+    Return the real part of the complex argument.
+    """
+
+def op_rearrange(tensor: Any, pattern: Any, **kwargs: Any) -> Any:
+    """R keras3 verb op_rearrange: calls keras.ops.rearrange
+
+    Rearranges the axes of a Keras tensor according to a specified pattern,
+    einops-style.
+    """
+
+def op_reciprocal(x: Any) -> Any:
+    """R keras3 verb op_reciprocal: calls keras.ops.reciprocal
+
+    Return the reciprocal of the argument, element-wise.
+    """
+
+def op_relu(x: Any) -> Any:
+    """R keras3 verb op_relu: calls keras.ops.relu
+
+    Rectified linear unit activation function.
+    """
+
+def op_relu6(x: Any) -> Any:
+    """R keras3 verb op_relu6: calls keras.ops.relu6
+
+    Rectified linear unit activation function with upper bound of 6.
+    """
+
+def op_repeat(x: Any, repeats: Any, axis: Any = None) -> Any:
+    """R keras3 verb op_repeat: calls keras.ops.repeat
+
+    Repeat each element of a tensor after themselves.
+    """
+
+def op_reshape(x: Any, newshape: Any) -> Any:
+    """R keras3 verb op_reshape: calls rkeras.ops.op_reshape
+
+    Reshape `x`; an NA/None (or -1) size takes the rest, as keras3's `op_reshape`.
+    """
+
+def op_rfft(x: Any, fft_length: Any = None) -> Any:
+    """R keras3 verb op_rfft: calls keras.ops.rfft
+
+    Real-valued Fast Fourier Transform along the last axis of the input.
+    """
+
+def op_right_shift(x: Any, y: Any) -> Any:
+    """R keras3 verb op_right_shift: calls keras.ops.right_shift
+
+    Shift the bits of an integer to the right.
+    """
+
+def op_rms_normalization(x: Any, scale: Any = None, axis: Any = -1, epsilon: Any = None) -> Any:
+    """R keras3 verb op_rms_normalization: calls keras.ops.rms_normalization
+
+    Performs Root Mean Square (RMS) normalization on `x`.
+    """
+
+def op_roll(x: Any, shift: Any, axis: Any = None) -> Any:
+    """R keras3 verb op_roll: calls keras.ops.roll
+
+    Roll tensor elements along a given axis.
+    """
+
+def op_rot90(array: Any, k: Any = 1, axes: Any = (1, 2)) -> Any:
+    """R keras3 verb op_rot90: calls keras.ops.rot90
+
+    Rotate an array by 90 degrees in the plane specified by axes.
+    """
+
+def op_round(x: Any, decimals: Any = 0) -> Any:
+    """R keras3 verb op_round: calls keras.ops.round
+
+    Evenly round to the given number of decimals.
+    """
+
+def op_rsqrt(x: Any) -> Any:
+    """R keras3 verb op_rsqrt: calls keras.ops.rsqrt
+
+    Computes reciprocal of square root of x element-wise.
+    """
+
+def op_saturate_cast(x: Any, dtype: Any) -> Any:
+    """R keras3 verb op_saturate_cast: calls keras.ops.saturate_cast
+
+    Performs a safe saturating cast to the desired dtype.
+    """
+
+def op_scan(
+    f: Any,
+    init: Any,
+    xs: Any = None,
+    length: Any = None,
+    reverse: Any = False,
+    unroll: Any = 1,
+) -> Any:
+    """R keras3 verb op_scan: calls keras.ops.scan
+
+    Scan a function over leading array axes while carrying along state.
+    """
+
+def op_scatter(indices: Any, values: Any, shape: Any) -> Any:
+    """R keras3 verb op_scatter: calls keras.ops.scatter
+
+    Returns a tensor of shape `shape` where `indices` are set to `values`.
+    """
+
+def op_scatter_update(inputs: Any, indices: Any, updates: Any, reduction: Any = None) -> Any:
+    """R keras3 verb op_scatter_update: calls keras.ops.scatter_update
+
+    Update inputs via updates at scattered (sparse) indices.
+    """
+
+def op_searchsorted(
+    sorted_sequence: Any,
+    values: Any,
+    side: Any = 'left',
+    zero_indexed: Any = False,
+) -> Any:
+    """R keras3 verb op_searchsorted: calls rkeras.ops.op_searchsorted
+
+    Where `values` would go in `sorted_sequence` to keep it sorted (1-based by default).
+    """
+
+def op_segment_max(
+    data: Any,
+    segment_ids: Any,
+    num_segments: Any = None,
+    sorted: Any = False,
+) -> Any:
+    """R keras3 verb op_segment_max: calls keras.ops.segment_max
+
+    Computes the max of segments in a tensor.
+    """
+
+def op_segment_min(
+    data: Any,
+    segment_ids: Any,
+    num_segments: Any = None,
+    sorted: Any = False,
+) -> Any:
+    """R keras3 verb op_segment_min: calls keras.ops.segment_min
+
+    Computes the min of segments in a tensor.
+    """
+
+def op_segment_prod(
+    data: Any,
+    segment_ids: Any,
+    num_segments: Any = None,
+    sorted: Any = False,
+) -> Any:
+    """R keras3 verb op_segment_prod: calls keras.ops.segment_prod
+
+    Computes the product of segments in a tensor.
+    """
+
+def op_segment_sum(
+    data: Any,
+    segment_ids: Any,
+    num_segments: Any = None,
+    sorted: Any = False,
+) -> Any:
+    """R keras3 verb op_segment_sum: calls keras.ops.segment_sum
+
+    Computes the sum of segments in a tensor.
+    """
+
+def op_select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
+    """R keras3 verb op_select: calls keras.ops.select
+
+    Return elements from `choicelist`, based on conditions in `condlist`.
+    """
+
+def op_selu(x: Any) -> Any:
+    """R keras3 verb op_selu: calls keras.ops.selu
+
+    Scaled Exponential Linear Unit (SELU) activation function.
+    """
+
+def op_separable_conv(
+    inputs: Any,
+    depthwise_kernel: Any,
+    pointwise_kernel: Any,
+    strides: Any = 1,
+    padding: Any = 'valid',
+    data_format: Any = None,
+    dilation_rate: Any = 1,
+) -> Any:
+    """R keras3 verb op_separable_conv: calls keras.ops.separable_conv
+
+    General N-D separable convolution.
+    """
+
+def op_shape(x: Any) -> Any:
+    """R keras3 verb op_shape: calls rkeras.ops.op_shape
+
+    The shape of a tensor or array as keras3's shape object (None for an unknown size).
+    """
+
+def op_sigmoid(x: Any) -> Any:
+    """R keras3 verb op_sigmoid: calls keras.ops.sigmoid
+
+    Sigmoid activation function.
+    """
+
+def op_sign(x: Any) -> Any:
+    """R keras3 verb op_sign: calls keras.ops.sign
+
+    Returns a tensor with the signs of the elements of `x`.
+    """
+
+def op_signbit(x: Any) -> Any:
+    """R keras3 verb op_signbit: calls keras.ops.signbit
+
+    Return the sign bit of the elements of `x`.
+    """
+
+def op_silu(x: Any) -> Any:
+    """R keras3 verb op_silu: calls keras.ops.silu
+
+    Sigmoid Linear Unit (SiLU) activation function, also known as Swish.
+    """
+
+def op_sin(x: Any) -> Any:
+    """R keras3 verb op_sin: calls keras.ops.sin
+
+    Trigonometric sine, element-wise.
+    """
+
+def op_sinc(x: Any) -> Any:
+    """R keras3 verb op_sinc: calls keras.ops.sinc
+
+    Return the normalized sinc function.
+    """
+
+def op_sinh(x: Any) -> Any:
+    """R keras3 verb op_sinh: calls keras.ops.sinh
+
+    Hyperbolic sine, element-wise.
+    """
+
+def op_size(x: Any) -> Any:
+    """R keras3 verb op_size: calls keras.ops.size
+
+    Return the number of elements in a tensor.
+    """
+
+def op_slice(inputs: Any, start_indices: Any, shape: Any) -> Any:
+    """R keras3 verb op_slice: calls keras.ops.slice
+
+    Return a slice of an input tensor.
+    """
+
+def op_slice_update(inputs: Any, start_indices: Any, updates: Any) -> Any:
+    """R keras3 verb op_slice_update: calls keras.ops.slice_update
+
+    Update an input by slicing in a tensor of updated values.
+    """
+
+def op_slogdet(x: Any) -> Any:
+    """R keras3 verb op_slogdet: calls keras.ops.slogdet
+
+    Compute the sign and natural logarithm of the determinant of a matrix.
+    """
+
+def op_soft_shrink(x: Any, threshold: Any = 0.5) -> Any:
+    """R keras3 verb op_soft_shrink: calls keras.ops.soft_shrink
+
+    Soft Shrink activation function.
+    """
+
+def op_softmax(x: Any, axis: Any = -1) -> Any:
+    """R keras3 verb op_softmax: calls keras.ops.softmax
+
+    Softmax activation function.
+    """
+
+def op_softplus(x: Any) -> Any:
+    """R keras3 verb op_softplus: calls keras.ops.softplus
+
+    Softplus activation function.
+    """
+
+def op_softsign(x: Any) -> Any:
+    """R keras3 verb op_softsign: calls keras.ops.softsign
+
+    Softsign activation function.
+    """
+
+def op_solve(a: Any, b: Any) -> Any:
+    """R keras3 verb op_solve: calls keras.ops.solve
+
+    Solves a linear system of equations given by `a x = b`.
+    """
+
+def op_solve_triangular(a: Any, b: Any, lower: Any = False) -> Any:
+    """R keras3 verb op_solve_triangular: calls keras.ops.solve_triangular
+
+    Solves a linear system of equations given by `a x = b`.
+    """
+
+def op_sort(x: Any, axis: Any = -1) -> Any:
+    """R keras3 verb op_sort: calls keras.ops.sort
+
+    Sorts the elements of `x` along a given axis in ascending order.
+    """
+
+def op_space_to_depth(x: Any, block_size: Any, data_format: Any = 'channels_last') -> Any:
+    """R keras3 verb op_space_to_depth: calls keras.ops.space_to_depth
+
+    Rearranges blocks of spatial data into depth.
+    """
+
+def op_sparse_categorical_crossentropy(
+    target: Any,
+    output: Any,
+    from_logits: Any = False,
+    axis: Any = -1,
+) -> Any:
+    """R keras3 verb op_sparse_categorical_crossentropy: calls keras.ops.sparse_categorical_crossentropy
+
+    Computes sparse categorical cross-entropy loss.
+    """
+
+def op_sparse_plus(x: Any) -> Any:
+    """R keras3 verb op_sparse_plus: calls keras.ops.sparse_plus
+
+    SparsePlus activation function.
+    """
+
+def op_sparse_sigmoid(x: Any) -> Any:
+    """R keras3 verb op_sparse_sigmoid: calls keras.ops.sparse_sigmoid
+
+    Sparse sigmoid activation function.
+    """
+
+def op_sparsemax(x: Any, axis: Any = -1) -> Any:
+    """R keras3 verb op_sparsemax: calls keras.ops.sparsemax
+
+    Sparsemax activation function.
+    """
+
+def op_split(x: Any, indices_or_sections: Any, axis: Any = 1) -> Any:
+    """R keras3 verb op_split: calls rkeras.ops.op_split
+
+    Split `x` into equal sections (a number) or at 1-based positions (a vector).
+    """
+
+def op_sqrt(x: Any) -> Any:
+    """R keras3 verb op_sqrt: calls keras.ops.sqrt
+
+    Return the non-negative square root of a tensor, element-wise.
+    """
+
+def op_square(x: Any) -> Any:
+    """R keras3 verb op_square: calls keras.ops.square
+
+    Return the element-wise square of the input.
+    """
+
+def op_squareplus(x: Any, b: Any = 4) -> Any:
+    """R keras3 verb op_squareplus: calls keras.ops.squareplus
+
+    Squareplus activation function.
+    """
+
+def op_squeeze(x: Any, axis: Any = None) -> Any:
+    """R keras3 verb op_squeeze: calls keras.ops.squeeze
+
+    Remove axes of length one from `x`.
+    """
+
+def op_stack(x: Any, axis: Any = 1) -> Any:
+    """R keras3 verb op_stack: calls keras.ops.stack
+
+    Join a sequence of tensors along a new axis.
+    """
+
+def op_std(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_std: calls keras.ops.std
+
+    Compute the standard deviation along the specified axis.
+    """
+
+def op_stft(
+    x: Any,
+    sequence_length: Any,
+    sequence_stride: Any,
+    fft_length: Any,
+    window: Any = 'hann',
+    center: Any = True,
+) -> Any:
+    """R keras3 verb op_stft: calls keras.ops.stft
+
+    Short-Time Fourier Transform along the last axis of the input.
+    """
+
+def op_stop_gradient(variable: Any) -> Any:
+    """R keras3 verb op_stop_gradient: calls keras.ops.stop_gradient
+
+    Stops gradient computation.
+    """
+
+def op_subtract(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_subtract: calls keras.ops.subtract
+
+    Subtract arguments element-wise.
+    """
+
+def op_sum(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_sum: calls keras.ops.sum
+
+    Sum of a tensor over the given axes.
+    """
+
+def op_svd(x: Any, full_matrices: Any = True, compute_uv: Any = True) -> Any:
+    """R keras3 verb op_svd: calls keras.ops.svd
+
+    Computes the singular value decomposition of a matrix.
+    """
+
+def op_swapaxes(x: Any, axis1: Any, axis2: Any) -> Any:
+    """R keras3 verb op_swapaxes: calls keras.ops.swapaxes
+
+    Interchange two axes of a tensor.
+    """
+
+def op_swish(x: Any) -> Any:
+    """R keras3 verb op_swish: calls keras.ops.swish
+
+    Sigmoid Linear Unit (SiLU) activation function, also known as Swish.
+    """
+
+def op_switch(index: Any, branches: Any) -> Any:
+    """R keras3 verb op_switch: calls keras.ops.switch
+
+    Apply exactly one of the `branches` given by `index`.
+    """
+
+def op_take(x: Any, indices: Any, axis: Any = None, zero_indexed: Any = False) -> Any:
+    """R keras3 verb op_take: calls rkeras.ops.op_take
+
+    Elements of `x` at 1-based `indices` along `axis` (the flattened array if NULL).
+    """
+
+def op_take_along_axis(x: Any, indices: Any, axis: Any = None, zero_indexed: Any = False) -> Any:
+    """R keras3 verb op_take_along_axis: calls rkeras.ops.op_take_along_axis
+
+    Like `op_take`, with an index array shaped like `x` (1-based unless `zero_indexed`).
+    """
+
+def op_tan(x: Any) -> Any:
+    """R keras3 verb op_tan: calls keras.ops.tan
+
+    Compute tangent, element-wise.
+    """
+
+def op_tanh(x: Any) -> Any:
+    """R keras3 verb op_tanh: calls keras.ops.tanh
+
+    Hyperbolic tangent, element-wise.
+    """
+
+def op_tanh_shrink(x: Any) -> Any:
+    """R keras3 verb op_tanh_shrink: calls keras.ops.tanh_shrink
+
+    Applies the tanh shrink function element-wise.
+    """
+
+def op_tensordot(x1: Any, x2: Any, axes: Any = 3) -> Any:
+    """R keras3 verb op_tensordot: calls keras.ops.tensordot
+
+    Compute the tensor dot product along specified axes.
+    """
+
+def op_threshold(x: Any, threshold: Any, default_value: Any) -> Any:
+    """R keras3 verb op_threshold: calls keras.ops.threshold
+
+    Threshold activation function.
+    """
+
+def op_tile(x: Any, repeats: Any) -> Any:
+    """R keras3 verb op_tile: calls keras.ops.tile
+
+    Repeat `x` the number of times given by `repeats`.
+    """
+
+def op_top_k(x: Any, k: Any, sorted: Any = True, zero_indexed: Any = False) -> Any:
+    """R keras3 verb op_top_k: calls rkeras.ops.op_top_k
+
+    The `k` largest values and their (1-based) indices, as `values`, `indices`.
+    """
+
+def op_trace(x: Any, offset: Any = 0, axis1: Any = 1, axis2: Any = 2) -> Any:
+    """R keras3 verb op_trace: calls keras.ops.trace
+
+    Return the sum along diagonals of the tensor.
+    """
+
+def op_transpose(x: Any, axes: Any = None) -> Any:
+    """R keras3 verb op_transpose: calls keras.ops.transpose
+
+    Returns a tensor with `axes` transposed.
+    """
+
+def op_trapezoid(y: Any, x: Any = None, dx: Any = 1.0, axis: Any = -1) -> Any:
+    """R keras3 verb op_trapezoid: calls keras.ops.trapezoid
+
+    Integrate along the given axis using the composite trapezoidal rule.
+    """
+
+def op_tri(N: Any, M: Any = None, k: Any = 0, dtype: Any = None) -> Any:
+    """R keras3 verb op_tri: calls keras.ops.tri
+
+    Return a tensor with ones at and below a diagonal and zeros elsewhere.
+    """
+
+def op_tril(x: Any, k: Any = 0) -> Any:
+    """R keras3 verb op_tril: calls keras.ops.tril
+
+    Return lower triangle of a tensor.
+    """
+
+def op_triu(x: Any, k: Any = 0) -> Any:
+    """R keras3 verb op_triu: calls keras.ops.triu
+
+    Return upper triangle of a tensor.
+    """
+
+def op_true_divide(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_true_divide: calls keras.ops.true_divide
+
+    Alias for `keras.ops.divide`.
+    """
+
+def op_trunc(x: Any) -> Any:
+    """R keras3 verb op_trunc: calls keras.ops.trunc
+
+    Return the truncated value of the input, element-wise.
+    """
+
+def op_unfold(
+    x: Any,
+    kernel_size: Any,
+    dilation: Any = 1,
+    padding: Any = 0,
+    stride: Any = 1,
+) -> Any:
+    """R keras3 verb op_unfold: calls keras.ops.unfold
+
+    Extract sliding local blocks from a 4-D input (batched image).
+    """
+
+def op_unique(
+    x: Any,
+    sorted: Any = True,
+    return_index: Any = False,
+    return_inverse: Any = False,
+    return_counts: Any = False,
+    axis: Any = None,
+    size: Any = None,
+    fill_value: Any = None,
+) -> Any:
+    """R keras3 verb op_unique: calls keras.ops.unique
+
+    Finds the unique elements of a tensor.
+    """
+
+def op_unravel_index(indices: Any, shape: Any) -> Any:
+    """R keras3 verb op_unravel_index: calls keras.ops.unravel_index
+
+    Convert flat indices to coordinate arrays in a given array shape.
+    """
+
+def op_unstack(x: Any, num: Any = None, axis: Any = 1) -> Any:
+    """R keras3 verb op_unstack: calls keras.ops.unstack
+
+    Unpacks the given dimension of a rank-R tensor into rank-(R-1) tensors.
+    """
+
+def op_vander(x: Any, N: Any = None, increasing: Any = False) -> Any:
+    """R keras3 verb op_vander: calls keras.ops.vander
+
+    Generate a Vandermonde matrix.
+    """
+
+def op_var(x: Any, axis: Any = None, keepdims: Any = False) -> Any:
+    """R keras3 verb op_var: calls keras.ops.var
+
+    Compute the variance along the specified axes.
+    """
+
+def op_vdot(x1: Any, x2: Any) -> Any:
+    """R keras3 verb op_vdot: calls keras.ops.vdot
+
+    Return the dot product of two vectors.
+    """
+
+def op_vectorize(pyfunc: Any, *, excluded: Any = None, signature: Any = None) -> Any:
+    """R keras3 verb op_vectorize: calls keras.ops.vectorize
+
+    Turn a function into a vectorized function.
+    """
+
+def op_vectorized_map(function: Any, elements: Any) -> Any:
+    """R keras3 verb op_vectorized_map: calls keras.ops.vectorized_map
+
+    Parallel map of `function` on axis 0 of tensor(s) `elements`.
+    """
+
+def op_view(x: Any, dtype: Any = None) -> Any:
+    """R keras3 verb op_view: calls keras.ops.view
+
+    Create a new bitwise view of the same data with the specified dtype.
+    """
+
+def op_view_as_complex(x: Any) -> Any:
+    """R keras3 verb op_view_as_complex: calls keras.ops.view_as_complex
+
+    Converts a real tensor with shape `(..., 2)` to a complex tensor,
+    where the last dimension represents the real and imaginary components
+    of a complex tensor.
+    """
+
+def op_view_as_real(x: Any) -> Any:
+    """R keras3 verb op_view_as_real: calls keras.ops.view_as_real
+
+    Converts a complex tensor to a real tensor with shape `(..., 2)`,
+    where the last dimension represents the real and imaginary components.
+    """
+
+def op_vsplit(x: Any, indices_or_sections: Any) -> Any:
+    """R keras3 verb op_vsplit: calls keras.ops.vsplit
+
+    Split an array into multiple sub-arrays vertically (row-wise).
+    """
+
+def op_vstack(xs: Any, more: Any = ()) -> Any:
+    """R keras3 verb op_vstack: calls rkeras.ops.op_vstack
+
+    Stack tensors row-wise: `op_vstack(list(a, b))` or `op_vstack(a, b)`.
+    """
+
+def op_where(condition: Any, x1: Any = None, x2: Any = None) -> Any:
+    """R keras3 verb op_where: calls keras.ops.where
+
+    Return elements chosen from `x1` or `x2` depending on `condition`.
+    """
+
+def op_while_loop(cond: Any, body: Any, loop_vars: Any, maximum_iterations: Any = None) -> Any:
+    """R keras3 verb op_while_loop: calls keras.ops.while_loop
+
+    While loop implementation.
+    """
+
+def op_zeros(shape: Any, dtype: Any = None) -> Any:
+    """R keras3 verb op_zeros: calls keras.ops.zeros
+
+    Return a new tensor of given shape and type, filled with zeros.
+    """
+
+def op_zeros_like(x: Any, dtype: Any = None) -> Any:
+    """R keras3 verb op_zeros_like: calls keras.ops.zeros_like
+
+    Return a tensor of zeros with the same shape and type as `x`.
+    """
+
+
+# --- op_image (16) ----------------------------------------
+
+def op_image_affine_transform(
+    images: Any,
+    transform: Any,
+    interpolation: Any = 'bilinear',
+    fill_mode: Any = 'constant',
+    fill_value: Any = 0,
+    data_format: Any = None,
+) -> Any:
+    """R keras3 verb op_image_affine_transform: calls keras.ops.image.affine_transform
+
+    Applies the given transform(s) to the image(s).
+    """
+
+def op_image_crop(
+    images: Any,
+    top_cropping: Any = None,
+    left_cropping: Any = None,
+    bottom_cropping: Any = None,
+    right_cropping: Any = None,
+    target_height: Any = None,
+    target_width: Any = None,
+    data_format: Any = None,
+) -> Any:
+    """R keras3 verb op_image_crop: calls keras.ops.image.crop_images
+
+    Crop `images` to a specified `height` and `width`.
+    """
+
+def op_image_elastic_transform(
+    images: Any,
+    alpha: Any = 20.0,
+    sigma: Any = 5.0,
+    interpolation: Any = 'bilinear',
+    fill_mode: Any = 'reflect',
+    fill_value: Any = 0.0,
+    seed: Any = None,
+    data_format: Any = None,
+) -> Any:
+    """R keras3 verb op_image_elastic_transform: calls keras.ops.image.elastic_transform
+
+    Applies elastic deformation to the image(s).
+    """
+
+def op_image_extract_patches(
+    images: Any,
+    size: Any,
+    strides: Any = None,
+    dilation_rate: Any = 1,
+    padding: Any = 'valid',
+    data_format: Any = None,
+) -> Any:
+    """R keras3 verb op_image_extract_patches: calls keras.ops.image.extract_patches
+
+    Extracts patches from the image(s) or volume(s).
+    """
+
+def op_image_extract_patches_3d(
+    volumes: Any,
+    size: Any,
+    strides: Any = None,
+    dilation_rate: Any = 1,
+    padding: Any = 'valid',
+    data_format: Any = None,
+) -> Any:
+    """R keras3 verb op_image_extract_patches_3d: calls keras.ops.image.extract_patches_3d
+
+    Extracts patches from the volume(s).
+    """
+
+def op_image_gaussian_blur(
+    images: Any,
+    kernel_size: Any = (3, 3),
+    sigma: Any = (1.0, 1.0),
+    data_format: Any = None,
+) -> Any:
+    """R keras3 verb op_image_gaussian_blur: calls keras.ops.image.gaussian_blur
+
+    Applies a Gaussian blur to the image(s).
+    """
+
+def op_image_hsv_to_rgb(images: Any, data_format: Any = None) -> Any:
+    """R keras3 verb op_image_hsv_to_rgb: calls keras.ops.image.hsv_to_rgb
+
+    Convert HSV images to RGB.
+    """
+
+def op_image_map_coordinates(
+    inputs: Any,
+    coordinates: Any,
+    order: Any,
+    fill_mode: Any = 'constant',
+    fill_value: Any = 0,
+) -> Any:
+    """R keras3 verb op_image_map_coordinates: calls keras.ops.image.map_coordinates
+
+    Map the input array to new coordinates by interpolation.
+    """
+
+def op_image_pad(
+    images: Any,
+    top_padding: Any = None,
+    left_padding: Any = None,
+    bottom_padding: Any = None,
+    right_padding: Any = None,
+    target_height: Any = None,
+    target_width: Any = None,
+    data_format: Any = None,
+) -> Any:
+    """R keras3 verb op_image_pad: calls keras.ops.image.pad_images
+
+    Pad `images` with zeros to the specified `height` and `width`.
+    """
+
+def op_image_perspective_transform(
+    images: Any,
+    start_points: Any,
+    end_points: Any,
+    interpolation: Any = 'bilinear',
+    fill_value: Any = 0,
+    data_format: Any = None,
+) -> Any:
+    """R keras3 verb op_image_perspective_transform: calls keras.ops.image.perspective_transform
+
+    Applies a perspective transformation to the image(s).
+    """
+
+def op_image_resize(
+    images: Any,
+    size: Any,
+    interpolation: Any = 'bilinear',
+    antialias: Any = False,
+    crop_to_aspect_ratio: Any = False,
+    pad_to_aspect_ratio: Any = False,
+    fill_mode: Any = 'constant',
+    fill_value: Any = 0.0,
+    data_format: Any = None,
+) -> Any:
+    """R keras3 verb op_image_resize: calls keras.ops.image.resize
+
+    Resize images to size using the specified interpolation method.
+    """
+
+def op_image_rgb_to_grayscale(images: Any, data_format: Any = None) -> Any:
+    """R keras3 verb op_image_rgb_to_grayscale: calls keras.ops.image.rgb_to_grayscale
+
+    Convert RGB images to grayscale.
+    """
+
+def op_image_rgb_to_hsv(images: Any, data_format: Any = None) -> Any:
+    """R keras3 verb op_image_rgb_to_hsv: calls keras.ops.image.rgb_to_hsv
+
+    Convert RGB images to HSV.
+    """
+
+def op_image_scale_and_translate(
+    images: Any,
+    output_shape: Any,
+    scale: Any,
+    translation: Any,
+    spatial_dims: Any,
+    method: Any,
+    antialias: Any = True,
+) -> Any:
+    """R keras3 verb op_image_scale_and_translate: calls keras.ops.image.scale_and_translate
+
+    Apply a scale and translation to the images.
+    """
+
+def op_image_sobel_edges(images: Any, data_format: Any = None) -> Any:
+    """R keras3 verb op_image_sobel_edges: calls keras.ops.image.sobel_edges
+
+    Computes Sobel edge detection on images.
+    """
+
+def op_image_ssim(
+    image1: Any,
+    image2: Any,
+    max_val: Any = 1.0,
+    filter_size: Any = 11,
+    filter_sigma: Any = 1.5,
+    k1: Any = 0.01,
+    k2: Any = 0.03,
+    data_format: Any = None,
+) -> Any:
+    """R keras3 verb op_image_ssim: calls keras.ops.image.ssim
+
+    Computes the Structural Similarity Index (SSIM) between two images.
+    """
+
+
+# --- random (11) ----------------------------------------
+
+def random_beta(shape: Any, alpha: Any, beta: Any, dtype: Any = None, seed: Any = None) -> Any:
+    """R keras3 verb random_beta: calls keras.random.beta
+
+    Draw samples from a Beta distribution.
+    """
+
+def random_binomial(
+    shape: Any,
+    counts: Any,
+    probabilities: Any,
+    dtype: Any = None,
+    seed: Any = None,
+) -> Any:
+    """R keras3 verb random_binomial: calls keras.random.binomial
+
+    Draw samples from a Binomial distribution.
+    """
+
+def random_categorical(
+    logits: Any,
+    num_samples: Any,
+    dtype: Any = 'int32',
+    seed: Any = None,
+) -> Any:
+    """R keras3 verb random_categorical: calls keras.random.categorical
+
+    Draws samples from a categorical distribution.
+    """
+
+def random_dropout(inputs: Any, rate: Any, noise_shape: Any = None, seed: Any = None) -> Any:
+    """R keras3 verb random_dropout: calls keras.random.dropout
+    """
+
+def random_gamma(shape: Any, alpha: Any, dtype: Any = None, seed: Any = None) -> Any:
+    """R keras3 verb random_gamma: calls keras.random.gamma
+
+    Draw random samples from the Gamma distribution.
+    """
+
+def random_integer(
+    shape: Any,
+    minval: Any,
+    maxval: Any,
+    dtype: Any = 'int32',
+    seed: Any = None,
+) -> Any:
+    """R keras3 verb random_integer: calls keras.random.randint
+
+    Draw random integers from a uniform distribution.
+    """
+
+def random_normal(
+    shape: Any,
+    mean: Any = 0.0,
+    stddev: Any = 1.0,
+    dtype: Any = None,
+    seed: Any = None,
+) -> Any:
+    """R keras3 verb random_normal: calls keras.random.normal
+
+    Draw random samples from a normal (Gaussian) distribution.
+    """
+
+def random_seed_generator(
+    seed: Any = None,
+    name: Any = None,
+    **kwargs: Any,
+) -> keras.random.SeedGenerator:
+    """R keras3 verb random_seed_generator: calls keras.random.SeedGenerator
+
+    Generates variable seeds upon each call to a function generating
+    random numbers.
+    """
+
+def random_shuffle(x: Any, axis: Any = 1, seed: Any = None) -> Any:
+    """R keras3 verb random_shuffle: calls keras.random.shuffle
+
+    Shuffle the elements of a tensor uniformly at random along an axis.
+    """
+
+def random_truncated_normal(
+    shape: Any,
+    mean: Any = 0.0,
+    stddev: Any = 1.0,
+    dtype: Any = None,
+    seed: Any = None,
+) -> Any:
+    """R keras3 verb random_truncated_normal: calls keras.random.truncated_normal
+
+    Draw samples from a truncated normal distribution.
+    """
+
+def random_uniform(
+    shape: Any,
+    minval: Any = 0.0,
+    maxval: Any = 1.0,
+    dtype: Any = None,
+    seed: Any = None,
+) -> Any:
+    """R keras3 verb random_uniform: calls keras.random.uniform
+
+    Draw samples from a uniform distribution.
+    """
+
+
+# --- config (25) ----------------------------------------
+
+def config_backend() -> Any:
+    """R keras3 verb config_backend: calls keras.config.backend
+
+    Publicly accessible method for determining the current backend.
+    """
+
+def config_disable_flash_attention() -> Any:
+    """R keras3 verb config_disable_flash_attention: calls keras.config.disable_flash_attention
+
+    Disable flash attention.
+    """
+
+def config_disable_interactive_logging() -> Any:
+    """R keras3 verb config_disable_interactive_logging: calls keras.config.disable_interactive_logging
+
+    Turn off interactive logging.
+    """
+
+def config_disable_traceback_filtering() -> Any:
+    """R keras3 verb config_disable_traceback_filtering: calls keras.config.disable_traceback_filtering
+
+    Turn off traceback filtering.
+    """
+
+def config_dtype_policy() -> Any:
+    """R keras3 verb config_dtype_policy: calls keras.config.dtype_policy
+
+    Returns the current default dtype policy object.
+    """
+
+def config_enable_flash_attention() -> Any:
+    """R keras3 verb config_enable_flash_attention: calls keras.config.enable_flash_attention
+
+    Enable flash attention.
+    """
+
+def config_enable_interactive_logging() -> Any:
+    """R keras3 verb config_enable_interactive_logging: calls keras.config.enable_interactive_logging
+
+    Turn on interactive logging.
+    """
+
+def config_enable_traceback_filtering() -> Any:
+    """R keras3 verb config_enable_traceback_filtering: calls keras.config.enable_traceback_filtering
+
+    Turn on traceback filtering.
+    """
+
+def config_enable_unsafe_deserialization() -> Any:
+    """R keras3 verb config_enable_unsafe_deserialization: calls keras.config.enable_unsafe_deserialization
+
+    Disables safe mode globally, allowing deserialization of lambdas.
+    """
+
+def config_epsilon() -> Any:
+    """R keras3 verb config_epsilon: calls keras.config.epsilon
+
+    Return the value of the fuzz factor used in numeric expressions.
+    """
+
+def config_floatx() -> Any:
+    """R keras3 verb config_floatx: calls keras.config.floatx
+
+    Return the default float type, as a string.
+    """
+
+def config_image_data_format() -> Any:
+    """R keras3 verb config_image_data_format: calls keras.config.image_data_format
+
+    Return the default image data format convention.
+    """
+
+def config_is_flash_attention_enabled() -> Any:
+    """R keras3 verb config_is_flash_attention_enabled: calls keras.config.is_flash_attention_enabled
+
+    Checks whether flash attention is globally enabled in Keras.
+    """
+
+def config_is_interactive_logging_enabled() -> Any:
+    """R keras3 verb config_is_interactive_logging_enabled: calls keras.config.is_interactive_logging_enabled
+
+    Check if interactive logging is enabled.
+    """
+
+def config_is_nnx_enabled() -> Any:
+    """R keras3 verb config_is_nnx_enabled: calls keras.config.is_nnx_enabled
+
+    Checks whether NNX specific features are enabled for the JAX backend.
+    """
+
+def config_is_traceback_filtering_enabled() -> Any:
+    """R keras3 verb config_is_traceback_filtering_enabled: calls keras.config.is_traceback_filtering_enabled
+
+    Check if traceback filtering is enabled.
+    """
+
+def config_max_epochs() -> Any:
+    """R keras3 verb config_max_epochs: calls keras.config.max_epochs
+
+    Get the maximum number of epochs for any call to fit.
+    """
+
+def config_max_steps_per_epoch() -> Any:
+    """R keras3 verb config_max_steps_per_epoch: calls keras.config.max_steps_per_epoch
+
+    Get the maximum number of steps for any call to fit/evaluate/predict.
+    """
+
+def config_set_backend(backend: Any) -> Any:
+    """R keras3 verb config_set_backend: calls keras.config.set_backend
+
+    Reload the backend (and the Keras package).
+    """
+
+def config_set_dtype_policy(policy: Any) -> Any:
+    """R keras3 verb config_set_dtype_policy: calls keras.config.set_dtype_policy
+
+    Sets the default dtype policy globally.
+    """
+
+def config_set_epsilon(value: Any) -> Any:
+    """R keras3 verb config_set_epsilon: calls keras.config.set_epsilon
+
+    Set the value of the fuzz factor used in numeric expressions.
+    """
+
+def config_set_floatx(value: Any) -> Any:
+    """R keras3 verb config_set_floatx: calls keras.config.set_floatx
+
+    Set the default float dtype.
+    """
+
+def config_set_image_data_format(data_format: Any) -> Any:
+    """R keras3 verb config_set_image_data_format: calls keras.config.set_image_data_format
+
+    Set the value of the image data format convention.
+    """
+
+def config_set_max_epochs(max_epochs: Any) -> Any:
+    """R keras3 verb config_set_max_epochs: calls keras.config.set_max_epochs
+
+    Limit the maximum number of epochs for any call to fit.
+    """
+
+def config_set_max_steps_per_epoch(max_steps_per_epoch: Any) -> Any:
+    """R keras3 verb config_set_max_steps_per_epoch: calls keras.config.set_max_steps_per_epoch
+
+    Limit the maximum number of steps for any call to fit/evaluate/predict.
+    """
+
+
+# --- application (46) ----------------------------------------
+
+def application_convnext_base(
+    include_top: Any = True,
+    include_preprocessing: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'convnext_base',
+) -> Any:
+    """R keras3 verb application_convnext_base: calls keras.applications.ConvNeXtBase
+
+    Instantiates the ConvNeXtBase architecture.
+    """
+
+def application_convnext_large(
+    include_top: Any = True,
+    include_preprocessing: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'convnext_large',
+) -> Any:
+    """R keras3 verb application_convnext_large: calls keras.applications.ConvNeXtLarge
+
+    Instantiates the ConvNeXtLarge architecture.
+    """
+
+def application_convnext_small(
+    include_top: Any = True,
+    include_preprocessing: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'convnext_small',
+) -> Any:
+    """R keras3 verb application_convnext_small: calls keras.applications.ConvNeXtSmall
+
+    Instantiates the ConvNeXtSmall architecture.
+    """
+
+def application_convnext_tiny(
+    include_top: Any = True,
+    include_preprocessing: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'convnext_tiny',
+) -> Any:
+    """R keras3 verb application_convnext_tiny: calls keras.applications.ConvNeXtTiny
+
+    Instantiates the ConvNeXtTiny architecture.
+    """
+
+def application_convnext_xlarge(
+    include_top: Any = True,
+    include_preprocessing: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'convnext_xlarge',
+) -> Any:
+    """R keras3 verb application_convnext_xlarge: calls keras.applications.ConvNeXtXLarge
+
+    Instantiates the ConvNeXtXLarge architecture.
+    """
+
+def application_decode_predictions(
+    model: Any,
+    preds: Any = None,
+    top: Any = 5,
+    **kwargs: Any,
+) -> Any:
+    """R keras3 verb application_decode_predictions: calls rkeras.applications.application_decode_predictions
+
+    Decode `model`'s ImageNet predictions: keras3's list of data frames.
+    """
+
+def application_densenet121(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'densenet121',
+) -> Any:
+    """R keras3 verb application_densenet121: calls keras.applications.DenseNet121
+
+    Instantiates the Densenet121 architecture.
+    """
+
+def application_densenet169(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'densenet169',
+) -> Any:
+    """R keras3 verb application_densenet169: calls keras.applications.DenseNet169
+
+    Instantiates the Densenet169 architecture.
+    """
+
+def application_densenet201(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'densenet201',
+) -> Any:
+    """R keras3 verb application_densenet201: calls keras.applications.DenseNet201
+
+    Instantiates the Densenet201 architecture.
+    """
+
+def application_efficientnet_b0(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'efficientnetb0',
+) -> Any:
+    """R keras3 verb application_efficientnet_b0: calls keras.applications.EfficientNetB0
+
+    Instantiates the EfficientNetB0 architecture.
+    """
+
+def application_efficientnet_b1(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'efficientnetb1',
+) -> Any:
+    """R keras3 verb application_efficientnet_b1: calls keras.applications.EfficientNetB1
+
+    Instantiates the EfficientNetB1 architecture.
+    """
+
+def application_efficientnet_b2(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'efficientnetb2',
+) -> Any:
+    """R keras3 verb application_efficientnet_b2: calls keras.applications.EfficientNetB2
+
+    Instantiates the EfficientNetB2 architecture.
+    """
+
+def application_efficientnet_b3(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'efficientnetb3',
+) -> Any:
+    """R keras3 verb application_efficientnet_b3: calls keras.applications.EfficientNetB3
+
+    Instantiates the EfficientNetB3 architecture.
+    """
+
+def application_efficientnet_b4(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'efficientnetb4',
+) -> Any:
+    """R keras3 verb application_efficientnet_b4: calls keras.applications.EfficientNetB4
+
+    Instantiates the EfficientNetB4 architecture.
+    """
+
+def application_efficientnet_b5(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'efficientnetb5',
+) -> Any:
+    """R keras3 verb application_efficientnet_b5: calls keras.applications.EfficientNetB5
+
+    Instantiates the EfficientNetB5 architecture.
+    """
+
+def application_efficientnet_b6(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'efficientnetb6',
+) -> Any:
+    """R keras3 verb application_efficientnet_b6: calls keras.applications.EfficientNetB6
+
+    Instantiates the EfficientNetB6 architecture.
+    """
+
+def application_efficientnet_b7(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'efficientnetb7',
+) -> Any:
+    """R keras3 verb application_efficientnet_b7: calls keras.applications.EfficientNetB7
+
+    Instantiates the EfficientNetB7 architecture.
+    """
+
+def application_efficientnet_v2b0(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    include_preprocessing: Any = True,
+    name: Any = 'efficientnetv2-b0',
+) -> Any:
+    """R keras3 verb application_efficientnet_v2b0: calls keras.applications.EfficientNetV2B0
+
+    Instantiates the EfficientNetV2B0 architecture.
+    """
+
+def application_efficientnet_v2b1(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    include_preprocessing: Any = True,
+    name: Any = 'efficientnetv2-b1',
+) -> Any:
+    """R keras3 verb application_efficientnet_v2b1: calls keras.applications.EfficientNetV2B1
+
+    Instantiates the EfficientNetV2B1 architecture.
+    """
+
+def application_efficientnet_v2b2(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    include_preprocessing: Any = True,
+    name: Any = 'efficientnetv2-b2',
+) -> Any:
+    """R keras3 verb application_efficientnet_v2b2: calls keras.applications.EfficientNetV2B2
+
+    Instantiates the EfficientNetV2B2 architecture.
+    """
+
+def application_efficientnet_v2b3(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    include_preprocessing: Any = True,
+    name: Any = 'efficientnetv2-b3',
+) -> Any:
+    """R keras3 verb application_efficientnet_v2b3: calls keras.applications.EfficientNetV2B3
+
+    Instantiates the EfficientNetV2B3 architecture.
+    """
+
+def application_efficientnet_v2l(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    include_preprocessing: Any = True,
+    name: Any = 'efficientnetv2-l',
+) -> Any:
+    """R keras3 verb application_efficientnet_v2l: calls keras.applications.EfficientNetV2L
+
+    Instantiates the EfficientNetV2L architecture.
+    """
+
+def application_efficientnet_v2m(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    include_preprocessing: Any = True,
+    name: Any = 'efficientnetv2-m',
+) -> Any:
+    """R keras3 verb application_efficientnet_v2m: calls keras.applications.EfficientNetV2M
+
+    Instantiates the EfficientNetV2M architecture.
+    """
+
+def application_efficientnet_v2s(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    include_preprocessing: Any = True,
+    name: Any = 'efficientnetv2-s',
+) -> Any:
+    """R keras3 verb application_efficientnet_v2s: calls keras.applications.EfficientNetV2S
+
+    Instantiates the EfficientNetV2S architecture.
+    """
+
+def application_inception_resnet_v2(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'inception_resnet_v2',
+) -> Any:
+    """R keras3 verb application_inception_resnet_v2: calls keras.applications.InceptionResNetV2
+
+    Instantiates the Inception-ResNet v2 architecture.
+    """
+
+def application_inception_v3(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'inception_v3',
+) -> Any:
+    """R keras3 verb application_inception_v3: calls keras.applications.InceptionV3
+
+    Instantiates the Inception v3 architecture.
+    """
+
+def application_mobilenet(
+    input_shape: Any = None,
+    alpha: Any = 1.0,
+    depth_multiplier: Any = 1,
+    dropout: Any = 0.001,
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = None,
+) -> Any:
+    """R keras3 verb application_mobilenet: calls keras.applications.MobileNet
+
+    Instantiates the MobileNet architecture.
+    """
+
+def application_mobilenet_v2(
+    input_shape: Any = None,
+    alpha: Any = 1.0,
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = None,
+) -> Any:
+    """R keras3 verb application_mobilenet_v2: calls keras.applications.MobileNetV2
+
+    Instantiates the MobileNetV2 architecture.
+    """
+
+def application_mobilenet_v3_large(
+    input_shape: Any = None,
+    alpha: Any = 1.0,
+    minimalistic: Any = False,
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    classes: Any = 1000,
+    pooling: Any = None,
+    dropout_rate: Any = 0.2,
+    classifier_activation: Any = 'softmax',
+    include_preprocessing: Any = True,
+    name: Any = 'MobileNetV3Large',
+) -> Any:
+    """R keras3 verb application_mobilenet_v3_large: calls keras.applications.MobileNetV3Large
+
+    Instantiates the MobileNetV3Large architecture.
+    """
+
+def application_mobilenet_v3_small(
+    input_shape: Any = None,
+    alpha: Any = 1.0,
+    minimalistic: Any = False,
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    classes: Any = 1000,
+    pooling: Any = None,
+    dropout_rate: Any = 0.2,
+    classifier_activation: Any = 'softmax',
+    include_preprocessing: Any = True,
+    name: Any = 'MobileNetV3Small',
+) -> Any:
+    """R keras3 verb application_mobilenet_v3_small: calls keras.applications.MobileNetV3Small
+
+    Instantiates the MobileNetV3Small architecture.
+    """
+
+def application_nasnet_large(
+    input_shape: Any = None,
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'nasnet_large',
+) -> Any:
+    """R keras3 verb application_nasnet_large: calls keras.applications.NASNetLarge
+
+    Instantiates a NASNet model in ImageNet mode.
+    """
+
+def application_nasnet_mobile(
+    input_shape: Any = None,
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'nasnet_mobile',
+) -> Any:
+    """R keras3 verb application_nasnet_mobile: calls keras.applications.NASNetMobile
+
+    Instantiates a Mobile NASNet model in ImageNet mode.
+    """
+
+def application_nasnetlarge(
+    input_shape: Any = None,
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'nasnet_large',
+) -> Any:
+    """R keras3 verb application_nasnetlarge: calls keras.applications.NASNetLarge
+
+    Instantiates a NASNet model in ImageNet mode.
+    """
+
+def application_nasnetmobile(
+    input_shape: Any = None,
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'nasnet_mobile',
+) -> Any:
+    """R keras3 verb application_nasnetmobile: calls keras.applications.NASNetMobile
+
+    Instantiates a Mobile NASNet model in ImageNet mode.
+    """
+
+def application_preprocess_inputs(
+    model: Any,
+    x: Any = None,
+    data_format: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """R keras3 verb application_preprocess_inputs: calls rkeras.applications.application_preprocess_inputs
+
+    Preprocess images `x` the way `model`'s architecture expects (keras3).
+    """
+
+def application_resnet101(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'resnet101',
+) -> Any:
+    """R keras3 verb application_resnet101: calls keras.applications.ResNet101
+
+    Instantiates the ResNet101 architecture.
+    """
+
+def application_resnet101_v2(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'resnet101v2',
+) -> Any:
+    """R keras3 verb application_resnet101_v2: calls keras.applications.ResNet101V2
+
+    Instantiates the ResNet101V2 architecture.
+    """
+
+def application_resnet152(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'resnet152',
+) -> Any:
+    """R keras3 verb application_resnet152: calls keras.applications.ResNet152
+
+    Instantiates the ResNet152 architecture.
+    """
+
+def application_resnet152_v2(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'resnet152v2',
+) -> Any:
+    """R keras3 verb application_resnet152_v2: calls keras.applications.ResNet152V2
+
+    Instantiates the ResNet152V2 architecture.
+    """
+
+def application_resnet50(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'resnet50',
+) -> Any:
+    """R keras3 verb application_resnet50: calls keras.applications.ResNet50
+
+    Instantiates the ResNet50 architecture.
+    """
+
+def application_resnet50_v2(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'resnet50v2',
+) -> Any:
+    """R keras3 verb application_resnet50_v2: calls keras.applications.ResNet50V2
+
+    Instantiates the ResNet50V2 architecture.
+    """
+
+def application_vgg16(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'vgg16',
+) -> Any:
+    """R keras3 verb application_vgg16: calls keras.applications.VGG16
+
+    Instantiates the VGG16 model.
+    """
+
+def application_vgg19(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'vgg19',
+) -> Any:
+    """R keras3 verb application_vgg19: calls keras.applications.VGG19
+
+    Instantiates the VGG19 model.
+    """
+
+def application_xception(
+    include_top: Any = True,
+    weights: Any = 'imagenet',
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: Any = None,
+    classes: Any = 1000,
+    classifier_activation: Any = 'softmax',
+    name: Any = 'xception',
+) -> Any:
+    """R keras3 verb application_xception: calls keras.applications.Xception
+
+    Instantiates the Xception architecture.
+    """
+
+def imagenet_decode_predictions(preds: Any, top: Any = 5) -> Any:
+    """R keras3 verb imagenet_decode_predictions: calls rkeras.applications.imagenet_decode_predictions
+
+    ImageNet class names for predictions of shape (samples, 1000): keras3's data frames.
+    """
+
+def imagenet_preprocess_input(x: Any, data_format: Any = None, mode: Any = 'caffe') -> Any:
+    """R keras3 verb imagenet_preprocess_input: calls rkeras.applications.imagenet_preprocess_input
+
+    Keras's generic ImageNet preprocessing (`mode`: "caffe", "tf" or "torch").
+    """
+
+
+# --- feature (10) ----------------------------------------
+
+def feature_cross(feature_names: Any, crossing_dim: Any, output_mode: Any = 'one_hot') -> Any:
+    """R keras3 verb feature_cross: calls keras.utils.FeatureSpace.cross
+    """
+
+def feature_custom(dtype: Any, preprocessor: Any, output_mode: Any) -> Any:
+    """R keras3 verb feature_custom: calls keras.utils.FeatureSpace.feature
+    """
+
+def feature_float(name: Any = None) -> Any:
+    """R keras3 verb feature_float: calls keras.utils.FeatureSpace.float
+    """
+
+def feature_float_discretized(
+    num_bins: Any,
+    bin_boundaries: Any = None,
+    output_mode: Any = 'one_hot',
+    name: Any = None,
+) -> Any:
+    """R keras3 verb feature_float_discretized: calls keras.utils.FeatureSpace.float_discretized
+    """
+
+def feature_float_normalized(name: Any = None) -> Any:
+    """R keras3 verb feature_float_normalized: calls keras.utils.FeatureSpace.float_normalized
+    """
+
+def feature_float_rescaled(scale: Any = 1.0, offset: Any = 0.0, name: Any = None) -> Any:
+    """R keras3 verb feature_float_rescaled: calls keras.utils.FeatureSpace.float_rescaled
+    """
+
+def feature_integer_categorical(
+    max_tokens: Any = None,
+    num_oov_indices: Any = 1,
+    output_mode: Any = 'one_hot',
+    name: Any = None,
+) -> Any:
+    """R keras3 verb feature_integer_categorical: calls keras.utils.FeatureSpace.integer_categorical
+    """
+
+def feature_integer_hashed(num_bins: Any, output_mode: Any = 'one_hot', name: Any = None) -> Any:
+    """R keras3 verb feature_integer_hashed: calls keras.utils.FeatureSpace.integer_hashed
+    """
+
+def feature_string_categorical(
+    max_tokens: Any = None,
+    num_oov_indices: Any = 1,
+    output_mode: Any = 'one_hot',
+    name: Any = None,
+) -> Any:
+    """R keras3 verb feature_string_categorical: calls keras.utils.FeatureSpace.string_categorical
+    """
+
+def feature_string_hashed(num_bins: Any, output_mode: Any = 'one_hot', name: Any = None) -> Any:
+    """R keras3 verb feature_string_hashed: calls keras.utils.FeatureSpace.string_hashed
+    """
+
+
+# --- utils (22) ----------------------------------------
+
+def audio_dataset_from_directory(
+    directory: Any,
+    labels: Any = 'inferred',
+    label_mode: Any = 'int',
+    class_names: Any = None,
+    batch_size: Any = 32,
+    sampling_rate: Any = None,
+    output_sequence_length: Any = None,
+    ragged: Any = False,
+    shuffle: Any = True,
+    seed: Any = None,
+    validation_split: Any = None,
+    subset: Any = None,
+    follow_links: Any = False,
+    verbose: Any = True,
+) -> Any:
+    """R keras3 verb audio_dataset_from_directory: calls keras.utils.audio_dataset_from_directory
+
+    Generates a `tf.data.Dataset` from audio files in a directory.
+    """
+
+def custom_metric(name: Any, metric_fn: Any) -> Any:
+    """R keras3 verb custom_metric: calls rkeras.utils.custom_metric
+
+    A metric function (`y_true`, `y_pred`) -> values, under the name Keras reports.
+    """
+
+def deserialize_keras_object(
+    config: Any,
+    custom_objects: Any = None,
+    safe_mode: Any = True,
+    **kwargs: Any,
+) -> Any:
+    """R keras3 verb deserialize_keras_object: calls keras.utils.deserialize_keras_object
+
+    Retrieve the object by deserializing the config dict.
+    """
+
+def get_file(
+    fname: Any = None,
+    origin: Any = None,
+    untar: Any = False,
+    md5_hash: Any = None,
+    file_hash: Any = None,
+    cache_subdir: Any = 'datasets',
+    hash_algorithm: Any = 'auto',
+    extract: Any = False,
+    archive_format: Any = 'auto',
+    cache_dir: Any = None,
+    force_download: Any = False,
+) -> Any:
+    """R keras3 verb get_file: calls keras.utils.get_file
+
+    Downloads a file from a URL if it not already in the cache.
+    """
+
+def get_registered_name(obj: Any) -> Any:
+    """R keras3 verb get_registered_name: calls keras.utils.get_registered_name
+
+    Returns the name registered to an object within the Keras framework.
+    """
+
+def get_registered_object(
+    name: Any,
+    custom_objects: Any = None,
+    module_objects: Any = None,
+) -> Any:
+    """R keras3 verb get_registered_object: calls keras.utils.get_registered_object
+
+    Returns the class associated with `name` if it is registered with Keras.
+    """
+
+def get_source_inputs(tensor: Any) -> Any:
+    """R keras3 verb get_source_inputs: calls keras.utils.get_source_inputs
+
+    Returns the list of input tensors necessary to compute `tensor`.
+    """
+
+def image_array_save(
+    path: Any,
+    x: Any,
+    data_format: Any = None,
+    file_format: Any = None,
+    scale: Any = True,
+    **kwargs: Any,
+) -> Any:
+    """R keras3 verb image_array_save: calls keras.utils.save_img
+
+    Saves an image stored as a NumPy array to a path or file object.
+    """
+
+def image_dataset_from_directory(
+    directory: Any,
+    labels: Any = 'inferred',
+    label_mode: Any = 'int',
+    class_names: Any = None,
+    color_mode: Any = 'rgb',
+    batch_size: Any = 32,
+    image_size: Any = (256, 256),
+    shuffle: Any = True,
+    seed: Any = None,
+    validation_split: Any = None,
+    subset: Any = None,
+    interpolation: Any = 'bilinear',
+    follow_links: Any = False,
+    crop_to_aspect_ratio: Any = False,
+    pad_to_aspect_ratio: Any = False,
+    data_format: Any = None,
+    format: Any = 'tf',
+    verbose: Any = True,
+) -> Any:
+    """R keras3 verb image_dataset_from_directory: calls keras.utils.image_dataset_from_directory
+
+    Generates a dataset from image files in a directory.
+    """
+
+def image_from_array(x: Any, data_format: Any = None, scale: Any = True, dtype: Any = None) -> Any:
+    """R keras3 verb image_from_array: calls keras.utils.array_to_img
+
+    Converts a 3D NumPy array to a PIL Image instance.
+    """
+
+def image_load(
+    path: Any,
+    color_mode: Any = 'rgb',
+    target_size: Any = None,
+    interpolation: Any = 'nearest',
+    keep_aspect_ratio: Any = False,
+) -> Any:
+    """R keras3 verb image_load: calls keras.utils.load_img
+
+    Loads an image into PIL format.
+    """
+
+def image_smart_resize(
+    x: Any,
+    size: Any,
+    interpolation: Any = 'bilinear',
+    data_format: Any = 'channels_last',
+    **kwargs: Any,
+) -> Any:
+    """R keras3 verb image_smart_resize: calls keras.preprocessing.image.smart_resize
+
+    Resize images to a target size without aspect ratio distortion.
+    """
+
+def image_to_array(img: Any, data_format: Any = None, dtype: Any = None) -> Any:
+    """R keras3 verb image_to_array: calls keras.utils.img_to_array
+
+    Converts a PIL Image instance to a NumPy array.
+    """
+
+def keras_variable(
+    initializer: Any,
+    shape: Any = None,
+    dtype: Any = None,
+    trainable: Any = True,
+    autocast: Any = True,
+    aggregation: Any = 'none',
+    synchronization: Any = 'auto',
+    name: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """R keras3 verb keras_variable: calls rkeras.utils.keras_variable
+
+    A `keras.Variable` (keras3's `keras_variable`); `shape` as R gives it.
+    """
+
+def layer_feature_space(
+    features: Any,
+    output_mode: Any = 'concat',
+    crosses: Any = None,
+    crossing_dim: Any = 32,
+    hashing_dim: Any = 32,
+    num_discretization_bins: Any = 32,
+    name: Any = None,
+) -> keras.utils.FeatureSpace:
+    """R keras3 verb layer_feature_space: calls keras.utils.FeatureSpace
+
+    One-stop utility for preprocessing and encoding structured data.
+    """
+
+def named_list(**kwargs: Any) -> Any:
+    """R keras3 verb named_list: calls rkeras.utils.named_list
+
+    keras3's `named_list()`: a list whose elements all have names (an RList here).
+    """
+
+def serialize_keras_object(obj: Any) -> Any:
+    """R keras3 verb serialize_keras_object: calls keras.utils.serialize_keras_object
+
+    Retrieve the config dict by serializing the Keras object.
+    """
+
+def shape(dims: Any = ()) -> Any:
+    """R keras3 verb shape: calls rkeras.utils.shape
+
+    keras3's `shape()`: `shape(NA, 28)`, `shape(x)` (a tensor's shape), `shape(c(2, 3))`.
+    """
+
+def split_dataset(
+    dataset: Any,
+    left_size: Any = None,
+    right_size: Any = None,
+    shuffle: Any = False,
+    seed: Any = None,
+    preferred_backend: Any = None,
+) -> Any:
+    """R keras3 verb split_dataset: calls keras.utils.split_dataset
+
+    Splits a dataset into a left half and a right half (e.g. train / test).
+    """
+
+def text_dataset_from_directory(
+    directory: Any,
+    labels: Any = 'inferred',
+    label_mode: Any = 'int',
+    class_names: Any = None,
+    batch_size: Any = 32,
+    max_length: Any = None,
+    shuffle: Any = True,
+    seed: Any = None,
+    validation_split: Any = None,
+    subset: Any = None,
+    follow_links: Any = False,
+    format: Any = 'tf',
+    verbose: Any = True,
+) -> Any:
+    """R keras3 verb text_dataset_from_directory: calls keras.utils.text_dataset_from_directory
+
+    Generates a dataset from text files in a directory.
+    """
+
+def timeseries_dataset_from_array(
+    data: Any,
+    targets: Any,
+    sequence_length: Any,
+    sequence_stride: Any = 1,
+    sampling_rate: Any = 1,
+    batch_size: Any = 128,
+    shuffle: Any = False,
+    seed: Any = None,
+    start_index: Any = None,
+    end_index: Any = None,
+    format: Any = 'tf',
+) -> Any:
+    """R keras3 verb timeseries_dataset_from_array: calls keras.utils.timeseries_dataset_from_array
+
+    Creates a dataset of sliding windows over a timeseries provided as array.
+    """
+
+def zip_lists(lists: Any = ()) -> Any:
+    """R keras3 verb zip_lists: calls rkeras.utils.zip_lists
+
+    keras3's `zip_lists()`: transpose lists, by position or by matching names.
+    """
+
+
+# --- model (33) ----------------------------------------
+
+def adapt(object: Any, data: Any, batch_size: Any = None, steps: Any = None) -> Any:
+    """R keras3 verb adapt: calls rkeras.model_methods.adapt
+
+    Fit a preprocessing layer's state to `data` (vocabulary, mean ...); returns the layer.
+    """
 
 def clear_session() -> Any:
     """R keras3 verb clear_session: calls rkeras.models.clear_session
@@ -5531,6 +10022,18 @@ def get_layer(object: Any, name: Any = None, index: Any = None) -> Any:
     """R keras3 verb get_layer: calls rkeras.models.get_layer
 
     A layer by name or by 1-based position (negative counts from the end).
+    """
+
+def get_state_tree(object: Any, value_format: Any = 'backend_tensor') -> Any:
+    """R keras3 verb get_state_tree: calls rkeras.model_methods.get_state_tree
+
+    The model's state (variables) as nested named lists (keras3's `get_state_tree`).
+    """
+
+def get_vocabulary(object: Any, include_special_tokens: Any = True) -> Any:
+    """R keras3 verb get_vocabulary: calls rkeras.model_methods.get_vocabulary
+
+    The vocabulary of a lookup or text-vectorization layer.
     """
 
 def get_weights(object: Any, trainable: Any = None) -> Any:
@@ -5625,6 +10128,24 @@ def predict(
     Predictions as an array of shape (samples, outputs...).
     """
 
+def predict_on_batch(object: Any, x: Any) -> Any:
+    """R keras3 verb predict_on_batch: calls rkeras.model_methods.predict_on_batch
+
+    Predictions for one batch, as an array.
+    """
+
+def quantize_weights(object: Any, mode: Any, **kwargs: Any) -> Any:
+    """R keras3 verb quantize_weights: calls rkeras.model_methods.quantize_weights
+
+    Quantize the model's weights in place (`mode`: "int8", "float8", "int4" ...).
+    """
+
+def reset_state(object: Any) -> Any:
+    """R keras3 verb reset_state: calls rkeras.model_methods.reset_state
+
+    Reset the state of a stateful layer, model or metric; returns it.
+    """
+
 def save_model(object: Any, filepath: Any, overwrite: Any = True) -> Any:
     """R keras3 verb save_model: calls rkeras.models.save_model
 
@@ -5641,6 +10162,18 @@ def set_random_seed(seed: Any) -> Any:
     """R keras3 verb set_random_seed: calls rkeras.models.set_random_seed
 
     Seed Python, NumPy and the backend at once (R keras3 also seeds R).
+    """
+
+def set_state_tree(object: Any, state_tree: Any) -> Any:
+    """R keras3 verb set_state_tree: calls rkeras.model_methods.set_state_tree
+
+    Set the model's state from a tree as `get_state_tree()` returns it; returns the model.
+    """
+
+def set_vocabulary(object: Any, vocabulary: Any, idf_weights: Any = None, **kwargs: Any) -> Any:
+    """R keras3 verb set_vocabulary: calls rkeras.model_methods.set_vocabulary
+
+    Set the vocabulary of a lookup or text-vectorization layer; returns the layer.
     """
 
 def set_weights(object: Any, weights: Any) -> Any:
@@ -5660,6 +10193,24 @@ def summary(
     """R keras3 verb summary: calls rkeras.models.summary
 
     Print the model's layer table (Keras's summary) and return it as text.
+    """
+
+def test_on_batch(object: Any, x: Any, y: Any = None, sample_weight: Any = None) -> Any:
+    """R keras3 verb test_on_batch: calls rkeras.model_methods.test_on_batch
+
+    Loss and metrics of the model on one batch (keras3).
+    """
+
+def train_on_batch(
+    object: Any,
+    x: Any,
+    y: Any = None,
+    sample_weight: Any = None,
+    class_weight: Any = None,
+) -> Any:
+    """R keras3 verb train_on_batch: calls rkeras.model_methods.train_on_batch
+
+    One gradient update on one batch; the loss and metrics after it (keras3).
     """
 
 def unfreeze_weights(object: Any, from_: Any = None, to: Any = None, which: Any = None) -> Any:
@@ -5800,7 +10351,7 @@ def plot_history(
     file: Any = None,
     **kwargs: Any,
 ) -> Any:
-    """R keras3 verb plot_history: calls rkeras.history.plot_history
+    """R keras3 verb plot_history: calls rkeras.history_plot.plot_history
 
     Plots a training history with keras3's layout, in matplotlib.
     """
@@ -5863,4 +10414,55 @@ def tf_config(
     """R keras3 verb tf_config: calls rkeras.distribute.tf_config
 
     Describe the cluster for `strategy_multi_worker_mirrored()`: the `TF_CONFIG` JSON.
+    """
+
+
+# --- serialization (8) ----------------------------------------
+
+def from_config(config: Any, custom_objects: Any = None) -> Any:
+    """R keras3 verb from_config: calls rkeras.serialization.from_config
+
+    Rebuild an object from `get_config()`'s result.
+    """
+
+def get_config(object: Any) -> Any:
+    """R keras3 verb get_config: calls rkeras.serialization.get_config
+
+    The config of a layer, model, optimizer ... (a dict that knows its class).
+    """
+
+def get_custom_objects() -> Any:
+    """R keras3 verb get_custom_objects: calls rkeras.serialization.get_custom_objects
+
+    Keras's global custom objects (name -> object).
+    """
+
+def load_model_config(filepath: Any, custom_objects: Any = None) -> Any:
+    """R keras3 verb load_model_config: calls rkeras.serialization.load_model_config
+
+    A new model (random weights) from a JSON architecture written by `save_model_config`.
+    """
+
+def register_keras_serializable(object: Any, name: Any = None, package: Any = 'Custom') -> Any:
+    """R keras3 verb register_keras_serializable: calls rkeras.serialization.register_keras_serializable
+
+    Register a custom class or function so saved models find it again; returns it.
+    """
+
+def save_model_config(model: Any, filepath: Any, overwrite: Any = False) -> Any:
+    """R keras3 verb save_model_config: calls rkeras.serialization.save_model_config
+
+    Write the model's architecture as JSON to `filepath`; returns the model.
+    """
+
+def set_custom_objects(objects: Any = None, clear: Any = True) -> Any:
+    """R keras3 verb set_custom_objects: calls rkeras.serialization.set_custom_objects
+
+    Replace (or, with `clear = FALSE`, extend) Keras's global custom objects.
+    """
+
+def with_custom_object_scope(objects: Any, expr: Any) -> Any:
+    """R keras3 verb with_custom_object_scope: calls rkeras.serialization.with_custom_object_scope
+
+    Run `expr()` (a function of no arguments) with `objects` known to Keras.
     """

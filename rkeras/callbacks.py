@@ -1,4 +1,4 @@
-"""Callbacks that need R's conventions: `callback_lambda` with 1-based epochs.
+"""`callback_lambda`: a callback of plain functions, with R's 1-based epochs and batches.
 
 Every other `callback_*` verb is derived from `keras.callbacks` by the registry.
 """

@@ -1,4 +1,4 @@
-"""Model verbs: create, compile, fit, evaluate, predict, inspect, save.
+"""The model verbs: create, compile, fit, evaluate, predict, inspect, save.
 
 These are R keras3's verbs (`R/model-creation.R`, `R/model-training.R`,
 `R/model-persistence.R`, `R/freeze.R`) on plain Keras models. Each takes the
@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 
+from .argument_checks import check_compile_arguments, check_fit_arguments
 from .atomic_files import atomic_path, check_model_file, explain_load_error
 from .conventions import as_count, as_index, as_nonnegative, as_number, as_verbose, normalize_shape
 from .errors import ArgumentError
@@ -164,6 +165,7 @@ def compile(object, optimizer="rmsprop", loss=None, metrics=None, loss_weights=N
     """
     model = unwrap(object)
     steps_per_execution = as_nonnegative(steps_per_execution, "steps_per_execution")
+    check_compile_arguments(optimizer, loss, metrics)
     optimizer = check_name("optimizer", optimizer, "optimizer", "compile")
     loss = _check_losses(loss)
     metrics = _check_metrics(_as_list(metrics)) if metrics is not None else None
@@ -245,6 +247,11 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
     from .history import KerasTrainingHistory
 
     model = unwrap(object)
+    check_fit_arguments("fit", epochs=epochs, batch_size=batch_size, callbacks=callbacks,
+                        validation_split=validation_split, steps_per_epoch=steps_per_epoch,
+                        validation_steps=validation_steps, shuffle=shuffle,
+                        validation_batch_size=validation_batch_size,
+                        validation_freq=validation_freq)
     batch_size, validation_batch_size = (as_count(batch_size, "batch_size"),
                                          as_count(validation_batch_size, "validation_batch_size"))
     steps_per_epoch = as_count(steps_per_epoch, "steps_per_epoch")

@@ -1,4 +1,4 @@
-"""Checking the names users type (activations, optimizers, losses, metrics).
+"""Checks the names users type (activations, optimizers, losses, metrics) against Keras.
 
 Keras accepts strings such as `activation="relu"` or `loss="mse"` and fails
 deep inside (sometimes only at `fit` time) when one is misspelled. rkeras asks
@@ -25,11 +25,6 @@ def _public_callables(module) -> set[str]:
         if not name.startswith("_") and name not in _NOT_NAMES
         and callable(getattr(module, name)) and not inspect.ismodule(getattr(module, name))
     }
-
-
-def _snake(name: str) -> str:
-    from .verb_names import snake_case
-    return snake_case(name)
 
 
 @functools.lru_cache(maxsize=None)
@@ -84,5 +79,5 @@ def check_name(kind: str, value: Any, argument: str, verb: str | None = None) ->
 
 
 def check_activation(value: Any, arg: str = "activation") -> Any:
-    """Rule for `activation=` arguments (see `rkeras.conventions.RULES`)."""
+    """Check an `activation=` name early (wired for every verb in `rkeras.verbs._NAME_CHECKS`)."""
     return check_name("activation", value, arg)

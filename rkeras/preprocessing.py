@@ -1,5 +1,4 @@
-"""Array and sequence utilities of R keras3: `array_reshape`, `to_categorical`,
-`pad_sequences`, `normalize`.
+"""R keras3's array utilities: `array_reshape`, `to_categorical`, `pad_sequences`, `normalize`.
 
 They follow R keras3 (and reticulate for `array_reshape`): C (row-major)
 reshaping, 0-based class labels, 1-based axes. Arguments are checked with

@@ -237,7 +237,7 @@ def _subject(name: str) -> inspect.Parameter:
     return inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
 
 
-def _usage_doc(name: str, params, target, keras_path: str) -> str:
+def _usage_doc(name: str, target, keras_path: str) -> str:
     head = f"R keras3 verb `{name}`, calling `{keras_path}`.\n\n"
     return head + (inspect.getdoc(target) or "")
 
@@ -329,7 +329,7 @@ def _family_verbs(family: Family) -> Iterator[Verb]:
             params = [_subject("y_true"), _subject("y_pred")] + params
         yield Verb(
             name=name, family=family.prefix, kind=kind, target=target,
-            parameters=tuple(params), doc=_usage_doc(name, params, target, keras_path),
+            parameters=tuple(params), doc=_usage_doc(name, target, keras_path),
             passthrough=has_kwargs and kind != "layer", keras_path=keras_path,
         )
 
@@ -379,12 +379,7 @@ def verb_kind(kind: str):
 
 def _hand_written_verbs() -> Iterator[Verb]:
     for module_name, (family, default_kind) in HAND_WRITTEN.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name == module_name:   # module not written yet
-                continue
-            raise
+        module = importlib.import_module(module_name)
         for attr in getattr(module, "__all__", ()):
             fn = getattr(module, attr)
             if inspect.isclass(fn) or not callable(fn):

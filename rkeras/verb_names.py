@@ -34,13 +34,10 @@ OVERRIDES: dict[str, str] = {
     "layer_relu": "layer_activation_relu",
     "layer_softmax": "layer_activation_softmax",
     "layer_tfsm_layer": "layer_tfsm",
-    "layer_rms_normalization": "layer_rms_normalization",
-    "layer_stft_spectrogram": "layer_stft_spectrogram",
     "layer_grouped_query_attention": "layer_group_query_attention",
     "layer_jax_layer": "layer_jax_model_wrapper",
     "layer_flax_layer": "layer_flax_module_wrapper",
     # metrics
-    "metric_auc": "metric_auc",
     "metric_f_beta_score": "metric_fbeta_score",
     "metric_mean_metric_wrapper": "metric_mean_wrapper",
     # optimizers
@@ -57,8 +54,6 @@ OVERRIDES: dict[str, str] = {
     "initializer_stft_initializer": "initializer_stft",
     "initializer_identity_initializer": "initializer_identity",
     "initializer_orthogonal_initializer": "initializer_orthogonal",
-    # callbacks
-    "callback_csv_logger": "callback_csv_logger",
     # applications (keras3: `efficientnet_v2b0`, `convnext_xlarge`)
     **{f"application_efficientnet_v2_{v}": f"application_efficientnet_v2{v}"
        for v in ("b0", "b1", "b2", "b3", "l", "m", "s")},

@@ -7,7 +7,6 @@ import pytest
 
 import rkeras
 from rkeras.registry import FAMILIES, NOT_MAPPED, registry
-from rkeras.verb_names import r_name
 
 
 def _public_classes(module, base):
@@ -38,18 +37,6 @@ def test_every_not_mapped_entry_still_exists_in_keras():
     for dotted in NOT_MAPPED:
         module, _, name = dotted.rpartition(".")
         assert hasattr(eval(module), name), dotted
-
-
-@pytest.mark.parametrize("keras_name, expected", [
-    ("Conv2D", "layer_conv_2d"), ("MaxPooling2D", "layer_max_pooling_2d"), ("LSTM", "layer_lstm"),
-    ("Conv2DTranspose", "layer_conv_2d_transpose"), ("UpSampling2D", "layer_upsampling_2d"),
-    ("LeakyReLU", "layer_activation_leaky_relu"), ("PReLU", "layer_activation_parametric_relu"),
-    ("GlobalAveragePooling1D", "layer_global_average_pooling_1d"), ("SimpleRNN", "layer_simple_rnn"),
-    ("LayerNormalization", "layer_layer_normalization"), ("ConvLSTM2D", "layer_conv_lstm_2d"),
-])
-def test_layer_names_follow_keras3(keras_name, expected):
-    assert r_name("layer", keras_name) == expected
-    assert registry()[expected].target is getattr(keras.layers, keras_name)
 
 
 @pytest.mark.parametrize("name", [

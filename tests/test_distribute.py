@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import DATA_DIR
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -311,9 +312,8 @@ def _r_bridge_ready() -> str | None:
 
 
 def mnist_folder() -> str | None:
-    """A folder holding mnist.npz: $RKERAS_DATASETS, $RKERAS_TEST_DATA, or shared/data."""
-    for folder in (os.environ.get("RKERAS_DATASETS"), os.environ.get("RKERAS_TEST_DATA"),
-                   str(ROOT.parent / "shared" / "data"), "/work/shared/data"):
+    """A folder holding mnist.npz: $RKERAS_DATASETS, else the tests' data folder (conftest)."""
+    for folder in (os.environ.get("RKERAS_DATASETS"), str(DATA_DIR)):
         if folder and (Path(folder) / "mnist.npz").is_file():
             return folder
     return None

@@ -14,10 +14,19 @@ import pytest
 
 pytest.importorskip("rpy2")
 
-from rkeras.r import (RFunction, factor_codes, r_eval, register_to_python,  # noqa: E402
-                      register_to_r, to_python, to_r)
-from rkeras.r import convert, handles  # noqa: E402
-from rkeras.r.session import r_call  # noqa: E402
+from rkeras.r import (  # noqa: E402  # noqa: E402
+    RFunction,
+    convert,
+    factor_codes,
+    handles,
+    r_eval,
+    register_to_python,
+    register_to_r,
+    sexp,
+    to_python,
+    to_r,
+)
+from rkeras.r.evaluate import r_call  # noqa: E402
 
 pytestmark = pytest.mark.r
 
@@ -137,11 +146,10 @@ class TestNumeric:
     def test_unrepresentable_fail_in_python_not_in_r(self):
         with pytest.raises(ValueError, match="NUL"):
             to_r("a\x00b")
-        from rkeras.r.convert import _R, _alloc
         with pytest.raises(MemoryError):
-            _alloc(_R.REALSXP, 2 ** 60)              # refused before R is asked: no longjmp
+            sexp.alloc(sexp.REALSXP, 2 ** 60)        # refused before R is asked: no longjmp
         with pytest.raises(MemoryError):
-            _alloc(_R.REALSXP, 2 ** 48)
+            sexp.alloc(sexp.REALSXP, 2 ** 48)
 
     def test_tuples_and_lists(self):
         assert r_identical((1, "a"), "list(1L, 'a')")
@@ -202,8 +210,8 @@ class TestZeroCopy:
         assert not a.flags.writeable and not a.flags.owndata
         assert a.flags.f_contiguous
         base = a.base
-        assert isinstance(base, convert._RMemory) and base.robj is x
-        addr = int(convert._R.ffi.cast("uintptr_t", convert._R.rlib.DATAPTR(x.__sexp__._cdata)))
+        assert isinstance(base, sexp.RMemory) and base.robj is x
+        addr = int(sexp.R.ffi.cast("uintptr_t", sexp.R.rlib.DATAPTR(x.__sexp__._cdata)))
         assert a.__array_interface__["data"][0] == addr
         with pytest.raises(ValueError):
             a[0] = 5
@@ -212,7 +220,7 @@ class TestZeroCopy:
         x = R("matrix(1:6, 2)")
         a = to_python(x)
         assert a.dtype == np.int32 and not a.flags.writeable and not a.flags.owndata
-        assert isinstance(a.base, convert._RMemory)
+        assert isinstance(a.base, sexp.RMemory)
 
     def test_copy_true_gives_owned_writable(self):
         a = rpy("matrix(as.numeric(1:6), 2)", copy=True)
@@ -222,7 +230,7 @@ class TestZeroCopy:
     def test_view_keeps_r_object_alive(self):
         x = R("seq(0.5, 100000, by = 0.5)")       # only the rpy2 proxy references it
         a = to_python(x)
-        cdata_addr = int(convert._R.ffi.cast("uintptr_t", x.__sexp__._cdata))
+        cdata_addr = int(sexp.R.ffi.cast("uintptr_t", x.__sexp__._cdata))
         del x
         gc.collect()
         R("invisible(gc(full = TRUE)); junk <- lapply(1:50, function(i) runif(5000)); invisible(gc())")
@@ -541,7 +549,7 @@ class TestHandles:
         ref = weakref.ref(t)
         h = to_r(t)
         hid = handles.handle_id(h)
-        assert handles._REGISTRY[hid] is t
+        assert handles.object_for_id(hid) is t
         del t
         gc.collect()
         assert ref() is not None                       # R still holds it
@@ -550,13 +558,13 @@ class TestHandles:
         del h
         gc.collect()
         R("invisible(gc())")
-        assert hid not in handles._REGISTRY
+        assert handles.object_for_id(hid) is None
         assert ref() is None                           # nothing leaks
 
     def test_handle_held_by_r_variable(self):
         t = Thing()
         ref = weakref.ref(t)
-        from rkeras.r.session import r_assign
+        from rkeras.r.evaluate import r_assign
         r_assign("held_handle", t)
         del t
         gc.collect()
@@ -608,17 +616,16 @@ class TestRegistration:
             assert "point" in repr(convert.TO_PYTHON)
         finally:
             convert.TO_R.remove(_point_to_r)
-            convert.TO_PYTHON._rules = [r for r in convert.TO_PYTHON._rules
-                                        if getattr(r.function, "__wrapped__", None) is not _point_to_python]
+            convert.TO_PYTHON.remove(_point_to_python)
 
     def test_tables_are_ordered_lists(self):
         names = [r.name for r in convert.TO_R]
         assert names.index("_bool_to_r") < names.index("_int_to_r")
-        assert names[-1] == "_handle_to_r"
+        assert names[-1] == "new_handle"
 
     def test_rpy2_converter(self):
-        from rpy2.robjects.conversion import localconverter
         import rpy2.robjects as ro
+        from rpy2.robjects.conversion import localconverter
         with localconverter(convert.converter()):
             v = ro.r("c(a = 1L, b = 2L)")
             assert isinstance(v, pd.Series)

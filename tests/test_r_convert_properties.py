@@ -35,7 +35,7 @@ from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra import numpy as hnp  # noqa: E402
 
 from rkeras.r import r_eval, to_python, to_r  # noqa: E402
-from rkeras.r.session import r_call  # noqa: E402
+from rkeras.r.evaluate import r_call  # noqa: E402
 
 pytestmark = pytest.mark.r
 

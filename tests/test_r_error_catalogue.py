@@ -80,7 +80,7 @@ CASES = {
 def r_error():
     """Run R code in a fresh local scope; return the message tryCatch caught (or None)."""
     from rkeras.r import frontend
-    from rkeras.r.session import r_eval
+    from rkeras.r.evaluate import r_eval
 
     frontend.install()
 
@@ -101,7 +101,7 @@ def test_bad_input_is_an_r_error_with_the_message(case, r_error):
 
 
 def test_the_session_is_usable_after_the_errors(r_error):
-    from rkeras.r.session import r_eval
+    from rkeras.r.evaluate import r_eval
 
     assert r_error("stop('plain R error')") == "plain R error"
     assert list(r_eval("sum(1:10)"))[0] == 55

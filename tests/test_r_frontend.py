@@ -27,7 +27,7 @@ def R():
     os.environ.setdefault("RKERAS_DATASETS", os.path.abspath(DATA))
     from rkeras.r import frontend
     from rkeras.r.convert import to_python
-    from rkeras.r.session import r_eval
+    from rkeras.r.evaluate import r_eval
 
     frontend.install()
 
@@ -52,11 +52,11 @@ def test_every_registry_verb_exists_in_r(R):
 
     names = sorted(registry())
     R("library(keras)")
-    masked = frontend._STATE["masked"]
+    masked = frontend.front_end().masked
     plain = [n for n in names if n not in masked]
     found = R("function(n) vapply(n, function(x) is.function(get0(x)), NA)", convert=False)
-    from rkeras.r.session import r_call
     from rkeras.r.convert import to_python
+    from rkeras.r.evaluate import r_call
     ok = np.asarray(to_python(r_call(found, plain)))
     missing = [n for n, hit in zip(plain, ok) if not hit]
     assert not missing, f"verbs missing in R: {missing[:10]}"
@@ -82,7 +82,7 @@ def test_args_shows_keras3_signature(R):
 @pytest.mark.parametrize("verb", ["layer_dense", "layer_conv_2d", "fit", "compile",
                                   "callback_early_stopping"])
 def test_formals_match_python_signature(R, verb):
-    from rkeras.r.frontend import r_literal, r_param_name
+    from rkeras.r.rsource import r_literal, r_param_name
     from rkeras.registry import registry
 
     v = registry()[verb]
@@ -98,7 +98,7 @@ def test_formals_match_python_signature(R, verb):
 
 
 def test_param_name_rule_and_literals():
-    from rkeras.r.frontend import python_param_name, r_literal, r_param_name
+    from rkeras.r.rsource import python_param_name, r_literal, r_param_name
 
     assert r_param_name("freeze_weights", "from_") == "from"
     assert python_param_name("freeze_weights", "from") == "from_"
@@ -173,7 +173,7 @@ def test_model_print_shows_summary_and_identity(R):
     text = out(R, "m <- keras_model_sequential(input_shape = 8) %>% layer_dense(units = 2); m")
     assert 'Model: "sequential' in text and "Total params: 18" in text
     from rkeras.r.convert import to_python
-    from rkeras.r.session import r_eval
+    from rkeras.r.evaluate import r_eval
     assert to_python(r_eval("m")) is to_python(r_eval("m2 <- m %>% compile(loss = 'mse'); m2"))
 
 
@@ -318,7 +318,7 @@ def test_r_error_in_callback_stops_fit(R):
 
 
 def test_errors_reach_python_as_rerror(R):
-    from rkeras.r.session import RError
+    from rkeras.r.evaluate import RError
 
     with pytest.raises(RError, match="must be positive") as info:
         R("layer_dense(units = -1)")
@@ -352,7 +352,7 @@ def test_model_saved_in_r_loads_in_python_and_back(R, tmp_path):
     py_model = rk.keras_model_sequential(input_shape=3) >> rk.layer_dense(units=2)
     rk.save_model(py_model, str(py_file))
     x = np.random.default_rng(0).random((5, 3))
-    from rkeras.r.session import r_assign
+    from rkeras.r.evaluate import r_assign
     r_assign("xp", x)
     got = R(f'mp <- load_model("{py_file}"); predict(mp, xp, verbose = 0)')
     np.testing.assert_allclose(got, rk.predict(py_model, x, verbose=0), rtol=1e-6)
@@ -361,7 +361,7 @@ def test_model_saved_in_r_loads_in_python_and_back(R, tmp_path):
 def test_r_data_frame_to_fit_from_python_and_predictions_back(R):
     import rkeras as rk
     from rkeras.r.convert import to_r
-    from rkeras.r.session import r_assign, r_eval
+    from rkeras.r.evaluate import r_assign, r_eval
 
     frame = r_eval("set.seed(3); df <- data.frame(a = runif(30), b = runif(30), c = runif(30)); df")
     target = r_eval("df$a + 2 * df$b")

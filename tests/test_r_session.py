@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -18,9 +17,17 @@ import pytest
 
 pytest.importorskip("rpy2")
 
-from rkeras.r import RError, RWarning, r_eval, r_function, r_lock, to_python, to_r  # noqa: E402
-from rkeras.r import session  # noqa: E402
-from rkeras.r.session import RThreadError, entered, r_assign, r_call  # noqa: E402
+from rkeras.r import (  # noqa: E402
+    RError,
+    RWarning,
+    r_eval,
+    r_function,
+    r_lock,
+    session,  # noqa: E402
+    to_python,
+)
+from rkeras.r.evaluate import r_assign, r_call  # noqa: E402
+from rkeras.r.session import RThreadError, entered  # noqa: E402
 
 pytestmark = pytest.mark.r
 
@@ -288,10 +295,10 @@ def test_release_from_other_thread_is_deferred():
         t.start()
         done.wait(30)
         t.join()
-        assert len(sess._pending_release) >= 5
+        assert sess.pending_releases() >= 5
     with entered():
         pass
-    assert len(sess._pending_release) == 0
+    assert sess.pending_releases() == 0
 
 
 # --------------------------------------------------------------------------- C stack

@@ -24,7 +24,7 @@ BOUND_MB = 60   # stated bound on RSS growth after warm-up (one round moves ~1.6
 SOAK = textwrap.dedent(f"""
     import gc, json, numpy as np, psutil
     from rkeras.r import r_eval, to_python, to_r
-    from rkeras.r.session import r_assign
+    from rkeras.r.evaluate import r_assign
     import keras
     process = psutil.Process()
     r_eval("f <- function(a) a * 2")

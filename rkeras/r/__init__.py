@@ -1,4 +1,4 @@
-"""rkeras's bridge to R: an embedded R session (rpy2) and R <-> Python conversion.
+"""rkeras's bridge to R (lazy public API): an embedded R session (rpy2) and R <-> Python conversion.
 
 Importing this package is cheap: it does not import rpy2 and does not start R.
 R starts on the first call that needs it.
@@ -11,9 +11,11 @@ Public API (imported lazily from the submodules):
 * :func:`register_to_r`, :func:`register_to_python`: add conversion rules.
 * :func:`factor_codes`: 0-based codes and levels of an R factor, for Keras.
 * :func:`r_eval`, :func:`r_call`, :func:`r_assign`: run R code (one lock,
-  any thread, R errors as :class:`RError`, R warnings as :class:`RWarning`).
+  any thread, R errors as :class:`RError`, R warnings as :class:`RWarning`;
+  :mod:`rkeras.r.evaluate`).
 * :func:`r_function`: a Python callable as an R function (Python exceptions
-  become R errors); handles for other Python objects (:mod:`rkeras.r.handles`).
+  become R errors; :mod:`rkeras.r.convert.functions`); other Python objects
+  cross as handles (:mod:`rkeras.r.handles`).
 * :func:`r_lock`: the re-entrant lock held around every call into R.
 * :func:`is_r_object`: is this an rpy2 object? (never imports rpy2).
 
@@ -55,15 +57,15 @@ _LAZY = {
     "register_to_python": "convert",
     "factor_codes": "convert",
     "RFunction": "convert",
-    "r_eval": "session",
-    "r_call": "session",
-    "r_assign": "session",
-    "RError": "session",
-    "RWarning": "session",
+    "r_function": "convert",
+    "r_eval": "evaluate",
+    "r_call": "evaluate",
+    "r_assign": "evaluate",
+    "RError": "evaluate",
+    "RWarning": "evaluate",
     "RThreadError": "session",
     "get_r": "session",
     "r_lock": "session",
-    "r_function": "handles",
 }
 
 

@@ -1,47 +1,22 @@
-"""The R front end: every registry verb as an R function in the embedded R.
+"""The R front end: every registry verb as an R function in the embedded R, and the Python R calls back.
 
 R code written for R keras3 (``library(keras)``, ``%>%``, ``%<-%``,
 ``layer_dense(units = 512)``, ``fit()``, ``plot(history)``) runs unchanged in
 rkeras's embedded R session, against the same verbs the Python API uses.
 
-How the R functions are made
-    At start-up :func:`generate_source` renders one R function per verb of
-    :func:`rkeras.registry.registry` (cached in memory for the process)::
+:func:`install` evaluates the verbs' R source (:func:`rkeras.r.rsource.generate_source`)
+into rkeras's R environment (which already holds the hand-written
+``rkeras/r/R/*.R`` code: S3 methods, ``library()`` shims, print methods) and
+attaches it to R's search path as ``"rkeras"``. Verbs whose names R already
+has (``summary``, ``predict``) become S3 methods for rkeras objects instead of
+masking R's generics.
 
-        layer_dense <- function(object, units, activation = NULL, use_bias = TRUE,
-                                kernel_initializer = "glorot_uniform", <...>,
-                                trainable = TRUE, ...) .rk_verb("layer_dense")
-
-    The formals are the verb's R-facing parameters with Keras's defaults
-    rendered in R syntax (:func:`r_literal`: None -> ``NULL``, True ->
-    ``TRUE``, ints -> ``1L``, strings quoted, tuples -> ``c(...)`` or
-    ``list(...)``; a default R cannot spell becomes ``NULL`` and is kept in
-    the help text), plus a final ``...`` (merge layers: right after
-    ``inputs``, where keras3 has it, so ``layer_add(x, y)`` works). The body
-    is one call of ``.rk_verb`` (``rkeras/r/R/00-core.R``): it collects the
-    arguments **the user supplied** (``missing()``, as keras3's
-    ``capture_args``; R-side defaults are documentation, Keras's apply) and
-    hands them to :func:`_dispatch_verb`, which converts them with
-    :func:`rkeras.r.convert.to_python`, maps R names to Python names
-    (:func:`python_param_name`) and runs :func:`rkeras.verbs.call_verb`, the
-    single call path the Python API uses too. The result goes back with
-    :func:`rkeras.r.convert.to_r` and is returned invisibly where keras3
-    does (a layer added to a model, ``compile``, ``fit``, verbs that return
-    their model).
-
-    The source text, the hand-written R files (``rkeras/r/R/*.R``: S3
-    methods, ``library()`` shims, print methods) and the verbs are evaluated
-    into one environment attached to R's search path as ``"rkeras"``. Verbs
-    whose names R already has (``summary``, ``predict``) become S3 methods for
-    rkeras handles instead of masking R's generics.
-
-Argument names
-    One rule maps Python parameter names to R (:func:`r_param_name`): a
-    Python name with a trailing underscore (Python's escape for a reserved
-    word, e.g. ``from_``) is the bare word in R (``from``); a Python name that
-    is an R reserved word (``function``, ``in`` ...) gets a trailing underscore
-    in R, except where keras3 chose another spelling (``layer_lambda(f =)``,
-    :data:`R_NAME_OVERRIDES`).
+A verb called in R collects the arguments **the user supplied** (``.rk_verb``
+in ``00-core.R``; R-side defaults are documentation, Keras's apply) and hands
+them to :func:`run_verb_from_r`, which converts them with ``to_python``, maps R
+names to Python names and runs :func:`rkeras.verbs.call_verb`, the single call
+path the Python API uses too. The result goes back with ``to_r`` (after
+:func:`_for_r`'s front-end shapes) and is returned invisibly where keras3 does.
 
 Layers as R functions
     A layer that is not yet part of a model (``layer_dense(units = 10)``
@@ -49,176 +24,50 @@ Layers as R functions
     ``c("rkeras_layer_fn", "rkeras_layer", "function")``, as in keras3:
     ``model %>% my_layer()`` adds it, ``my_layer(x)`` calls it on a tensor;
     passed back to Python it is the same Keras layer. Models and tensors are
-    handles (external pointers, :mod:`rkeras.r.handles`) whose ``print`` shows
-    the model summary; ``model$count_params()`` reaches Python attributes.
-    A model handle is not an R function: to use a model as a layer of another
-    model, call it from Python, or wrap its layers again in the new model.
-    Tensor handles support R arithmetic and ``mean()``/``sum()``/``abs()``...
-    (as ``keras.ops``), so losses and metrics written in R keep gradients.
+    handles (:mod:`rkeras.r.handles`) whose ``print`` shows the model summary;
+    ``model$count_params()`` reaches Python attributes. Tensor handles support
+    R arithmetic and ``mean()``/``sum()``/``abs()``... (as ``keras.ops``), so
+    losses and metrics written in R keep gradients.
 
-Entry points
-    * :func:`install` -- install the front end into the embedded R (idempotent;
-      returns the seconds it took).
-    * :func:`activate` -- the same for Jupyter: ``%load_ext rpy2.ipython``,
-      then ``import rkeras.r.frontend; rkeras.r.frontend.activate()`` and the
-      verbs work in ``%%R`` cells.
-    * :func:`run_script` -- ``rkeras run FILE.R [ARGS...]``, like ``Rscript``.
+Entry points: :func:`install` (idempotent; returns the seconds it took) and
+:func:`activate` (the same for Jupyter ``%%R`` cells). ``rkeras run FILE.R``
+is :mod:`rkeras.r.script`.
 """
 
 from __future__ import annotations
 
-import functools
 import inspect
 import os
 import sys
 import time
-from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
+
+import numpy as np
+
+from ..conventions import as_integer
+from ..errors import ArgumentError
+from ..pipe import PendingLayer, unwrap
+from ..registry import registry
+from ..rlist import RList
+from ..verbs import call_verb
+from .convert import RFunction, r_function, register_to_python, register_to_r, set_class, to_python, to_r
+from .evaluate import r_call, r_eval
+from .handles import new_handle
+from .rsource import R_NAME_OVERRIDES, generate_source, python_param_name, r_param_name, verb_help
+from .session import entered
 
 __all__ = [
     "install",
     "activate",
-    "run_script",
-    "generate_source",
-    "r_param_name",
-    "python_param_name",
-    "r_literal",
-    "r_formals",
+    "front_end",
+    "FrontEnd",
+    "run_verb_from_r",
     "install_seconds",
     "R_NAME_OVERRIDES",
 ]
 
-from .rsource import R_RESERVED, VALID_R_NAME, r_literal, r_string, r_symbol  # noqa: E402
-
-R_DIR = Path(__file__).with_name("R")
-
-# (verb, Python name) -> R name, where keras3 spells an argument its own way.
-R_NAME_OVERRIDES: dict[tuple[str, str], str] = {
-    ("layer_lambda", "function"): "f",
-}
-
 # Verbs that keras3 returns invisibly even though they return something new.
 _INVISIBLE_VERBS = frozenset({"fit", "set_random_seed", "clear_session"})
-
-
-# --------------------------------------------------------------------------
-# Names and literals
-# --------------------------------------------------------------------------
-def r_param_name(verb: str, python_name: str) -> str:
-    """The R name of a Python parameter (the one documented rule).
-
-    * keras3's own spellings first (:data:`R_NAME_OVERRIDES`):
-      ``layer_lambda(function=)`` is ``f``;
-    * ``word_`` (Python's escape for a reserved word) is ``word`` in R when
-      ``word`` is a valid, non-reserved R name: ``from_`` -> ``from``;
-    * an R reserved word gets a trailing underscore: ``in`` -> ``in_``;
-    * anything else R cannot spell (a leading underscore) gets a leading dot.
-
-    Example:
-        >>> r_param_name("freeze_weights", "from_")
-        'from'
-    """
-    if (verb, python_name) in R_NAME_OVERRIDES:
-        return R_NAME_OVERRIDES[(verb, python_name)]
-    if python_name.endswith("_") and len(python_name) > 1:
-        bare = python_name[:-1]
-        if bare not in R_RESERVED and VALID_R_NAME.match(bare):
-            return bare
-    if python_name in R_RESERVED:
-        return python_name + "_"
-    if not VALID_R_NAME.match(python_name):
-        return "." + python_name.lstrip("_") if python_name.startswith("_") else python_name
-    return python_name
-
-
-@functools.lru_cache(maxsize=None)
-def _name_maps(verb_name: str) -> tuple[dict, dict]:
-    """(R name -> Python name, Python name -> R name) for one verb."""
-    from ..registry import registry
-
-    verb = registry()[verb_name]
-    to_r, to_py = {}, {}
-    for p in verb.parameters:
-        r = r_param_name(verb_name, p.name)
-        if r in to_py:          # two Python names would collide: keep the plain one
-            r = p.name
-        to_r[p.name] = r
-        to_py[r] = p.name
-    return to_py, to_r
-
-
-def python_param_name(verb: str, r_name: str) -> str:
-    """The Python name of an R argument of `verb` (inverse of :func:`r_param_name`)."""
-    return _name_maps(verb)[0].get(r_name, r_name)
-
-
-def r_formals(verb) -> tuple[str, list[str], dict[str, str]]:
-    """(formals source, R formal names, {R name: Python default repr} not spelled in R)."""
-    _, to_r = _name_maps(verb.name)
-    parts, names, unspelled = [], [], {}
-    dots_after_subject = verb.kind == "layer" and verb.subject == "inputs"
-    for p in verb.parameters:
-        r = to_r[p.name]
-        src = r_symbol(r)
-        # The pipe subject (and y_true/y_pred) have no default in keras3's
-        # signatures: `missing()` is what tells "not given".
-        no_default = (p.name == verb.subject
-                      or (verb.kind in ("loss", "metric") and p.name in ("y_true", "y_pred")))
-        if p.default is not inspect.Parameter.empty and not no_default:
-            lit = r_literal(p.default)
-            if lit is None:
-                unspelled[r] = repr(p.default)
-                lit = "NULL"
-            src += " = " + lit
-        parts.append(src)
-        names.append(r)
-        if dots_after_subject and p.name == verb.subject:
-            parts.append("...")
-            names.append("...")
-    if "..." not in names:
-        parts.append("...")
-        names.append("...")
-    return ", ".join(parts), names, unspelled
-
-
-def _verb_source(verb, as_name: str) -> str:
-    formals, _, _ = r_formals(verb)
-    return f"{r_symbol(as_name)} <- function({formals}) .rk_verb({r_string(verb.name)})\n"
-
-
-@functools.lru_cache(maxsize=None)
-def generate_source(masked: frozenset = frozenset()) -> str:
-    """The R source defining every registry verb (cached per process).
-
-    Args:
-        masked: verb names R already has (``summary``, ``predict``): these are
-            defined as ``.rk_verb_<name>`` and installed as S3 methods for
-            rkeras handles, so R's own generics keep working.
-    """
-    from ..registry import registry
-
-    chunks = ["# Generated by rkeras.r.frontend.generate_source() from the verb registry.\n"]
-    for name in sorted(registry()):
-        verb = registry()[name]
-        chunks.append(_verb_source(verb, f".rk_verb_{name}" if name in masked else name))
-    return "".join(chunks)
-
-
-def verb_help(name: str) -> str:
-    """The help text of a verb, as R's ``?verb`` shows it in the front end."""
-    from ..registry import registry
-
-    verb = registry().get(name)
-    if verb is None:
-        return ""
-    formals, _, unspelled = r_formals(verb)
-    lines = [f"{name}({formals})", ""]
-    if unspelled:
-        lines.append("Defaults R cannot spell (shown as NULL above; Keras's default applies):")
-        lines += [f"  {k} = {v}" for k, v in unspelled.items()]
-        lines.append("")
-    lines.append(verb.doc or "")
-    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------
@@ -239,7 +88,6 @@ def _items(args: Any) -> list[tuple[str, Any]]:
 
 
 def _same(a: Any, b: Any) -> bool:
-    from ..pipe import unwrap
     return unwrap(a) is unwrap(b)
 
 
@@ -254,7 +102,6 @@ def _named_function(fn: Any, name: str):
 def _name_r_losses_and_metrics(kwargs: dict) -> dict:
     """keras3's naming of R functions given to compile(): a named list element
     keeps its name, others are `custom_metric` / `custom_loss`."""
-    from .convert import RFunction
 
     metrics = kwargs.get("metrics")
     if isinstance(metrics, RFunction):
@@ -279,12 +126,8 @@ def _name_r_losses_and_metrics(kwargs: dict) -> dict:
 _R_ARGUMENT_FIXES = {"compile": _name_r_losses_and_metrics}
 
 
-def _dispatch_verb(name: str, args: Any = None):
-    """Run verb `name` with the arguments R collected; return (value, visible)."""
-    from ..errors import ArgumentError
-    from ..registry import registry
-    from ..verbs import call_verb
-
+def run_verb_from_r(name: str, args: Any = None):
+    """Run verb `name` with the arguments R collected (``.rk_verb``); return (value, visible)."""
     verb = registry()[name]
     kwargs: dict[str, Any] = {}
     unnamed: list[Any] = []
@@ -325,8 +168,6 @@ def _dispatch_verb(name: str, args: Any = None):
 def _format_object(obj: Any, **summary_args: Any) -> str:
     """The text R prints for a handle; for a model its summary (keras3's print)."""
     import keras
-    from ..conventions import as_integer
-    from ..pipe import PendingLayer
 
     if isinstance(obj, PendingLayer):
         obj = obj.layer
@@ -353,31 +194,31 @@ def _format_object(obj: Any, **summary_args: Any) -> str:
 
 
 def _getattr(obj: Any, attr: str) -> Any:
-    from ..pipe import PendingLayer
-
     if isinstance(obj, PendingLayer):
         obj = obj.layer
     try:
         value = getattr(obj, attr)
     except AttributeError:
         raise AttributeError(f"{type(obj).__name__} object has no attribute '{attr}'") from None
-    if callable(value) and not isinstance(value, type):
-        from .handles import r_function
+    if inspect.isroutine(value):
         return r_function(value, signature=False)
+    if callable(value) and not isinstance(value, type):
+        # A callable object (a model, metric or loss held by a custom class):
+        # an R function that also has `$` (keras3: self$loss_fn(y, y_pred),
+        # self$model$stop_training <- TRUE).
+        return _layer_to_r(value)
     return _for_r(value)
 
 
 def _setattr(obj: Any, attr: str, value: Any) -> Any:
-    from ..pipe import PendingLayer
-
     target = obj.layer if isinstance(obj, PendingLayer) else obj
-    setattr(target, attr, value)
+    # `self$inner <- layer_dense(...)` stores the Keras layer (tracked), not its R wrapper.
+    setattr(target, attr, unwrap(value))
     return obj
 
 
 def _compose(layer: Any, subject: Any, *args: Any, **kwargs: Any):
     """`my_layer(object, ...)` for a layer function: keras3's compose rule."""
-    from ..pipe import PendingLayer, unwrap
     import keras
 
     pending = layer if isinstance(layer, PendingLayer) else PendingLayer(type(layer).__name__, layer)
@@ -423,7 +264,6 @@ def _op(name: str, *args: Any):
 
 
 def _as_array(obj: Any) -> Any:
-    import numpy as np
     import keras
     return np.asarray(keras.ops.convert_to_numpy(obj))
 
@@ -448,7 +288,7 @@ _HELPERS = {
 
 def _python_helper(name: str, *args: Any, **kwargs: Any) -> Any:
     if name == "reattach":
-        _attach_env(reattach=True)
+        _attach(_front_end.env)
         return None
     return _HELPERS[name](*args, **kwargs)
 
@@ -456,13 +296,7 @@ def _python_helper(name: str, *args: Any, **kwargs: Any) -> Any:
 # --------------------------------------------------------------------------
 # Conversion rules the front end adds
 # --------------------------------------------------------------------------
-_STATE: dict[str, Any] = {}
-
-
 def _history_to_r(history):
-    import numpy as np
-    from .convert import set_class, to_r
-
     params = {}
     for key, value in history.params.items():
         params[str(key)] = value
@@ -476,7 +310,6 @@ def _history_to_r(history):
 def _history_from_r(robj, options):
     """An R keras_training_history (from fit(), or readRDS) as the Python object."""
     from ..history import KerasTrainingHistory
-    from .convert import to_python
 
     names = list(robj.names) if len(robj) else []
     parts = {name: to_python(robj[i]) for i, name in enumerate(names)}
@@ -487,7 +320,6 @@ def _history_from_r(robj, options):
 
 
 def _is_lone_layer(obj: Any) -> bool:
-    from ..pipe import PendingLayer
     if isinstance(obj, PendingLayer):
         return True
     keras = sys.modules.get("keras")
@@ -496,21 +328,17 @@ def _is_lone_layer(obj: Any) -> bool:
 
 
 def _layer_to_r(obj: Any):
-    from .handles import new_handle
-    from .session import r_call
-
-    return r_call(_STATE["layer_function"], new_handle(obj, ["rkeras_layer_object", "rkeras_py_object"]))
+    handle = new_handle(obj, ["rkeras_layer_object", "rkeras_py_object"])
+    return r_call(_front_end.layer_function, handle)
 
 
 def _layer_from_r(robj, *options):
-    from .convert import to_python
     env = robj.closureenv
     return to_python(env.find(".rk_layer"))
 
 
 def _is_ragged_sequences(obj: Any) -> bool:
     """A 1-D object array of integer sequences (dataset_imdb()$train$x ...)."""
-    import numpy as np
     if not (isinstance(obj, np.ndarray) and obj.dtype == object and obj.ndim == 1 and obj.size):
         return False
     first = obj[0]
@@ -532,9 +360,6 @@ def _for_r(value: Any, depth: int = 0) -> Any:
       of length-1 vectors, element by element (17 s for IMDB's 5,000
       reviews, and not what keras3 returns); as int32 arrays it takes 0.1 s.
     """
-    import numpy as np
-    from ..rlist import RList
-
     if depth > 20:
         return value
     if _is_lone_layer(value):
@@ -550,16 +375,19 @@ def _for_r(value: Any, depth: int = 0) -> Any:
     return value
 
 
+_rules_registered = False
+
+
 def _register_rules() -> None:
-    if _STATE.get("rules"):
+    global _rules_registered
+    if _rules_registered:
         return
     from ..history import KerasTrainingHistory
-    from .convert import register_to_python, register_to_r
 
     register_to_r(KerasTrainingHistory)(_history_to_r)
     register_to_python("rkeras_layer_fn")(_layer_from_r)
     register_to_python("keras_training_history")(_history_from_r)
-    _STATE["rules"] = True
+    _rules_registered = True
 
 
 # --------------------------------------------------------------------------
@@ -567,120 +395,83 @@ def _register_rules() -> None:
 # --------------------------------------------------------------------------
 _BASE_PACKAGES = ("base", "stats", "graphics", "grDevices", "utils", "methods", "datasets")
 
-_INSTALL_SECONDS: Optional[float] = None
+
+class FrontEnd:
+    """The installed R front end.
+
+    Attributes:
+        env: rkeras's R environment (verbs, R code), attached as ``"rkeras"``.
+        masked: verb names R's default packages already define (S3 methods here).
+        layer_function: the R function making a layer into an R function (handles.R).
+        seconds: how long :func:`install` took.
+    """
+
+    __slots__ = ("env", "masked", "layer_function", "seconds")
+
+    def __init__(self, env, masked: frozenset, layer_function, seconds: float) -> None:
+        self.env = env
+        self.masked = masked
+        self.layer_function = layer_function
+        self.seconds = seconds
+
+
+_front_end: Optional[FrontEnd] = None
+
+
+def front_end() -> FrontEnd:
+    """The installed front end (installing it first if needed)."""
+    install()
+    return _front_end
 
 
 def install_seconds() -> Optional[float]:
     """Seconds the last :func:`install` took (None before the first)."""
-    return _INSTALL_SECONDS
+    return None if _front_end is None else _front_end.seconds
 
 
-def _r_files() -> list[Path]:
-    return sorted(R_DIR.glob("*.R"))
-
-
-def _masked(sess) -> frozenset:
+def _masked(env) -> frozenset:
     """Verb names that R's default packages already define."""
-    from ..registry import registry
-    from .convert import to_python
-    from .session import r_call
-
-    names = sorted(registry())
-    found = r_call(_STATE["masked_fn"], list(names), list(_BASE_PACKAGES))
-    found = to_python(found)
+    found = to_python(r_call(env[".rk_masked_verbs"], sorted(registry()), list(_BASE_PACKAGES)))
     if isinstance(found, str):
         found = [found]
     return frozenset(found or ())
 
 
-_R_MASKED_FN = r"""
-function(names, packages) {
-  envs <- lapply(packages, function(p) tryCatch(asNamespace(p), error = function(e) NULL))
-  envs <- Filter(Negate(is.null), envs)
-  hit <- vapply(names, function(n)
-    any(vapply(envs, function(e) exists(n, envir = e, inherits = FALSE), NA)), NA)
-  names[hit]
-}
-"""
-
-_R_ATTACH_FN = r"""
-function(env) {
-  if ("rkeras" %in% search()) detach("rkeras", character.only = TRUE)
-  # attach() copies; the verbs' closures keep `env` as their environment.
-  base::attach(env, pos = 2L, name = "rkeras", warn.conflicts = FALSE)
-  invisible(NULL)
-}
-"""
-
-_R_S3_FN = r"""
-function(env, masked) {
-  # registerS3method() puts the method in the S3 table of the generic's
-  # namespace (found from the global environment: base, stats ...).
-  reg <- function(generic, class, fun) registerS3method(generic, class, fun, envir = .GlobalEnv)
-  for (m in get(".rk_s3", envir = env)) reg(m[[1L]], m[[2L]], get(m[[3L]], envir = env))
-  for (n in masked) {
-    fun <- get(paste0(".rk_verb_", n), envir = env)
-    reg(n, "rkeras_py_object", fun)
-    reg(n, "rkeras_layer_fn", fun)
-  }
-  invisible(NULL)
-}
-"""
-
-
-def _attach_env(reattach: bool = False) -> None:
-    from .session import r_call
-    r_call(_STATE["attach_fn"], _STATE["env"])
+def _attach(env) -> None:
+    r_call(env[".rk_attach"], env)
 
 
 def install(force: bool = False) -> float:
     """Install the R front end into the embedded R (once per process).
 
-    Builds the registry, generates the verbs' R source, evaluates it with the
-    hand-written R files into one environment and attaches it to R's search
-    path as ``"rkeras"`` (``library(keras)`` then finds everything there).
+    Builds the registry, generates the verbs' R source, evaluates it into
+    rkeras's R environment and attaches that to R's search path as
+    ``"rkeras"`` (``library(keras)`` then finds everything there).
 
     Args:
-        force: re-create the environment even if already installed.
+        force: install again even if already installed.
 
     Returns:
         The seconds the installation took (0.0 when already installed).
     """
-    global _INSTALL_SECONDS
-    if _STATE.get("installed") and not force:
+    global _front_end
+    if _front_end is not None and not force:
         return 0.0
     start = time.perf_counter()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import rkeras  # noqa: F401  (builds the registry, imports Keras)
-    from ..registry import registry
-    from .handles import r_function
-    from .session import entered, r_call, r_eval
-
-    registry()
+    registry()                              # builds the registry (imports Keras)
     with entered() as sess:
-        ri = sess.ri
+        env = sess.env
         _register_rules()
-        env = ri.baseenv["new.env"](parent=ri.baseenv)
-        _STATE["env"] = env
-        _STATE["masked_fn"] = r_eval(_R_MASKED_FN, ri.baseenv)
-        _STATE["attach_fn"] = r_eval(_R_ATTACH_FN, ri.baseenv)
-        s3_fn = r_eval(_R_S3_FN, ri.baseenv)
-        env[".rk_env"] = env
-        env[".rk_collect"] = sess.bridge["collect_args"]
-        env[".rk_dispatch"] = r_function(_dispatch_verb)
+        env[".rk_run_verb"] = r_function(run_verb_from_r)
         env[".rk_python"] = r_function(_python_helper)
-        for path in _r_files():
-            r_eval(path.read_text(encoding="utf-8"), env)
-        _STATE["layer_function"] = env.find(".rk_layer_function")
-        masked = _masked(sess)
+        masked = _masked(env)
         r_eval(generate_source(masked), env)
-        r_call(s3_fn, env, list(masked) if masked else ri.StrSexpVector([]))
-        _attach_env()
-        # The attached copy is what `search()` shows; the verbs live in `env`.
-    _STATE["installed"] = True
-    _STATE["masked"] = masked
-    _INSTALL_SECONDS = time.perf_counter() - start
-    return _INSTALL_SECONDS
+        r_call(env[".rk_register_s3"], env, sorted(masked) if masked else sess.ri.StrSexpVector([]))
+        _attach(env)        # the attached copy is what search() shows; the verbs live in env
+        layer_function = env[".rk_layer_function"]
+    _front_end = FrontEnd(env, masked, layer_function, time.perf_counter() - start)
+    return _front_end.seconds
 
 
 def activate() -> float:
@@ -714,127 +505,3 @@ def activate() -> float:
         except Exception:   # noqa: BLE001 - the front end works without the magic
             pass
     return seconds
-
-
-# --------------------------------------------------------------------------
-# rkeras run FILE.R
-# --------------------------------------------------------------------------
-_R_RUN_FN = r"""
-function(.rk_path) {
-  # Like Rscript: evaluate each top-level expression in the global
-  # environment, print visible values, report warnings after each expression
-  # and stop at the first error ("Error in call : message", "Execution halted").
-  # Returns the exit status.
-  .rk_exprs <- parse(file = .rk_path, keep.source = FALSE)
-  shown_call <- function(cl) {
-    if (is.null(cl)) return(NULL)
-    txt <- paste(deparse(cl, nlines = 1L, width.cutoff = 200L), collapse = "")
-    if (startsWith(txt, "eval(.rk_expr") || startsWith(txt, "withVisible(")) NULL else txt
-  }
-  for (.rk_expr in .rk_exprs) {
-    warns <- character()
-    res <- tryCatch(
-      withCallingHandlers(
-        withVisible(eval(.rk_expr, globalenv())),
-        warning = function(w) {
-          cl <- shown_call(conditionCall(w))
-          warns <<- c(warns, if (is.null(cl)) conditionMessage(w) else
-            paste0("In ", cl, " : ", conditionMessage(w)))
-          invokeRestart("muffleWarning")
-        }),
-      rkeras_quit = function(q) q,
-      error = function(e) e)
-    if (length(warns)) {
-      head <- if (length(warns) == 1L) "Warning message:" else "Warning messages:"
-      body <- if (length(warns) == 1L) warns else paste0(seq_along(warns), ": ", warns)
-      message(paste(c(head, body), collapse = "\n"))
-    }
-    if (inherits(res, "rkeras_quit")) return(res$status)
-    if (inherits(res, "error")) {
-      cl <- shown_call(conditionCall(res))
-      msg <- conditionMessage(res)
-      message(if (is.null(cl)) paste0("Error: ", msg) else paste0("Error in ", cl, " : ", msg))
-      message("Execution halted")
-      return(1L)
-    }
-    if (res$visible) {
-      if (isS4(res$value)) methods::show(res$value) else print(res$value)
-    }
-  }
-  0L
-}
-"""
-
-
-def _set_interactive(sess, value: bool) -> None:
-    import ctypes
-    try:
-        ctypes.c_int.in_dll(sess._libR, "R_Interactive").value = 1 if value else 0
-    except (ValueError, AttributeError):
-        pass
-
-
-def _console_to_std_streams():
-    """Send R's stdout/stderr console output to sys.stdout/sys.stderr, as Rscript.
-
-    rpy2's default sends R's stderr (messages, warnings) to Python logging
-    with a prefix. Returns a function that restores the previous callbacks.
-    """
-    from rpy2.rinterface_lib import callbacks
-
-    previous = (callbacks.consolewrite_print, callbacks.consolewrite_warnerror)
-    callbacks.consolewrite_print = lambda text: sys.stdout.write(text)
-    callbacks.consolewrite_warnerror = lambda text: sys.stderr.write(text)
-
-    def restore():
-        sys.stdout.flush()
-        callbacks.consolewrite_print, callbacks.consolewrite_warnerror = previous
-    return restore
-
-
-def run_script(path: str, args: Iterable[str] = ()) -> int:
-    """Run an R script in the embedded R with the front end, as ``Rscript`` would.
-
-    ``commandArgs(trailingOnly = TRUE)`` gives `args`; visible top-level
-    values are printed; graphics go to ``Rplots.pdf`` unless the script opens
-    a device; ``quit(status = n)`` ends the script with status n.
-
-    Returns:
-        The exit status: 0, the status given to ``quit()``, or 1 after an R
-        error (whose message goes to stderr, as ``Rscript`` prints it).
-    """
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        print(f"Fatal error: cannot open file '{path}': No such file or directory", file=sys.stderr)
-        return 2
-    install()
-    from .convert import to_python, to_r
-    from .session import RError, entered, r_call, r_eval
-
-    args = [str(a) for a in args]
-    if args[:1] == ["--"]:
-        args = args[1:]
-    with entered() as sess:
-        env = _STATE["env"]
-        env[".rk_script_args"] = to_r(args) if args else sess.ri.StrSexpVector([])
-        env[".rk_script_file"] = sess.ri.StrSexpVector([os.path.abspath(path)])
-        _set_interactive(sess, False)
-        r_eval('options(device = function(...) grDevices::pdf(...))', sess.ri.baseenv)
-        run_fn = r_eval(_R_RUN_FN, env)
-        status = 1
-        restore = _console_to_std_streams()
-        try:
-            status = int(to_python(r_call(run_fn, os.path.abspath(path))))
-        except RError as error:   # an error the R-side handler could not catch
-            print(f"Error: {error}\nExecution halted", file=sys.stderr)
-        finally:
-            try:
-                r_eval("if (length(grDevices::dev.list())) grDevices::graphics.off()", sess.ri.baseenv)
-            except RError:
-                pass
-            env[".rk_script_args"] = sess.ri.StrSexpVector([])
-            _set_interactive(sess, True)
-            restore()
-            sys.stderr.flush()
-    sys.stdout.flush()
-    return status

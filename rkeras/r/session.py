@@ -1,17 +1,19 @@
-"""The embedded R session: start-up, the one lock, threads, evaluation, errors.
+"""The embedded R session: start-up, the one lock, entered(), thread policy, release queue.
 
 Everything rkeras does with R goes through :func:`entered` (a context manager)
-or one of the evaluation functions built on it (:func:`r_eval`,
-:func:`r_call`). Entering does, in this order:
+or the evaluation functions built on it (:mod:`rkeras.r.evaluate`). Entering
+does, in this order:
 
-1. starts R on first use (:func:`get_r`; ``import rkeras.r`` never does);
+1. starts R on first use (:func:`get_r`; ``import rkeras.r`` never does) and
+   loads rkeras's R code (every ``rkeras/r/R/*.R`` file, in name order, by
+   :func:`load_r_files`) into one private R environment;
 2. takes **the** lock, ``rpy2.rinterface_lib.openrlib.rlock`` (re-entrant, the
    same lock rpy2 uses), so R only ever runs on one thread at a time;
 3. on the outermost entry of a thread: sets rpy2's conversion rules (the
-   ``ContextVar`` of ``rpy2.robjects.conversion``) to
-   :func:`rkeras.r.convert.converter` for this thread (rpy2 issues #965/#978:
-   a new thread otherwise has *no* rules), turns R's C-stack check on for this
-   thread's stack (see below), and, on the main thread, routes Ctrl-C to R;
+   ``ContextVar`` of ``rpy2.robjects.conversion``) to rkeras's converter for
+   this thread (rpy2 issues #965/#978: a new thread otherwise has *no* rules),
+   turns R's C-stack check on for this thread's stack and, on the main
+   thread, routes Ctrl-C to R (:mod:`rkeras.r.interrupts`);
 4. on the way out, undoes 3 and releases R objects whose Python proxies died
    in other threads while R was busy (see "Releasing R objects").
 
@@ -21,7 +23,7 @@ Threads
     the lock, 4 threads calling R corrupt or kill the process (environment.md
     W2); with it, 4 threads x 50 calls succeed (tests/test_r_session.py runs
     this every time). What made it safe here, beyond the lock, is the per-thread
-    C stack bounds below and the release queue. :func:`set_thread_policy`
+    C stack bounds and the release queue. :func:`set_thread_policy`
     ``("owner")`` makes calls from any thread but the one that started R raise
     :class:`RThreadError` instead, for code (e.g. training callbacks) that must
     never run R off the main thread. A thread calling R blocks while another
@@ -29,49 +31,6 @@ Threads
     thread that has waited :data:`LOCK_WAIT_WARNING` seconds gets a
     ``RuntimeWarning`` naming the lock holder (the classic deadlock: R calls
     Python, which waits for a worker thread that wants R).
-
-C stack
-    rpy2 starts R with ``R_CStackLimit = -1``, which disables R's C stack check,
-    so deep recursion in R segfaults the whole Python process (environment.md
-    W1). R's own limit cannot simply be restored, because R compares the stack
-    pointer to the stack *start of the thread that started R*, so every call
-    from another thread would fail ("C stack usage ... too close to the limit",
-    then a fatal JIT error). rkeras therefore sets ``R_CStackStart`` /
-    ``R_CStackLimit`` on each outermost entry to the *calling thread's* stack
-    (its top and 90 % of its size, from ``pthread_getattr_np``; cached per
-    thread), and restores ``-1`` on exit so that plain rpy2 calls made outside
-    rkeras behave as before. Result: ``f <- function(n) if (n==0) 0 else
-    1+f(n-1); f(1e5)`` raises :class:`RError` ("C stack usage ... is too close
-    to the limit") on the main thread and on other threads alike. If the stack
-    bounds cannot be read (non-glibc), the check stays off and
-    ``options(expressions=)`` is the only guard.
-
-Errors and warnings
-    R code is run inside an R-side ``withCallingHandlers(tryCatch(...))``
-    wrapper. An R error raises :class:`RError` whose message is R's
-    ``conditionMessage()`` (attributes: ``r_message``, ``r_class``,
-    ``r_call``). R warnings are muffled in R and re-issued in Python as
-    ``warnings.warn(message, RWarning)`` after the call. A Python exception
-    raised in a Python function called from R (see
-    :func:`rkeras.r.handles.r_function`) becomes an R error of class
-    ``c("rkeras_python_error", "error", "condition")`` whose message is
-    ``"<ExcType>: message"``, catchable with ``tryCatch``; if it is not caught
-    in R and comes back to Python, the :class:`RError` has the original
-    exception as ``__cause__`` and ``py_exception``.
-
-Ctrl-C
-    Stock rpy2 loses Ctrl-C during a pure-R loop (the ``KeyboardInterrupt`` is
-    raised inside rpy2's ``_processevents`` callback and ignored; the loop runs
-    to completion, environment.md section 2). On its first main-thread call
-    into R, rkeras wraps the current Python SIGINT handler in a router that,
-    while R runs on the main thread, sets R's ``R_interrupts_pending`` instead
-    of raising, and otherwise calls the wrapped handler (so Python behaves as
-    before outside R). R then stops at its next interrupt check (measured: a
-    2e9-iteration ``for`` loop stops about 1 s after the signal, not at its end),
-    R's ``tryCatch(interrupt=)`` sees the interrupt, and if R does not handle it
-    Python gets a ``KeyboardInterrupt``. An interrupt that arrives while R is
-    in Python code (a callback) is delivered to R at its next check. R running
-    on another thread cannot be interrupted by Ctrl-C.
 
 Releasing R objects
     rpy2 releases an R object (``R_ReleaseObject``) when its Python proxy is
@@ -86,66 +45,33 @@ from __future__ import annotations
 import collections
 import contextlib
 import ctypes
-import ctypes.util
-import itertools
 import os
-import signal
 import sys
-
-try:                                  # the C functions behind `signal` (no enum conversions)
-    import _signal as _sig
-except ImportError:                   # pragma: no cover
-    _sig = signal
 import threading
 import warnings
-from typing import Any, Callable, Iterator, Optional
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+from . import interrupts
 
 __all__ = [
-    "RError",
-    "RWarning",
     "RThreadError",
     "get_r",
     "r_lock",
     "entered",
-    "r_eval",
-    "r_call",
-    "r_assign",
     "bridge_env",
+    "load_r_files",
+    "R_DIR",
+    "use_converter",
+    "after_leaving",
     "set_thread_policy",
     "get_thread_policy",
     "is_started",
+    "LOCK_WAIT_WARNING",
 ]
 
-
-# --------------------------------------------------------------------------
-# Exceptions
-# --------------------------------------------------------------------------
-class RError(RuntimeError):
-    """An error raised by R code run through rkeras.
-
-    ``str(err)`` is R's ``conditionMessage()`` (not rpy2's "Error in ..." text).
-
-    Attributes:
-        r_message: R's condition message.
-        r_class: the R condition's class vector, e.g. ``("simpleError",
-            "error", "condition")``.
-        r_call: the deparsed call R reports for the error, or ``None``.
-        py_exception: when the error is a Python exception that crossed into R
-            (from a Python function called by R) and back, that exception
-            (also set as ``__cause__``); else ``None``.
-    """
-
-    def __init__(self, message: str, r_class: tuple = ("simpleError", "error", "condition"),
-                 r_call: Optional[str] = None, py_exception: Optional[BaseException] = None):
-        super().__init__(message)
-        self.r_message = message
-        self.r_class = tuple(r_class)
-        self.r_call = r_call
-        self.py_exception = py_exception
-
-
-class RWarning(UserWarning):
-    """A warning raised by R code run through rkeras (R's ``warning()``)."""
+R_DIR = Path(__file__).with_name("R")
+"""rkeras's R code: every ``*.R`` file here is loaded, in name order, when R starts."""
 
 
 class RThreadError(RuntimeError):
@@ -156,10 +82,11 @@ class RThreadError(RuntimeError):
 # Module state
 # --------------------------------------------------------------------------
 _init_lock = threading.Lock()
-_session: Optional["_Session"] = None
+_session: Optional["Session"] = None
 _tls = threading.local()
 _thread_policy = "serialize"
-_MAIN_THREAD = threading.main_thread()
+_converter_factory: Optional[Callable] = None
+_after_leaving: list = []
 
 
 def _rpy2():
@@ -225,6 +152,22 @@ def get_thread_policy() -> str:
     return _thread_policy
 
 
+def use_converter(factory: Callable) -> None:
+    """Make ``factory()`` (an rpy2 ``Converter``) the rpy2 rules of every thread inside R.
+
+    :mod:`rkeras.r.convert` registers its converter here when it is imported;
+    the session itself knows nothing about conversion.
+    """
+    global _converter_factory
+    _converter_factory = factory
+
+
+def after_leaving(fn: Callable[[], None]) -> None:
+    """Run ``fn()`` after each outermost exit from R, once the lock is released."""
+    if fn not in _after_leaving:
+        _after_leaving.append(fn)
+
+
 def _restore_library_path(value: str | None) -> None:
     """Undo R's LD_LIBRARY_PATH (R's `ldpaths`), which rpy2 puts into our environment.
 
@@ -250,146 +193,48 @@ def is_started() -> bool:
 
 
 # --------------------------------------------------------------------------
-# The C stack of the calling thread
+# rkeras's R code
 # --------------------------------------------------------------------------
-class _StackInfo:
-    """Reads the current thread's stack bounds with ``pthread_getattr_np``."""
+def r_files() -> list[Path]:
+    """rkeras's R source files, in the order they are loaded (by name)."""
+    return sorted(R_DIR.glob("*.R"), key=lambda p: p.name)
 
-    def __init__(self) -> None:
-        self.ok = False
+
+def load_r_files(ri, env) -> None:
+    """Evaluate every file of :data:`R_DIR`, in name order, into the R environment ``env``.
+
+    The one place rkeras's R code is loaded: a new ``.R`` file there is
+    loaded with the others, with no Python change. ``00-core.R`` comes first
+    (it starts the ``.rk_s3`` table the other files append their S3 methods to).
+    """
+    for path in r_files():
         try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or None)
-            self._self = libc.pthread_self
-            self._self.restype = ctypes.c_ulong
-            self._getattr = libc.pthread_getattr_np
-            self._getattr.argtypes = [ctypes.c_ulong, ctypes.c_void_p]
-            self._getstack = libc.pthread_attr_getstack
-            self._getstack.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p),
-                                       ctypes.POINTER(ctypes.c_size_t)]
-            self._destroy = libc.pthread_attr_destroy
-            self._destroy.argtypes = [ctypes.c_void_p]
-            self.ok = self.bounds() is not None
-        except (OSError, AttributeError):
-            self.ok = False
-
-    def bounds(self) -> Optional[tuple[int, int]]:
-        """(stack top address, stack size in bytes) of the calling thread, or None."""
-        attr = ctypes.create_string_buffer(256)   # pthread_attr_t is 56 bytes on glibc x86-64
-        if self._getattr(self._self(), attr) != 0:
-            return None
-        addr, size = ctypes.c_void_p(), ctypes.c_size_t()
-        try:
-            if self._getstack(attr, ctypes.byref(addr), ctypes.byref(size)) != 0 or not addr.value:
-                return None
-        finally:
-            self._destroy(attr)
-        return addr.value + size.value, size.value
-
-
-# Fraction of the thread's stack R may use before it signals an error. R raises
-# its limit by 1/0.95 while it handles the overflow error, so this must stay
-# below 0.95 with room for the guard page and Python's own frames.
-_CSTACK_FRACTION = 0.90
+            ri.evalr(path.read_text(encoding="utf-8"), envir=env)
+        except ri.embedded.RRuntimeError as error:
+            raise RuntimeError(f"rkeras could not load its R code {path}: {error}. "
+                               f"The installation is broken: reinstall rkeras.") from None
 
 
 # --------------------------------------------------------------------------
-# R-side helpers (evaluated once, in a private environment)
+# The started R
 # --------------------------------------------------------------------------
-_R_BRIDGE_CODE = r"""
-local({
-  call_text <- function(cl) {
-    if (is.null(cl)) return(NULL)
-    txt <- tryCatch(deparse(cl, nlines = 1L, width.cutoff = 100L)[1L],
-                    error = function(e) NULL)
-    if (is.null(txt) || startsWith(txt, "eval(.rk_exprs") || startsWith(txt, ".rk_thunk(") ||
-        startsWith(txt, "doTryCatch(")) NULL else txt
-  }
-  # Runs thunk(); returns list(ok, value, message, class, call, py_token, warnings).
-  capture <- function(.rk_thunk) {
-    warns <- list()
-    out <- withCallingHandlers(
-      tryCatch(list(TRUE, .rk_thunk()),
-               error = function(e) list(FALSE, e)),
-      warning = function(w) {
-        warns[[length(warns) + 1L]] <<- c(conditionMessage(w),
-                                         if (is.null(cl <- call_text(conditionCall(w)))) NA_character_ else cl)
-        tryInvokeRestart("muffleWarning")
-      })
-    if (isTRUE(out[[1L]])) {
-      list(TRUE, out[[2L]], NULL, NULL, NULL, NULL, warns)
-    } else {
-      e <- out[[2L]]
-      msg <- tryCatch(conditionMessage(e), error = function(e2) "<unprintable R condition>")
-      tok <- if (inherits(e, "rkeras_python_error")) e$py_token else NULL
-      list(FALSE, NULL, paste(msg, collapse = "\n"), class(e), call_text(conditionCall(e)), tok, warns)
-    }
-  }
-  eval_text <- function(code, env) {
-    capture(function() {
-      .rk_exprs <- parse(text = code, keep.source = FALSE)
-      .rk_value <- NULL
-      for (.rk_i in seq_along(.rk_exprs)) .rk_value <- eval(.rk_exprs[[.rk_i]], env)
-      .rk_value
-    })
-  }
-  call_fun <- function(f, args, env) {
-    capture(function() {
-      e <- new.env(parent = env)
-      n <- length(args)
-      syms <- if (n) paste0(".rk_arg", seq_len(n)) else character()
-      for (i in seq_len(n)) assign(syms[i], args[[i]], envir = e)
-      if (is.character(f)) {
-        fn <- if (grepl("::", f, fixed = TRUE)) str2lang(f) else as.name(f)
-      } else {
-        assign(".rk_fun", f, envir = e)
-        fn <- as.name(".rk_fun")
-      }
-      cl <- as.call(c(list(fn), lapply(syms, as.name)))
-      nm <- names(args)
-      if (!is.null(nm)) names(cl) <- c("", nm)
-      eval(cl, e)
-    })
-  }
-  # Python functions seen from R (see rkeras/r/handles.py).
-  collect_args <- function(fnames, env) {
-    out <- list()
-    nms <- character()
-    for (n in fnames) {
-      if (n == "...") {
-        dots <- eval(quote(list(...)), env)
-        if (length(dots)) {
-          out <- c(out, dots)
-          dn <- names(dots)
-          nms <- c(nms, if (is.null(dn)) rep("", length(dots)) else dn)
-        }
-      } else if (!eval(call("missing", as.name(n)), env)) {
-        out <- c(out, list(get(n, envir = env, inherits = FALSE)))
-        nms <- c(nms, n)
-      }
-    }
-    names(out) <- nms
-    out
-  }
-  raise_python_error <- function(res, call) {
-    cond <- structure(
-      class = c("rkeras_python_error", "error", "condition"),
-      list(message = res$message, call = call, py_type = res$type, py_token = res$token))
-    stop(cond)
-  }
-  environment()
-})
-"""
+class Session:
+    """The started R: rpy2 modules, libR, rkeras's R environment, per-process bookkeeping.
 
-
-class _Session:
-    """The started R: rpy2 modules, the R-side helpers, per-process bookkeeping."""
+    Attributes:
+        ri, rlib, ffi: ``rpy2.rinterface`` and rpy2's cffi handles to libR.
+        libR: a ctypes handle to libR (for the few symbols cffi does not declare).
+        env: the private R environment holding rkeras's R code (:func:`load_r_files`);
+            the R front end attaches it to R's search path as ``"rkeras"``.
+        owner: the thread that started R.
+    """
 
     def __init__(self) -> None:
         library_path = os.environ.get("LD_LIBRARY_PATH")
         import rpy2.rinterface as ri
-        from rpy2.rinterface_lib import openrlib
         import rpy2.rinterface_lib._rinterface_capi as capi
         import rpy2.rinterface_lib.embedded as embedded
+        from rpy2.rinterface_lib import openrlib
 
         self.ri = ri
         self.openrlib = openrlib
@@ -398,7 +243,6 @@ class _Session:
         self.capi = capi
         self.embedded = embedded
         self.owner = threading.current_thread()
-        self.stack = _StackInfo()
 
         with openrlib.rlock:
             if not embedded.isinitialized():
@@ -410,25 +254,28 @@ class _Session:
 
         self._install_safe_release()
         self._pending_release: collections.deque = collections.deque()
-        self._libR = ctypes.CDLL(self._libr_path())
-        self._r_interrupts_pending = ctypes.c_int.in_dll(self._libR, "R_interrupts_pending")
+        self.libR = ctypes.CDLL(self._libr_path())
+        self.interrupts_pending = ctypes.c_int.in_dll(self.libR, "R_interrupts_pending")
+        self.cstack = interrupts.CStack(self.rlib, self.ffi)
         with openrlib.rlock:
-            self.bridge = ri.evalr(_R_BRIDGE_CODE)
-            self.h_eval_text = self.bridge["eval_text"]
-            self.h_call_fun = self.bridge["call_fun"]
+            self.env = ri.baseenv["new.env"](parent=ri.baseenv)
+            load_r_files(ri, self.env)
+            self.h_eval_text = self.env[".rk_eval_text"]
+            self.h_call_fun = self.env[".rk_call_fun"]
 
     @staticmethod
     def _libr_path() -> str:
+        import platform
+
         import rpy2.situation
         from rpy2.rinterface_lib import openrlib
-        import platform
-        path = rpy2.situation.get_rlib_path(openrlib.R_HOME, platform.system())
-        return path
+        return rpy2.situation.get_rlib_path(openrlib.R_HOME, platform.system())
 
     # ------------------------------------------------------------------ release
     def _install_safe_release(self) -> None:
         capi = self.capi
         if getattr(capi._release, "_rkeras_safe", False):
+            self._original_release = capi._release._rkeras_original
             return
         original = capi._release
         rlock = self.openrlib.rlock
@@ -450,6 +297,10 @@ class _Session:
         capi._release = _release
         self._original_release = original
 
+    def pending_releases(self) -> int:
+        """How many R objects wait to be released (see "Releasing R objects")."""
+        return len(self._pending_release)
+
     def drain_releases(self) -> None:
         """Release queued R objects (call with the R lock held)."""
         q = self._pending_release
@@ -462,12 +313,12 @@ class _Session:
             original(cdata)
 
 
-def get_r() -> _Session:
+def get_r() -> Session:
     """Start the embedded R (once, lazily) and return the session object.
 
     Safe to call from any thread; the first call starts R (about 0.2-0.7 s).
-    Prefer :func:`entered`, :func:`r_eval` and :func:`r_call`, which also take
-    the lock and set up the thread.
+    Prefer :func:`entered` and :mod:`rkeras.r.evaluate`, which also take the
+    lock and set up the thread.
     """
     global _session
     s = _session
@@ -475,66 +326,22 @@ def get_r() -> _Session:
         return s
     with _init_lock:
         if _session is None:
-            _session = _Session()
-            # The rules table modules register their R-side pieces lazily.
+            _session = Session()
     return _session
 
 
 # --------------------------------------------------------------------------
 # Entering R
 # --------------------------------------------------------------------------
-class _Interrupts:
-    """One main-thread R call's view of Ctrl-C."""
-
-    __slots__ = ("hit", "previous", "installed", "unconsumed")
-
-    def __init__(self, previous) -> None:
-        self.hit = False            # SIGINT arrived while R ran
-        self.previous = previous    # the Python handler that had SIGINT before rkeras
-        self.installed = True
-        self.unconsumed = False     # R never looked at it (still pending on exit)
-
-
-class _SigintRouter:
-    """rkeras's SIGINT handler: to R while R runs on the main thread, else to the previous handler.
-
-    Installed once (on the first main-thread call into R) and kept, so that a
-    call into R costs no ``sigaction`` system calls; outside R calls it just
-    forwards to the handler it replaced. If someone installs another handler
-    later, the next R call wraps that one instead.
-    """
-
-    __slots__ = ("previous", "flag")
-
-    def __init__(self, previous, flag) -> None:
-        self.previous = previous
-        self.flag = flag
-
-    def __call__(self, signum, frame):
-        ints = _main_interrupts
-        if ints is not None:
-            ints.hit = True
-            self.flag.value = 1      # R stops at its next R_CheckUserInterrupt()
-            return None
-        prev = self.previous
-        if callable(prev):
-            return prev(signum, frame)
-        raise KeyboardInterrupt
-
-
-_sigint_router: Optional[_SigintRouter] = None
-_main_interrupts: Optional[_Interrupts] = None
-
-
 class _ThreadState:
     """Per-thread bookkeeping of :func:`entered`."""
 
-    __slots__ = ("depth", "stack", "interrupts", "conv_token")
+    __slots__ = ("depth", "stack_on", "interrupts", "conv_token")
 
     def __init__(self) -> None:
         self.depth = 0            # nesting of entered() in this thread
-        self.stack = None         # (R_CStackStart, R_CStackLimit) for this thread, or False
-        self.interrupts = None    # _Interrupts while R runs on the main thread
+        self.stack_on = False     # R's C stack check points at this thread's stack
+        self.interrupts = None    # interrupts.Interrupts while R runs on the main thread
         self.conv_token = None    # ContextVar token of the rpy2 conversion rules
 
 
@@ -546,7 +353,7 @@ def _thread_state() -> _ThreadState:
 
 
 @contextlib.contextmanager
-def entered() -> Iterator[_Session]:
+def entered() -> Iterator[Session]:
     """Hold the R lock with this thread set up for R; yield the session.
 
     Re-entrant: nested uses (R calling Python calling R) only count depth.
@@ -579,14 +386,12 @@ def entered() -> Iterator[_Session]:
     finally:
         rlock.release()
     if outer:
-        from . import handles
-        handles._drain_dropped()
-        ints = st.interrupts
-        st.interrupts = None
-        # R consumed an interrupt and handled it (tryCatch(interrupt=)): nothing
-        # to do; an uncaught one was raised as KeyboardInterrupt by _run_helper.
-        if ints is not None and ints.hit and ints.unconsumed:
-            _deliver_interrupt(ints)
+        for fn in _after_leaving:
+            fn()
+        ints, st.interrupts = st.interrupts, None
+        # An interrupt R consumed and handled (tryCatch(interrupt=)) needs nothing; an
+        # uncaught one was raised as KeyboardInterrupt by the evaluation that saw it.
+        interrupts.deliver(ints)
 
 
 LOCK_WAIT_WARNING = 30.0
@@ -614,50 +419,21 @@ def _wait_for_lock(rlock) -> None:
             RuntimeWarning, stacklevel=4)
 
 
-def _enter_outer(sess: _Session, st) -> None:
+def _enter_outer(sess: Session, st: _ThreadState) -> None:
     global _lock_holder
     _lock_holder = threading.current_thread().name
     sess.drain_releases()
-    # rpy2 conversion rules for this thread.
-    from rpy2.robjects import conversion as rconv
-    from .convert import converter
-    st.conv_token = rconv.converter_ctx.set(converter())
-    # C stack bounds of this thread.
-    if sess.stack.ok:
-        if st.stack is None:
-            b = sess.stack.bounds()
-            st.stack = (b[0], int(b[1] * _CSTACK_FRACTION)) if b else False
-        if st.stack:
-            sess.rlib.R_CStackStart = st.stack[0]
-            sess.rlib.R_CStackLimit = st.stack[1]
-    # Ctrl-C on the main thread.
-    st.interrupts = None
-    if threading.current_thread() is _MAIN_THREAD:
-        global _sigint_router, _main_interrupts
-        try:
-            cur = _sig.getsignal(signal.SIGINT)
-            if _sigint_router is None or cur is not _sigint_router:
-                if callable(cur):
-                    router = _SigintRouter(cur, sess._r_interrupts_pending)
-                    _sig.signal(signal.SIGINT, router)
-                    _sigint_router = cur = router
-            if _sigint_router is not None and cur is _sigint_router:
-                st.interrupts = _main_interrupts = _Interrupts(cur.previous)
-        except (ValueError, OSError):
-            pass
+    if _converter_factory is not None:
+        from rpy2.robjects import conversion as rconv
+        st.conv_token = rconv.converter_ctx.set(_converter_factory())
+    st.stack_on = sess.cstack.enter()
+    st.interrupts = interrupts.route_sigint(sess.interrupts_pending)
 
 
-def _exit_outer(sess: _Session, st) -> None:
-    ints = st.interrupts
-    if ints is not None and ints.installed:
-        global _main_interrupts
-        _main_interrupts = None
-        # An interrupt that R did not consume must not fire later, outside
-        # any R context (R would longjmp to nowhere): Python gets it instead.
-        ints.unconsumed = bool(sess._r_interrupts_pending.value)
-        sess._r_interrupts_pending.value = 0
-    if sess.stack.ok and st.stack:
-        sess.rlib.R_CStackLimit = sess.ffi.cast("uintptr_t", -1)
+def _exit_outer(sess: Session, st: _ThreadState) -> None:
+    interrupts.stop_routing(st.interrupts, sess.interrupts_pending)
+    sess.cstack.leave(st.stack_on)
+    st.stack_on = False
     if st.conv_token is not None:
         from rpy2.robjects import conversion as rconv
         try:
@@ -668,190 +444,7 @@ def _exit_outer(sess: _Session, st) -> None:
     sess.drain_releases()
 
 
-def _deliver_interrupt(ints: _Interrupts) -> None:
-    prev = ints.previous
-    if prev is signal.default_int_handler or prev is None:
-        raise KeyboardInterrupt
-    prev(signal.SIGINT, None)
-
-
-# --------------------------------------------------------------------------
-# Evaluation
-# --------------------------------------------------------------------------
-_PY_EXCEPTIONS: "collections.OrderedDict[int, BaseException]" = collections.OrderedDict()
-_py_exc_ids = itertools.count(1)
-_PY_EXC_MAX = 64
-
-
-def _remember_py_exception(exc: BaseException) -> int:
-    """Keep a Python exception raised under R so that it can be re-attached if it comes back."""
-    token = next(_py_exc_ids)
-    _PY_EXCEPTIONS[token] = exc
-    while len(_PY_EXCEPTIONS) > _PY_EXC_MAX:
-        _PY_EXCEPTIONS.popitem(last=False)
-    return token
-
-
-def _unpack(sess: _Session, res) -> Any:
-    """Turn the R helper's result list into a value, warnings and maybe an RError."""
-    from .convert import _strings, _cd, _R
-    if not _R.ready:
-        _R.init()
-    rlib = sess.rlib
-    cd = _cd(res)
-    elt = rlib.VECTOR_ELT
-    ok = rlib.LOGICAL_ELT(elt(cd, 0), 0) == 1
-    warns = elt(cd, 6)
-    nw = rlib.Rf_xlength(warns)
-    for i in range(nw):
-        msg, call = _strings(elt(warns, i))
-        text = msg if call is None else f"{msg} (in R: {call})"
-        warnings.warn(text, RWarning, stacklevel=4)
-    if ok:
-        return res[1]
-
-    def strs(i):
-        x = elt(cd, i)
-        return _strings(x) if x.sxpinfo.type == rlib.STRSXP else []
-
-    message = "\n".join(m for m in strs(2) if m is not None)
-    r_class = tuple(c for c in strs(3) if c is not None)
-    call = (strs(4) or [None])[0]
-    py_exc = None
-    tok = elt(cd, 5)
-    if tok.sxpinfo.type == rlib.REALSXP and rlib.Rf_xlength(tok):
-        py_exc = _PY_EXCEPTIONS.pop(int(rlib.REAL_ELT(tok, 0)), None)
-    err = RError(message, r_class, call, py_exc)
-    if py_exc is not None:
-        raise err from py_exc
-    raise err
-
-
-def _run_helper(sess: _Session, helper, *args) -> Any:
-    """Call an R helper; convert failures that escaped the R-side tryCatch."""
-    try:
-        res = helper(*args)
-    except sess.embedded.RRuntimeError as e:
-        st = _thread_state()
-        ints = st.interrupts
-        if ints is not None and ints.hit:
-            ints.hit = False
-            raise KeyboardInterrupt("R evaluation interrupted") from None
-        msg = str(e).strip()
-        if not msg:
-            raise KeyboardInterrupt("R evaluation interrupted") from None
-        if msg.startswith("Error"):
-            msg = msg.split(":", 1)[-1].strip()
-        raise RError(msg, ("error", "condition")) from None
-    return _unpack(sess, res)
-
-
-def _as_env(sess: _Session, env):
-    ri = sess.ri
-    if env is None:
-        return ri.globalenv
-    if isinstance(env, ri.SexpEnvironment):
-        return env
-    if isinstance(env, dict):
-        from .convert import to_r
-        new = ri.baseenv["new.env"](parent=ri.globalenv)
-        for k, v in env.items():
-            new[str(k)] = to_r(v)
-        return new
-    raise TypeError(f"env must be None, an R environment or a dict, not {type(env).__name__}")
-
-
-def r_eval(code: str, env: Any = None, *, convert: bool = False) -> Any:
-    """Evaluate R code in the embedded R and return the value.
-
-    Args:
-        code: R source; several expressions are evaluated in order and the last
-            value is returned (like ``source()``).
-        env: where to evaluate: ``None`` for R's global environment, an R
-            environment (rpy2 ``SexpEnvironment``), or a dict of Python values
-            that become variables (converted with :func:`~rkeras.r.to_r`) in a
-            fresh environment whose parent is the global environment.
-        convert: if True, return ``to_python(value)`` instead of the rpy2 object.
-
-    Returns:
-        The rpy2 (``rpy2.rinterface``-level) object of the last expression's
-        value, or its Python conversion when ``convert=True``.
-
-    Raises:
-        RError: R signalled an error (parse errors included); the message is
-            R's ``conditionMessage``.
-        KeyboardInterrupt: Ctrl-C during the evaluation, not handled in R.
-
-    R warnings are re-issued as :class:`RWarning`. Safe from any thread (the
-    call is serialised under :func:`r_lock`).
-    """
-    if not isinstance(code, str):
-        raise TypeError(f"code must be a str of R code, not {type(code).__name__}")
-    with entered() as sess:
-        ri = sess.ri
-        res = _run_helper(sess, sess.h_eval_text, ri.StrSexpVector([code]), _as_env(sess, env))
-        if convert:
-            from .convert import to_python
-            return to_python(res)
-        return res
-
-
-def r_call(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call an R function with Python arguments; return the rpy2 result.
-
-    Args:
-        fn: an R function (rpy2 closure), or its name (``"mean"``,
-            ``"stats::sd"``) looked up from the global environment.
-        *args, **kwargs: the arguments, converted with :func:`~rkeras.r.to_r`
-            (rpy2 objects pass unchanged). Keyword names are R argument names
-            as given (``na_rm`` is *not* translated to ``na.rm``; pass
-            ``**{"na.rm": True}``).
-
-    Returns:
-        The rpy2 (``rpy2.rinterface``-level) result; use
-        :func:`~rkeras.r.to_python` to convert it.
-
-    Raises:
-        RError: the call failed in R (message = R's ``conditionMessage``).
-
-    Arguments are bound to variables ``.rk_arg1``, ``.rk_arg2`` ... of a fresh
-    environment, so ``substitute()`` in the callee sees short names instead of
-    deparsed data.
-    """
-    with entered() as sess:
-        from .convert import to_r, _make_list
-        ri = sess.ri
-        if isinstance(fn, str):
-            f = ri.StrSexpVector([fn])
-        elif isinstance(fn, ri.Sexp) and fn.typeof in (sess.rlib.CLOSXP, sess.rlib.BUILTINSXP,
-                                                      sess.rlib.SPECIALSXP):
-            f = fn
-        else:
-            rf = getattr(fn, "rfunction", None)
-            if rf is None:
-                raise TypeError(f"fn must be an R function or its name, not {type(fn).__name__}")
-            f = rf
-        values = [to_r(a) for a in args] + [to_r(v) for v in kwargs.values()]
-        names = [""] * len(args) + [str(k) for k in kwargs]
-        arglist = _make_list(values, names if kwargs else None)
-        return _run_helper(sess, sess.h_call_fun, f, arglist, ri.globalenv)
-
-
-def r_assign(name: str, value: Any, env: Any = None) -> None:
-    """Assign a Python value (converted with ``to_r``) to an R variable.
-
-    Args:
-        name: the R variable name.
-        value: any Python value (or rpy2 object).
-        env: an R environment; ``None`` for the global environment.
-    """
-    with entered() as sess:
-        from .convert import to_r
-        target = sess.ri.globalenv if env is None else env
-        target[name] = to_r(value)
-
-
 def bridge_env():
-    """The private R environment holding rkeras's R-side helpers (for the R front end)."""
+    """The private R environment holding rkeras's R code (what the R front end attaches)."""
     with entered() as sess:
-        return sess.bridge
+        return sess.env

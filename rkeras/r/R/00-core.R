@@ -1,14 +1,20 @@
 # rkeras R front end: the pieces every generated verb uses.
 #
-# This file is evaluated (with the other rkeras/r/R/*.R files and the verbs
-# generated from the registry) into the environment attached as "rkeras" on
-# R's search path (see rkeras/r/frontend.py). It is not a package: objects
-# starting with ".rk_" are internal.
+# Like every rkeras/r/R/*.R file, this one is evaluated (in name order: it
+# comes first) into rkeras's R environment when R starts; the R front end
+# (rkeras/r/frontend.py) adds the verbs generated from the registry and
+# attaches the environment to R's search path as "rkeras". It is not a
+# package: objects starting with ".rk_" are internal.
 #
-# Objects that the Python side installs before these files are evaluated:
-#   .rk_collect(fnames, env)  -> the supplied arguments of a call (session.py)
-#   .rk_dispatch(name, args)  -> list(value, visible): runs one verb in Python
+# Defined elsewhere:
+#   .rk_collect(fnames, env)  -> the supplied arguments of a call (bridge.R)
+#   .rk_run_verb(name, args)  -> list(value, visible): runs one verb in Python
+#                                (set by the front end's install())
 #   .rk_python(name, ...)     -> calls a named Python helper of the front end
+#                                (set by the front end's install())
+
+# This environment (the verbs' home, whatever copy of it search() shows).
+.rk_env <- environment()
 
 # Run the verb `.name` with the arguments its caller was given.
 #
@@ -22,7 +28,7 @@
   call <- sys.call(sys.parent())
   args <- .rk_collect(names(formals(sys.function(sys.parent()))), env)
   res <- withCallingHandlers(
-    .rk_dispatch(.name, args),
+    .rk_run_verb(.name, args),
     # Report a Python error against the user's call (layer_dense(...)), not
     # against this helper.
     rkeras_python_error = function(e) {

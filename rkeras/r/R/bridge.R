@@ -1,0 +1,106 @@
+# The bridge's R side: run R code for Python and report what happened.
+#
+# Loaded with the other rkeras/r/R/*.R files into rkeras's R environment when
+# R starts (rkeras/r/session.py, load_r_files). Python calls .rk_eval_text and
+# .rk_call_fun (rkeras/r/conditions.py); R wrappers of Python functions call
+# .rk_collect and .rk_raise_python_error (wrapper.R, 00-core.R).
+
+# The call an R condition reports, as one line of text; NULL for none and for
+# the calls of rkeras's own machinery (they mean nothing to the user).
+.rk_call_text <- function(cl, width = 100L) {
+  if (is.null(cl)) return(NULL)
+  txt <- tryCatch(paste(deparse(cl, nlines = 1L, width.cutoff = width), collapse = ""),
+                  error = function(e) NULL)
+  internal <- c("eval(.rk_expr", ".rk_thunk(", "doTryCatch(", "withVisible(")
+  if (is.null(txt) || any(startsWith(txt, internal))) NULL else txt
+}
+
+# Runs thunk() with errors caught and warnings collected (and muffled).
+# Returns list(ok, value, message, class, call, py_token, warnings, condition):
+# `warnings` is a list of c(message, call or NA); `py_token` identifies a
+# Python exception that crossed into R (rkeras_python_error); `condition` is
+# the error condition itself (NULL when ok).
+.rk_capture <- function(.rk_thunk, width = 100L) {
+  warns <- list()
+  out <- withCallingHandlers(
+    tryCatch(list(TRUE, .rk_thunk()),
+             error = function(e) list(FALSE, e)),
+    warning = function(w) {
+      cl <- .rk_call_text(conditionCall(w), width)
+      warns[[length(warns) + 1L]] <<- c(conditionMessage(w), if (is.null(cl)) NA_character_ else cl)
+      tryInvokeRestart("muffleWarning")
+    })
+  if (isTRUE(out[[1L]])) {
+    list(TRUE, out[[2L]], NULL, NULL, NULL, NULL, warns, NULL)
+  } else {
+    e <- out[[2L]]
+    msg <- tryCatch(conditionMessage(e), error = function(e2) "<unprintable R condition>")
+    tok <- if (inherits(e, "rkeras_python_error")) e$py_token else NULL
+    list(FALSE, NULL, paste(msg, collapse = "\n"), class(e), .rk_call_text(conditionCall(e), width),
+         tok, warns, e)
+  }
+}
+
+# Evaluates R source text in `env` (several expressions: the last value).
+.rk_eval_text <- function(code, env) {
+  .rk_capture(function() {
+    .rk_exprs <- parse(text = code, keep.source = FALSE)
+    .rk_value <- NULL
+    for (.rk_i in seq_along(.rk_exprs)) .rk_value <- eval(.rk_exprs[[.rk_i]], env)
+    .rk_value
+  })
+}
+
+# Calls f (a function, or its name such as "mean" or "stats::sd") with the
+# list `args`. Arguments are bound to .rk_arg1, .rk_arg2 ... in a fresh
+# environment so that substitute() in f sees short names, not deparsed data.
+.rk_call_fun <- function(f, args, env) {
+  .rk_capture(function() {
+    e <- new.env(parent = env)
+    n <- length(args)
+    syms <- if (n) paste0(".rk_arg", seq_len(n)) else character()
+    for (i in seq_len(n)) assign(syms[i], args[[i]], envir = e)
+    if (is.character(f)) {
+      fn <- if (grepl("::", f, fixed = TRUE)) str2lang(f) else as.name(f)
+    } else {
+      assign(".rk_fun", f, envir = e)
+      fn <- as.name(".rk_fun")
+    }
+    cl <- as.call(c(list(fn), lapply(syms, as.name)))
+    nm <- names(args)
+    if (!is.null(nm)) names(cl) <- c("", nm)
+    eval(cl, e)
+  })
+}
+
+# The arguments a call was given, as a named list: `fnames` are the formals of
+# the function running in `env`; only those the caller supplied are collected
+# (missing()), and `...` is expanded in place.
+.rk_collect <- function(fnames, env) {
+  out <- list()
+  nms <- character()
+  for (n in fnames) {
+    if (n == "...") {
+      dots <- eval(quote(list(...)), env)
+      if (length(dots)) {
+        out <- c(out, dots)
+        dn <- names(dots)
+        nms <- c(nms, if (is.null(dn)) rep("", length(dots)) else dn)
+      }
+    } else if (!eval(call("missing", as.name(n)), env)) {
+      out <- c(out, list(get(n, envir = env, inherits = FALSE)))
+      nms <- c(nms, n)
+    }
+  }
+  names(out) <- nms
+  out
+}
+
+# A Python exception (reported by the Python side as a marker list with type,
+# message and token) as an R error, catchable with tryCatch().
+.rk_raise_python_error <- function(res, call) {
+  cond <- structure(
+    class = c("rkeras_python_error", "error", "condition"),
+    list(message = res$message, call = call, py_type = res$type, py_token = res$token))
+  stop(cond)
+}

@@ -1,0 +1,139 @@
+"""R conditions seen from Python: RError, RWarning, and running R code under the bridge's capture.
+
+R code is run inside the R-side ``.rk_capture()`` (``rkeras/r/R/bridge.R``),
+a ``withCallingHandlers(tryCatch(...))`` wrapper. An R error raises
+:class:`RError` whose message is R's ``conditionMessage()`` (attributes:
+``r_message``, ``r_class``, ``r_call``). R warnings are muffled in R and
+re-issued in Python as ``warnings.warn(message, RWarning)`` after the call.
+
+A Python exception raised in a Python function called from R (see
+:func:`rkeras.r.convert.functions.r_function`) becomes an R error of class
+``c("rkeras_python_error", "error", "condition")`` whose message is
+``"<ExcType>: message"``, catchable with ``tryCatch``; the exception is kept
+here (:func:`remember_python_exception`) and, if the R error is not caught in
+R and comes back to Python, the :class:`RError` has the original exception as
+``__cause__`` and ``py_exception``.
+
+These functions take and return R objects (rpy2); converting Python values
+is :mod:`rkeras.r.evaluate`'s job.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import warnings
+from typing import Any, Optional
+
+from . import interrupts
+from .session import Session, entered
+from .sexp import REALSXP, STRSXP, R, cdata, strings
+
+__all__ = ["RError", "RWarning", "remember_python_exception", "run_captured", "eval_code",
+           "call_function"]
+
+
+class RError(RuntimeError):
+    """An error raised by R code run through rkeras.
+
+    ``str(err)`` is R's ``conditionMessage()`` (not rpy2's "Error in ..." text).
+
+    Attributes:
+        r_message: R's condition message.
+        r_class: the R condition's class vector, e.g. ``("simpleError",
+            "error", "condition")``.
+        r_call: the deparsed call R reports for the error, or ``None``.
+        py_exception: when the error is a Python exception that crossed into R
+            (from a Python function called by R) and back, that exception
+            (also set as ``__cause__``); else ``None``.
+    """
+
+    def __init__(self, message: str, r_class: tuple = ("simpleError", "error", "condition"),
+                 r_call: Optional[str] = None, py_exception: Optional[BaseException] = None):
+        super().__init__(message)
+        self.r_message = message
+        self.r_class = tuple(r_class)
+        self.r_call = r_call
+        self.py_exception = py_exception
+
+
+class RWarning(UserWarning):
+    """A warning raised by R code run through rkeras (R's ``warning()``)."""
+
+
+_PY_EXCEPTIONS: "collections.OrderedDict[int, BaseException]" = collections.OrderedDict()
+_py_exc_ids = itertools.count(1)
+_PY_EXC_MAX = 64
+
+
+def remember_python_exception(exc: BaseException) -> int:
+    """Keep a Python exception raised under R; return the token R carries for it."""
+    token = next(_py_exc_ids)
+    _PY_EXCEPTIONS[token] = exc
+    while len(_PY_EXCEPTIONS) > _PY_EXC_MAX:
+        _PY_EXCEPTIONS.popitem(last=False)
+    return token
+
+
+def _unpack(res) -> Any:
+    """Turn ``.rk_capture()``'s result list into a value, warnings and maybe an RError."""
+    R.ensure()
+    rlib = R.rlib
+    cd = cdata(res)
+    elt = rlib.VECTOR_ELT
+    ok = rlib.LOGICAL_ELT(elt(cd, 0), 0) == 1
+    warns = elt(cd, 6)
+    for i in range(rlib.Rf_xlength(warns)):
+        msg, call = strings(elt(warns, i))
+        text = msg if call is None else f"{msg} (in R: {call})"
+        warnings.warn(text, RWarning, stacklevel=4)
+    if ok:
+        return res[1]
+
+    def strs(i):
+        x = elt(cd, i)
+        return strings(x) if x.sxpinfo.type == STRSXP else []
+
+    message = "\n".join(m for m in strs(2) if m is not None)
+    r_class = tuple(c for c in strs(3) if c is not None)
+    call = (strs(4) or [None])[0]
+    py_exc = None
+    tok = elt(cd, 5)
+    if tok.sxpinfo.type == REALSXP and rlib.Rf_xlength(tok):
+        py_exc = _PY_EXCEPTIONS.pop(int(rlib.REAL_ELT(tok, 0)), None)
+    err = RError(message, r_class, call, py_exc)
+    if py_exc is not None:
+        raise err from py_exc
+    raise err
+
+
+def run_captured(sess: Session, helper, *args) -> Any:
+    """Call an R function built on ``.rk_capture()``; return its value or raise.
+
+    Also turns failures that escaped the R-side ``tryCatch`` (an interrupt)
+    into ``KeyboardInterrupt`` / :class:`RError`. Call inside :func:`entered`.
+    """
+    try:
+        res = helper(*args)
+    except sess.embedded.RRuntimeError as e:
+        if interrupts.take_hit():
+            raise KeyboardInterrupt("R evaluation interrupted") from None
+        msg = str(e).strip()
+        if not msg:
+            raise KeyboardInterrupt("R evaluation interrupted") from None
+        if msg.startswith("Error"):
+            msg = msg.split(":", 1)[-1].strip()
+        raise RError(msg, ("error", "condition")) from None
+    return _unpack(res)
+
+
+def eval_code(code: str, env) -> Any:
+    """Evaluate R source text in the R environment ``env``; return the rpy2 value."""
+    with entered() as sess:
+        return run_captured(sess, sess.h_eval_text, sess.ri.StrSexpVector([code]), env)
+
+
+def call_function(f, args, env=None) -> Any:
+    """Call an R function (an rpy2 closure, or its name as an R string) with an R list of arguments."""
+    with entered() as sess:
+        return run_captured(sess, sess.h_call_fun, f, args, sess.ri.globalenv if env is None else env)

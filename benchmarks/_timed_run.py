@@ -140,7 +140,8 @@ def main() -> int:
             rpkg.__dict__.pop(name, None)  # re-resolve lazily to the wrapped function
         rss_trace.append(("R ready", time.perf_counter() - T_START, _rss_mb()))
         t0 = time.perf_counter()
-        status = frontend.run_script(script, script_args)
+        from rkeras.r.script import run_script
+        status = run_script(script, script_args)
         timings["script"] = time.perf_counter() - t0
     else:
         rss_trace.append(("ready", time.perf_counter() - T_START, _rss_mb()))

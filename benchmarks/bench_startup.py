@@ -71,7 +71,7 @@ import time, os, tempfile, rkeras
 script = os.path.join(tempfile.mkdtemp(), 'empty.R')
 open(script, 'w').write('invisible(NULL)\\n')
 t0 = time.perf_counter()
-from rkeras.r.frontend import run_script
+from rkeras.r.script import run_script
 rc = run_script(script, [])
 dt = time.perf_counter() - t0
 extra = rc

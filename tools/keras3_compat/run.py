@@ -475,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     if "rkeras" in sides:
         tree = (a.rkeras_tree or REPO).resolve()
         results.setdefault("meta", {})["rkeras_tree"] = str(tree)
-        commit = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%h %s"],
+        commit = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%h"],
                                 capture_output=True, text=True).stdout.strip()
         results["meta"]["rkeras_version"] = (
             f"source tree {tree}" if a.rkeras_tree else f"working tree at {commit}")

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .data_values import check_float32_range, check_frame_values, check_real
 from .errors import DataError
 
 _PASS_THROUGH_MODULES = ("tensorflow", "keras", "jax", "torch")
@@ -80,6 +81,7 @@ def _frame_to_matrix(frame, role: str) -> np.ndarray:
                 f"`{role}` column '{column}' holds {series.dtype} values (text?); a model needs numbers. "
                 f"Drop it or encode it before fit."
             )
+    check_frame_values(frame, role)
     columns = [str(c) for c in frame.columns]
     matrix = frame.astype("float32").to_numpy(dtype=np.float32, na_value=np.nan)
     _check_finite(matrix, role, columns)
@@ -121,6 +123,8 @@ def as_model_data(value: Any, role: str) -> Any:
         )
     if array.size == 0:
         raise DataError(f"`{role}` is empty (shape {array.shape}); there is nothing to learn from.")
+    check_real(array, role)
+    check_float32_range(array, role)
     _check_finite(array, role)
     return _keras_layout(array)
 

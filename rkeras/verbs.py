@@ -23,6 +23,7 @@ import warnings
 from typing import Any, Callable
 
 from . import conventions
+from .argument_checks import check_values
 from .errors import ArgumentError, did_you_mean
 from .name_checks import check_activation
 from .pipe import Deferred, PendingLayer, compose_layer, unwrap
@@ -150,6 +151,7 @@ def prepare(verb: Verb, bound: dict[str, Any]) -> dict[str, Any]:
     bound = {name: resolve_value(value) for name, value in bound.items()}
     if not is_hand_written(verb):
         bound = conventions.normalize_arguments(verb.name, bound, verb.defaults)
+        check_values(verb, bound)
     for name, check in _NAME_CHECKS.items():
         if name in bound and bound[name] is not None:
             check(bound[name], name)

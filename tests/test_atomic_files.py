@@ -346,8 +346,7 @@ def test_checkpoint_save_freq_refuses_fractions_and_saves_every_n_batches(tmp_pa
 @pytest.fixture(scope="module")
 def r_eval_str():
     pytest.importorskip("rpy2")
-    from rkeras.r import frontend
-    from rkeras.r.session import r_eval
+    from rkeras.r import frontend, r_eval
 
     frontend.install()
 

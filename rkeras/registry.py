@@ -189,6 +189,10 @@ NOT_MAPPED: dict[str, str] = {
     "keras.callbacks.CallbackList": "Keras-internal container, not a callback users create",
     "keras.callbacks.History": "fit() returns it converted to a KerasTrainingHistory",
     "keras.callbacks.LambdaCallback": "callback_lambda() wraps it with R's 1-based epochs",
+    "keras.callbacks.ModelCheckpoint": "callback_model_checkpoint() returns a subclass that "
+                                       "writes atomically (rkeras.checkpoint_callbacks)",
+    "keras.callbacks.BackupAndRestore": "callback_backup_and_restore() returns a subclass that "
+                                        "writes atomically (rkeras.checkpoint_callbacks)",
     **{f"{module}.{base}": "the base class, for subclassing" for module, base in (
         ("keras.optimizers", "Optimizer"), ("keras.losses", "Loss"), ("keras.metrics", "Metric"),
         ("keras.initializers", "Initializer"), ("keras.regularizers", "Regularizer"),

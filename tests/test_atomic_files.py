@@ -294,7 +294,8 @@ def bad_files(tmp_path):
 @pytest.mark.parametrize("name, pattern", [
     ("empty.keras", r"is empty \(0 bytes\): whatever wrote it did not finish\. Save the model again"),
     ("truncated.keras", r"is not a readable \.keras file.*cut off \(truncated"),
-    ("text.keras", r"\(12 bytes\) is not a readable \.keras file.*not a zip archive \(it starts with b'not a model"),
+    ("text.keras",
+     r"\(12 bytes\) is not a readable \.keras file.*not a zip archive \(it starts with b'not a model"),
     ("folder.keras", r"is a folder, not a model file.*save_model\(model, 'model\.keras'\)"),
     ("plain_folder", r"is a folder, not a model file"),
     ("dangling.keras", r"is a link to '.*gone\.keras', which does not exist"),

@@ -114,8 +114,9 @@ CASES = {
     "float64-beyond-float32-frame": (lambda: compiled() >> rk.fit(pd.DataFrame(
         np.where(np.arange(48).reshape(12, 4) == 47, -1e40, X), columns=list("abcd")), Y, verbose=0),
         DataError, r"first is -1e\+40 at column 'd', row 12"),
-    "float64-beyond-float32-evaluate": (lambda: compiled() >> rk.evaluate(np.full((12, 4), 1e39), Y, verbose=0),
-                                        DataError, r"`x` has 48 value\(s\) beyond float32"),
+    "float64-beyond-float32-evaluate": (
+        lambda: compiled() >> rk.evaluate(np.full((12, 4), 1e39), Y, verbose=0),
+        DataError, r"`x` has 48 value\(s\) beyond float32"),
 }
 
 

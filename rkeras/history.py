@@ -146,7 +146,8 @@ class KerasTrainingHistory:
     __iter__ = None
 
     def __init__(self, params: Mapping[str, Any] | None = None,
-                 metrics: Mapping[str, Any] | None = None):
+                 metrics: Mapping[str, Any] | None = None,
+                 measured: Mapping[str, Sequence[int]] | None = None):
         if metrics is not None and not isinstance(metrics, Mapping):
             raise ArgumentTypeError(
                 "KerasTrainingHistory(metrics=): expected a mapping of metric name to "
@@ -161,12 +162,18 @@ class KerasTrainingHistory:
         self.metrics: dict[str, list[float]] = {
             str(name): _as_series(str(name), values) for name, values in (metrics or {}).items()
         }
+        # metric -> the 1-based epochs its values were measured at, when that is not
+        # simply 1..n (initial_epoch > 1, validation_freq > 1); see as_data_frame().
+        self.measured: dict[str, list[int]] = {
+            str(name): [int(e) for e in epochs] for name, epochs in (measured or {}).items()
+            if str(name) in self.metrics and len(epochs) == len(self.metrics[str(name)])
+        }
 
     # -- construction -------------------------------------------------------
 
     @classmethod
-    def from_keras(cls, history: Any,
-                   verb: str = "KerasTrainingHistory.from_keras") -> "KerasTrainingHistory":
+    def from_keras(cls, history: Any, verb: str = "KerasTrainingHistory.from_keras",
+                   validation_freq: Any = 1) -> "KerasTrainingHistory":
         """Builds the history from what `keras.Model.fit()` returns (the one converter).
 
         Args:
@@ -176,6 +183,10 @@ class KerasTrainingHistory:
                 copy).
             verb: the name the error message shows (the verb that was given
                 something else).
+            validation_freq: the `validation_freq` fit() ran with (an int, or
+                a list of 1-based epochs): with the epochs Keras records
+                (`history.epoch`), it says at which epoch each value was
+                measured.
 
         Returns:
             A new `KerasTrainingHistory` holding copies of the params and the
@@ -189,7 +200,7 @@ class KerasTrainingHistory:
             ```
         """
         if isinstance(history, KerasTrainingHistory):
-            return cls(history.params, history.metrics)
+            return cls(history.params, history.metrics, history.measured)
         logged = getattr(history, "history", None)
         if not isinstance(logged, Mapping):
             raise ArgumentTypeError(
@@ -197,7 +208,8 @@ class KerasTrainingHistory:
                 "keras.callbacks.History returned by fit(), got "
                 f"{type(history).__name__}."
             )
-        return cls(getattr(history, "params", None) or {}, logged)
+        return cls(getattr(history, "params", None) or {}, logged,
+                   _measured_epochs(getattr(history, "epoch", None), logged, validation_freq))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "KerasTrainingHistory":
@@ -215,7 +227,7 @@ class KerasTrainingHistory:
         >>> KerasTrainingHistory.from_dict(h.to_dict()) == h
         True
         """
-        return cls(data.get("params"), data.get("metrics"))
+        return cls(data.get("params"), data.get("metrics"), data.get("measured"))
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Returns the history as plain dicts (JSON-friendly, R-list-like).
@@ -228,10 +240,13 @@ class KerasTrainingHistory:
         >>> KerasTrainingHistory({"epochs": 1}, {"loss": [0.3]}).to_dict()
         {'params': {'epochs': 1}, 'metrics': {'loss': [0.3]}}
         """
-        return {
+        out = {
             "params": dict(self.params),
             "metrics": {name: list(values) for name, values in self.metrics.items()},
         }
+        if self.measured:
+            out["measured"] = {name: list(epochs) for name, epochs in self.measured.items()}
+        return out
 
     # -- containers ---------------------------------------------------------
 
@@ -279,6 +294,7 @@ class KerasTrainingHistory:
             return NotImplemented
         return (
             self.params == other.params
+            and self.measured == other.measured
             and list(self.metrics) == list(other.metrics)
             and all(_same_series(self.metrics[m], other.metrics[m]) for m in self.metrics)
         )
@@ -325,12 +341,37 @@ class KerasTrainingHistory:
         lines.append("Final epoch (plot to see history):")
         if self.metrics:
             width = max(len(name) for name in self.metrics)
+            final = self._final_epoch(epochs)
             for name, values in self.metrics.items():
                 # A series shorter than the epochs trained (e.g. validation_freq > 1)
                 # has no value for the last epoch: R would show NA.
-                last = values[epochs - 1] if 0 < epochs <= len(values) else None
+                if name in self.measured:
+                    at = self.measured[name]
+                    last = values[at.index(final)] if final in at else None
+                else:
+                    last = values[epochs - 1] if 0 < epochs <= len(values) else None
                 lines.append(f"{name:>{width}}: {format_r_number(last)}")
         return "\n".join(lines)
+
+    def _final_epoch(self, epochs: int) -> int:
+        """The 1-based number of the last trained epoch."""
+        first = next(iter(self.metrics), None)
+        if first in self.measured and self.measured[first]:
+            return max(self.measured[first])
+        return epochs
+
+    def epochs_of(self, name: str) -> list[int]:
+        """The 1-based epochs at which metric `name`'s values were measured.
+
+        Example:
+            >>> h = KerasTrainingHistory({"epochs": 4}, {"loss": [1, 2, 3, 4], "val_loss": [5, 6]},
+            ...                          measured={"val_loss": [2, 4]})
+            >>> h.epochs_of("loss"), h.epochs_of("val_loss")
+            ([1, 2, 3, 4], [2, 4])
+        """
+        if name in self.measured:
+            return list(self.measured[name])
+        return list(range(1, len(self[name]) + 1))
 
     def __str__(self) -> str:
         return self.format()
@@ -378,11 +419,43 @@ def metric_base_name(name: str) -> str:
     return name[len(VALIDATION_PREFIX):] if name.startswith(VALIDATION_PREFIX) else name
 
 
+def _measured_epochs(epochs: Any, logged: Mapping[str, Any], validation_freq: Any) -> dict:
+    """metric -> 1-based epochs measured at, from Keras's `History.epoch` (0-based).
+
+    Training metrics are logged at every epoch Keras ran (`history.epoch`,
+    which starts at `initial_epoch`); validation ones only where Keras's
+    `_should_eval` held: the 1-based epoch is a multiple of `validation_freq`
+    (or in its list). Only series whose epochs are not simply 1..n are kept.
+    """
+    if not epochs:
+        return {}
+    ran = [int(e) + 1 for e in epochs]
+    freq = scalar(validation_freq)
+    if isinstance(freq, (list, tuple, np.ndarray)):
+        chosen = {int(v) for v in np.asarray(freq).ravel()}
+        validated = [e for e in ran if e in chosen]
+    elif isinstance(freq, numbers.Integral) and freq > 1:
+        validated = [e for e in ran if e % int(freq) == 0]
+    else:
+        validated = ran
+    out = {}
+    for name, values in logged.items():
+        n = len(_as_series(str(name), values))
+        at = validated if str(name).startswith(VALIDATION_PREFIX) else ran
+        if len(at) < n:
+            continue
+        at = at[:n]
+        if at != list(range(1, n + 1)):
+            out[str(name)] = at
+    return out
+
+
 def row_count(history: KerasTrainingHistory) -> int:
     """Epochs in the data frame: those asked for (`params["epochs"]`) or more if recorded."""
     # keras3 uses params$epochs (asked-for epochs) so an early-stopped run gets
     # NaN rows; never drop recorded values should a series be longer.
-    longest = max((len(v) for v in history.metrics.values()), default=0)
+    longest = max((max(history.epochs_of(name), default=0) for name in history.metrics),
+                  default=0)
     requested = history.params.get("epochs")
     if isinstance(requested, numbers.Integral):
         return max(int(requested), longest)
@@ -391,6 +464,18 @@ def row_count(history: KerasTrainingHistory) -> int:
 
 def _padded(values: Sequence[float], length: int) -> list[float]:
     return list(values[:length]) + [math.nan] * (length - len(values))
+
+
+def _placed(history: KerasTrainingHistory, name: str, length: int) -> list[float]:
+    """Metric `name` over epochs 1..length: each value at the epoch it was measured, NaN elsewhere."""
+    values = history.metrics[name]
+    if name not in history.measured:
+        return _padded(values, length)
+    out = [math.nan] * length
+    for epoch, value in zip(history.measured[name], values):
+        if 1 <= epoch <= length:
+            out[epoch - 1] = value
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -404,8 +489,16 @@ def as_data_frame(history: Any, wide: bool = False) -> pd.DataFrame:
     metric series and epoch, with columns
 
     - `epoch` (int): 1 to `params["epochs"]`;
-    - `value` (float): the metric value, NaN for epochs not trained (early
-      stopping) so every series has `params["epochs"]` rows;
+    - `value` (float): the metric value at the epoch it was measured, NaN for
+      the epochs where it was not: epochs not trained (early stopping, the
+      epochs before `initial_epoch`) and, with `validation_freq > 1`, the
+      epochs without validation. Every series has `params["epochs"]` rows.
+
+    Where this differs from keras3: keras3 (1.5.1) pads every series at the
+    end, so with `validation_freq = 2` its validation values sit at epochs
+    1, 2, ... instead of 2, 4, ..., and after `initial_epoch = 3` the values
+    of epochs 3..5 sit at 1..3. rkeras places each value at its own epoch
+    (from Keras's `History.epoch` and the `validation_freq` of `fit`).
     - `metric` (Categorical): the metric name without its `val_` prefix,
       categories in the order the metrics were logged;
     - `data` (Categorical, categories `training`, `validation`): whether the
@@ -444,12 +537,12 @@ def as_data_frame(history: Any, wide: bool = False) -> pd.DataFrame:
     if wide:
         frame = pd.DataFrame({"epoch": epochs})
         for name in names:
-            frame[name] = np.asarray(_padded(history.metrics[name], rows), dtype=np.float64)
+            frame[name] = np.asarray(_placed(history, name, rows), dtype=np.float64)
         return frame
 
     base_names = [metric_base_name(name) for name in names]
     metric_levels = list(dict.fromkeys(base_names))
-    values = [v for name in names for v in _padded(history.metrics[name], rows)]
+    values = [v for name in names for v in _placed(history, name, rows)]
     return pd.DataFrame({
         "epoch": np.tile(epochs, len(names)),
         "value": np.asarray(values, dtype=np.float64),

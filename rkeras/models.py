@@ -20,6 +20,9 @@ from .argument_checks import check_compile_arguments, check_fit_arguments
 from .atomic_files import atomic_path, check_model_file, explain_load_error
 from .conventions import as_count, as_index, as_nonnegative, as_number, as_verbose, normalize_shape
 from .errors import ArgumentError
+from .freeze import freeze_weights, layer_position, unfreeze_weights
+from .input_layout import as_text_input, match_columns, remember_columns
+from .labels import as_labels, factor_codes, is_factor
 from .model_data import as_model_data, check_input_shape, check_labels, check_lengths
 from .name_checks import check_name
 from .pipe import unwrap
@@ -176,34 +179,109 @@ def compile(object, optimizer="rmsprop", loss=None, metrics=None, loss_weights=N
     return object
 
 
-def _validation_data(validation_data):
+def _is_dataset(value) -> bool:
+    """A tf.data.Dataset, a Keras PyDataset or a generator: Keras reads it itself."""
+    if hasattr(value, "__next__") or callable(value):
+        return True
+    module = type(value).__module__ or ""
+    if module.startswith(("tensorflow", "keras", "torch")):
+        return not (hasattr(value, "shape") and hasattr(value, "dtype"))
+    return False
+
+
+def _validation_data(validation_data, model=None):
     if validation_data is None:
         return None
-    items = list(validation_data)
+    if _is_dataset(validation_data):
+        # tf.data gives (x, y) batches itself, as in `fit(ds, validation_data = val_ds)`.
+        return validation_data
+    if _is_r_object(validation_data):
+        from .r import to_python
+        validation_data = to_python(validation_data)
+    items = list(validation_data.values() if isinstance(validation_data, dict)
+                 else validation_data)
     if len(items) not in (2, 3):
         raise ArgumentError(
             "`validation_data` must be list(x_val, y_val) (or with sample weights as third); "
             f"got {len(items)} elements."
         )
     roles = ["validation_data[[1]] (x)", "validation_data[[2]] (y)", "validation_data[[3]]"]
-    items = [as_model_data(v, role) for v, role in zip(items, roles)]
+    if model is not None:
+        items[0] = match_columns(model, items[0], "fit")
+        text = as_text_input(model, items[0])
+    else:
+        text = None
+    items = [text if i == 0 and text is not None else as_model_data(as_labels(v, role), role)
+             for i, (v, role) in enumerate(zip(items, roles))]
     check_lengths(items[0], items[1])
     return tuple(items)
 
 
-def _class_weight(class_weight):
-    """R's named list/vector of 0-based class weights as Keras's {int: float}."""
+def _output_units(model):
+    try:
+        outputs = model.outputs
+        return int(outputs[0].shape[-1]) if len(outputs) == 1 and outputs[0].shape[-1] else None
+    except (AttributeError, ValueError, TypeError):
+        return None
+
+
+def _class_weight(class_weight, model=None, levels=None):
+    """R's named list/vector of 0-based class weights as Keras's {int: float}.
+
+    Keys are class numbers 0..K-1 (strings of them, as R's `list("0" = 1)`
+    names, too), or the levels of the factor `y` was given as. A key outside
+    0..K-1 (R users' 1-based weights) would be ignored by Keras: refused.
+    """
     if class_weight is None:
         return None
-    if isinstance(class_weight, dict):
-        return {int(float(k)): float(v) for k, v in class_weight.items()}
-    return {i: float(w) for i, w in enumerate(np.asarray(class_weight).ravel())}
+    if _is_r_object(class_weight):
+        from .r import to_python
+        class_weight = to_python(class_weight)
+    if hasattr(class_weight, "to_dict") and not isinstance(class_weight, dict):
+        class_weight = class_weight.to_dict()
+    if not isinstance(class_weight, dict):
+        return {i: float(w) for i, w in enumerate(np.asarray(class_weight).ravel())}
+    units = _output_units(model)
+    classes = units if units and units > 1 else 2
+    out = {}
+    for key, weight in class_weight.items():
+        name = str(key)
+        if levels is not None and name in levels:
+            code = levels.index(name)
+        else:
+            try:
+                code = float(key)
+            except (TypeError, ValueError):
+                shown = f"; or the levels of y: {levels}" if levels else ""
+                raise ArgumentError(f"fit(): `class_weight` key {key!r} is not a class number "
+                                    f"(0..{classes - 1}, 0-based){shown}.") from None
+            if code != int(code) or not 0 <= code <= classes - 1:
+                fix = (f" Class numbers are 0-based: use {int(code) - 1} (key - 1) for R's class "
+                       f"{int(code)}." if code == int(code) and code == classes else "")
+                raise ArgumentError(
+                    f"fit(): `class_weight` key {key!r} is outside the classes 0..{classes - 1} "
+                    f"of this model; Keras would ignore its weight.{fix} For 1-based keys, "
+                    f"subtract 1 from every key (- 1).")
+            code = int(code)
+        out[code] = float(np.asarray(weight).reshape(-1)[0])
+    return out
 
 
-def _model_data(model, x, y):
+def _is_r_object(value) -> bool:
+    return type(value).__module__.startswith("rpy2.")
+
+
+def _model_x(model, x, verb):
+    """x for `model`: data-frame columns matched by name, text kept as text, else numbers."""
+    x = remember_columns(model, x) if verb == "fit" else match_columns(model, x, verb)
+    text = as_text_input(model, x)
+    return text if text is not None else as_model_data(x, "x")
+
+
+def _model_data(model, x, y, verb):
     """x and y checked and made numeric for `model` (shared by fit and evaluate)."""
-    x = as_model_data(x, "x")
-    y = as_model_data(y, "y")
+    x = _model_x(model, x, verb)
+    y = as_model_data(as_labels(y, "y"), "y")
     check_lengths(x, y)
     check_input_shape(model, x)
     return x, y
@@ -260,15 +338,16 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
                                as_nonnegative(validation_freq, "validation_freq"))
     verbose = as_verbose(verbose)
     initial_epoch = as_index(initial_epoch, "initial_epoch")
-    x, y = _model_data(model, x, y)
+    levels = _factor_levels(y)
+    x, y = _model_data(model, x, y, "fit")
     check_labels(model, y)
     validation_split = as_number(validation_split, "validation_split", 0, 1)
     try:
         keras_history = model.fit(
             x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=verbose,
             callbacks=_as_list(unwrap(callbacks)), validation_split=validation_split,
-            validation_data=_validation_data(validation_data), shuffle=shuffle,
-            class_weight=_class_weight(class_weight),
+            validation_data=_validation_data(validation_data, model), shuffle=shuffle,
+            class_weight=_class_weight(class_weight, model, levels),
             sample_weight=as_model_data(sample_weight, "sample_weight"),
             initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
             validation_steps=validation_steps, validation_batch_size=validation_batch_size,
@@ -278,21 +357,52 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
         done = len(next(iter(keras_history.history.values()), []))
         warnings.warn(f"Training interrupted (Ctrl-C) after {done} complete epoch(s); "
                       f"returning the history so far.", RuntimeWarning, stacklevel=2)
-    return KerasTrainingHistory.from_keras(keras_history)
+    return KerasTrainingHistory.from_keras(keras_history, validation_freq=validation_freq)
 
 
-def _named_results(values: dict):
-    from .rlist import RList
+def _factor_levels(y):
+    """The levels of `y` when it is a factor (class_weight may be keyed by them)."""
+    if _is_r_object(y) or is_factor(y):
+        try:
+            return factor_codes(y, na="minus1").levels
+        except (TypeError, ValueError):
+            return None
+    return None
 
-    return RList({k: float(np.asarray(v)) for k, v in values.items()})
+
+def _keras_order(model, names):
+    """Keras's positional order of evaluate()'s results (`model.evaluate(return_dict=False)`).
+
+    The loss first, then the compiled metrics in the order given to compile,
+    then anything else by name: Keras's `Trainer._flatten_metrics_in_order`,
+    rebuilt from the public `model.metrics` list.
+    """
+    ordered = []
+    for metric in getattr(model, "metrics", []):
+        if type(metric).__name__ == "CompileMetrics":
+            ordered += [m.name for m in metric.metrics]
+        else:
+            ordered.append(metric.name)
+    first = [n for n in ordered if n in names]
+    return first + sorted(n for n in names if n not in first)
+
+
+def _named_results(model, values: dict):
+    from .rlist import NamedResults
+
+    return NamedResults((k, float(np.asarray(values[k]))) for k in _keras_order(model, values))
 
 
 def evaluate(object, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
              steps=None, callbacks=None):
     """Evaluate a model; returns a named mapping metric -> value (R's named list).
 
-    Index it by name (`results["accuracy"]`, `results.loss`): as in R keras3,
-    the order of the metrics follows Keras and is not guaranteed.
+    The results come in Keras's order (`model.evaluate()`'s list: the loss
+    first, then the compiled metrics), so `loss, acc = model >> evaluate(x, y)`
+    unpacks as in Keras. Index them by name (`results["accuracy"]`,
+    `results.loss`); `dict(results)`, `pd.Series(results)` and
+    `json.dumps(results)` keep the names. In R they are keras3's named list.
+    A data frame `x` is matched to the columns `fit` saw by name.
 
     Example:
         ```python
@@ -305,23 +415,24 @@ def evaluate(object, x=None, y=None, batch_size=None, verbose="auto", sample_wei
     model = unwrap(object)
     batch_size, steps = as_count(batch_size, "batch_size"), as_count(steps, "steps")
     verbose = as_verbose(verbose)
-    x, y = _model_data(model, x, y)
+    x, y = _model_data(model, x, y, "evaluate")
     values = model.evaluate(x=x, y=y, batch_size=batch_size, verbose=verbose,
                             sample_weight=as_model_data(sample_weight, "sample_weight"),
                             steps=steps, callbacks=_as_list(unwrap(callbacks)),
                             return_dict=True)
-    return _named_results(values)
+    return _named_results(model, values)
 
 
 def predict(object, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
     """Predictions as an array of shape (samples, outputs...).
 
-    Class labels are `predictions.argmax(axis=1)` (R: `max.col(p) - 1`).
+    Class labels are `predictions.argmax(axis=1)` (R: `max.col(p) - 1`). A
+    data frame `x` is matched to the columns `fit` saw by name.
     """
     model = unwrap(object)
     batch_size, steps = as_count(batch_size, "batch_size"), as_count(steps, "steps")
     verbose = as_verbose(verbose)
-    x = as_model_data(x, "x")
+    x = _model_x(model, x, "predict")
     check_input_shape(model, x)
     return model.predict(x, batch_size=batch_size, verbose=verbose, steps=steps,
                          callbacks=_as_list(unwrap(callbacks)))
@@ -329,19 +440,28 @@ def predict(object, x, batch_size=None, verbose="auto", steps=None, callbacks=No
 
 def summary(object, line_length=None, positions=None, expand_nested=False,
             show_trainable=False, layer_range=None):
-    """Print the model's layer table (Keras's summary) and return it as text."""
+    """Print the model's layer table (Keras's summary); returns None.
+
+    It returns nothing so that a Python prompt shows the table once (keras3
+    returns it invisibly, which Python cannot do). For the text, use
+    `rkeras.models.format_summary(model)` (the same arguments).
+    """
+    print(format_summary(object, line_length=line_length, positions=positions,
+                         expand_nested=expand_nested, show_trainable=show_trainable,
+                         layer_range=layer_range))
+
+
+def format_summary(object, line_length=None, positions=None, expand_nested=False,
+                   show_trainable=False, layer_range=None):
+    """The text of `summary(model)` (Keras's layer table), without printing it."""
     model = unwrap(object)
     if not model.built:
-        text = f'Model: "{model.name}" (unbuilt: give it an input_shape or call it on data)'
-        print(text)
-        return text
+        return f'Model: "{model.name}" (unbuilt: give it an input_shape or call it on data)'
     lines: list[str] = []
     model.summary(line_length=line_length, positions=positions, expand_nested=expand_nested,
                   show_trainable=show_trainable, layer_range=layer_range,
                   print_fn=lambda line, **_: lines.append(line))
-    text = "\n".join(lines)
-    print(text)
-    return text
+    return "\n".join(lines)
 
 
 # --- persistence -------------------------------------------------------------------------
@@ -356,6 +476,30 @@ def save_model(object, filepath, overwrite=True):
     return object
 
 
+def named_objects(custom_objects):
+    """`custom_objects` as Keras's {name: object}; an unnamed list is named as keras3 names it.
+
+    keras3 accepts `custom_objects = list(f, MyLayer)`: each object goes by its
+    own name (a function's or class's `__name__`, else an object's `name`).
+    A named list (a dict) is used as given.
+    """
+    from .pipe import unwrap as _unwrap
+
+    if custom_objects is None or isinstance(custom_objects, dict):
+        return custom_objects
+    items = custom_objects if isinstance(custom_objects, (list, tuple)) else [custom_objects]
+    named = {}
+    for position, item in enumerate(items, start=1):
+        item = _unwrap(item)
+        name = getattr(item, "__name__", None) or getattr(item, "name", None)
+        if not isinstance(name, str) or not name:
+            raise ArgumentError(
+                f"load_model(): `custom_objects` element {position} ({type(item).__name__}) has "
+                f"no name; give a named list, e.g. custom_objects = list(my_loss = my_loss).")
+        named[name] = item
+    return named
+
+
 @verb_kind("object")
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Load a model saved with `save_model` (`.keras`).
@@ -367,6 +511,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     import keras
 
     filepath = check_model_file(filepath, "load_model")
+    custom_objects = named_objects(custom_objects)
     try:
         return keras.models.load_model(filepath, custom_objects=custom_objects,
                                        compile=compile, safe_mode=safe_mode)
@@ -421,68 +566,14 @@ def set_weights(object, weights):
     return object
 
 
-def _layer_position(layers, value, arg):
-    if isinstance(value, str):
-        names = [layer.name for layer in layers]
-        if value not in names:
-            raise ArgumentError(f"`{arg}`: no layer named {value!r}; layers: {names}.")
-        return names.index(value)
-    index = as_index(value, arg)
-    if not -len(layers) <= index < len(layers):
-        shown = index + 1 if index >= 0 else index
-        raise ArgumentError(f"`{arg}` = {shown} but the model has {len(layers)} layer(s); "
-                            f"positions are 1-based, negative ones count from the end.")
-    return index % len(layers)
-
-
-def freeze_weights(object, from_=None, to=None, which=None):
-    """Make layers non-trainable (all, or layers `from_`..`to`, 1-based, inclusive).
-
-    `from_` and `to` may be layer names or 1-based positions (negative counts
-    from the end); `which` a list of positions or names. Returns the model.
-    (In R the argument is `from`; Python reserves that word.)
-    """
-    return _set_trainable(object, False, from_, to, which)
-
-
-def unfreeze_weights(object, from_=None, to=None, which=None):
-    """Make layers trainable again; the arguments are as in `freeze_weights`."""
-    return _set_trainable(object, True, from_, to, which)
-
-
-def _set_trainable(object, trainable, from_, to, which):
-    model = unwrap(object)
-    layers = list(getattr(model, "layers", [model]))
-    if which is not None:
-        items = which if isinstance(which, (list, tuple, np.ndarray)) else [which]
-        chosen = {_layer_position(layers, w, "which") for w in items}
-    elif from_ is None and to is None:
-        model.trainable = trainable
-        for layer in layers:
-            layer.trainable = trainable
-        return object
-    else:
-        start = _layer_position(layers, from_, "from") if from_ is not None else 0
-        stop = _layer_position(layers, to, "to") if to is not None else len(layers) - 1
-        chosen = set(range(start, stop + 1))
-    if trainable:
-        model.trainable = True
-    for position, layer in enumerate(layers):
-        if position in chosen:
-            layer.trainable = trainable
-        elif trainable is False and which is None:
-            layer.trainable = True
-    return object
-
-
 def get_layer(object, name=None, index=None):
     """A layer by name or by 1-based position (negative counts from the end)."""
     model = unwrap(object)
     if (name is None) == (index is None):
         raise ArgumentError("get_layer(): give exactly one of `name` or `index`.")
     layers = list(model.layers)
-    return layers[_layer_position(layers, name if name is not None else index,
-                                  "name" if name is not None else "index")]
+    return layers[layer_position(layers, name if name is not None else index,
+                                 "name" if name is not None else "index")]
 
 
 def pop_layer(object):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .errors import ArgumentTypeError
+from .errors import ArgumentError, ArgumentTypeError
 
 
 class Pipeable:
@@ -118,7 +118,30 @@ def compose_layer(subject: Any, layer: Any) -> Any:
     if isinstance(subject, keras.Sequential):
         subject.add(layer)
         return subject
-    return layer(subject)
+    try:
+        return layer(subject)
+    except ValueError as error:
+        hint = axis_hint(layer, error)
+        if hint is None:
+            raise
+        raise ArgumentError(f"{error}\n{hint}") from error
+
+
+def axis_hint(layer: Any, error: BaseException) -> str | None:
+    """A hint about R's 1-based `axis` for a Keras error raised by a layer that has one.
+
+    `layer_concatenate(a, b, axis = 1)` asks for the first (batch) axis, as in
+    R; Keras then complains about shapes. The message names the axis Keras
+    got and how to ask for the last one.
+    """
+    axis = getattr(layer, "axis", None)
+    if isinstance(axis, bool) or not isinstance(axis, int) or "axis" not in str(error).lower() \
+            and "shape" not in str(error).lower():
+        return None
+    given = axis + 1 if axis >= 0 else axis
+    return (f"Note: rkeras's `axis` is 1-based, as in R: axis = {given} is Keras's axis {axis}"
+            f"{' (the batch axis)' if axis == 0 else ''}. For the last (feature) axis use "
+            f"axis = -1; Keras's axis k is axis = k + 1 here.")
 
 
 def pipe(subject: Any, *verbs: Any) -> Any:
@@ -147,8 +170,41 @@ def pipe(subject: Any, *verbs: Any) -> Any:
     return value
 
 
+def layer_from(layer: Any) -> PendingLayer:
+    """Any Keras layer or model, ready for a `>>` chain (R: call the layer as a function).
+
+    The one way to put a layer that is not an rkeras verb in a pipe: a
+    pretrained base model, a custom `keras.Layer` subclass, `keras.layers.Dense(2)`.
+    `model >> layer_from(base)` adds `base` to a Sequential model in place;
+    `tensor >> layer_from(base)` calls it on the tensor (R keras3's
+    `model |> conv_base()`). Nothing of Keras is patched: the layer is wrapped
+    in the same object the `layer_*` verbs return (its `.layer` is the layer).
+
+    Example:
+        ```python
+        base = keras.applications.MobileNetV3Small(include_top=False, weights=None,
+                                                   input_shape=(32, 32, 3))
+        model = (keras_model_sequential(input_shape=(32, 32, 3))
+                 >> layer_from(base) >> layer_global_average_pooling_2d()
+                 >> layer_dense(units=1, activation="sigmoid"))
+        ```
+    """
+    import keras
+
+    inner = unwrap(layer)
+    if not isinstance(inner, keras.Layer):
+        raise ArgumentTypeError(
+            f"layer_from(): expected a Keras layer or model; got {type(layer).__name__}. "
+            f"For a function, use then(fn).")
+    return PendingLayer(f"layer_from({inner.name})", inner)
+
+
 class then(Pipeable):
-    """Pipe into any function: `x >> then(np.mean, axis=0)` is `np.mean(x, axis=0)`."""
+    """Pipe into any function: `x >> then(np.mean, axis=0)` is `np.mean(x, axis=0)`.
+
+    For a Keras layer or model use `layer_from(layer)`, which also adds it to
+    a Sequential model.
+    """
 
     def __init__(self, fn: Callable, *args: Any, **kwargs: Any):
         self.fn, self.args, self.kwargs = fn, args, kwargs

@@ -18,6 +18,7 @@ import numpy as np
 
 from .conventions import as_axis, as_count, as_integer, as_integer_vector, describe, scalar
 from .errors import ArgumentError, ArgumentTypeError, DataError
+from .labels import factor_codes, is_factor
 
 __all__ = ["array_reshape", "to_categorical", "pad_sequences", "normalize"]
 
@@ -39,6 +40,10 @@ def _as_array(x: Any, name: str = "x") -> np.ndarray:
             f"`{name}` must be array-like (a numpy array, list, pandas object or "
             f"anything with __array__); got {type(x).__name__}: {error}"
         ) from None
+
+
+def _is_r_object(x: Any) -> bool:
+    return type(x).__module__.startswith("rpy2.")
 
 
 def _is_backend_tensor(x: Any) -> bool:
@@ -149,33 +154,15 @@ def array_reshape(x: Any, dim: Any, order: str = "C") -> np.ndarray:
 
 
 # ---------------------------------------------------------- to_categorical
-def _categorical_codes(x: Any) -> Any:
-    """pandas Categorical / categorical Series -> its 0-based integer codes."""
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        return x
-    if isinstance(x, pd.Categorical):
-        codes = np.asarray(x.codes)
-    elif isinstance(x, (pd.Series, pd.Index)) and isinstance(x.dtype, pd.CategoricalDtype):
-        codes = np.asarray(x.cat.codes if isinstance(x, pd.Series) else x.codes)
-    else:
-        return x
-    if (codes < 0).any():
-        raise DataError(
-            "to_categorical(): `x` is a categorical with missing values (NaN) at "
-            f"{_missing_at(codes < 0)}; remove or impute them first."
-        )
-    return codes
-
-
 def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
     """Converts a class vector (integers) to a binary class matrix (one-hot).
 
     `keras.utils.to_categorical()`, for use with `categorical_crossentropy`.
     Class labels are **0-based**: integers from 0 to `num_classes - 1`. An R
-    factor or 1-based labels need `- 1` first (`as.integer(f) - 1`); a pandas
-    `Categorical` is converted through its codes (already 0-based). The labels
+    factor, a pandas `Categorical` or a categorical Series becomes its 0-based
+    codes (`as.integer(f) - 1`, as keras3), whatever path it came by (rpy2,
+    `rkeras.r.to_python`, the R front end), and `num_classes` defaults to its
+    number of levels; 1-based integer labels need `- 1` first. The labels
     are checked first: NaN, non-integral, negative or too large labels are
     errors that say where they are.
 
@@ -205,7 +192,16 @@ def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
     if _is_backend_tensor(x):
         return keras_to_categorical(x, num_classes=num_classes)
 
-    labels = _as_array(_categorical_codes(x))
+    if _is_r_object(x):
+        from .r import to_python
+
+        x = to_python(x)
+    if is_factor(x):
+        codes = factor_codes(x, role="x")
+        x = codes.codes
+        if num_classes is None:
+            num_classes = len(codes.levels)
+    labels = _as_array(x)
     hint = ("Class labels are 0-based (0 to num_classes - 1): for an R factor or "
             "1-based labels, pass `x - 1` (R: `as.integer(f) - 1`).")
     if labels.dtype.kind in "OUSV":

@@ -31,7 +31,7 @@ import numpy as np
 from .errors import ArgumentError, ArgumentTypeError, ElementNotFoundError, ReadOnlyError
 from .rformat import StrOptions, str_list
 
-__all__ = ["RList"]
+__all__ = ["RList", "NamedResults"]
 
 
 class RList:
@@ -285,6 +285,68 @@ class RList:
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # IPython
         p.text("RList(...)" if cycle else repr(self))
+
+
+class NamedResults(dict):
+    """Named numbers that unpack in order: what `evaluate()` returns.
+
+    A `dict` (so `dict(r)`, `pd.Series(r)` and `json.dumps(r)` see the names
+    and values) whose *iteration yields the values*, in the order they were
+    given, so that `loss, accuracy = model >> evaluate(x, y)` unpacks as
+    Keras's `model.evaluate()` list does. `r["accuracy"]`, `r.accuracy`,
+    `r.names()`, `"loss" in r` and `len(r)` work as for an `RList`; it
+    prints as R's `str()` of a named list.
+
+    Example:
+        >>> r = NamedResults([("loss", 0.25), ("accuracy", 0.9)])
+        >>> loss, accuracy = r
+        >>> loss, r.accuracy, dict(r)
+        (0.25, 0.9, {'loss': 0.25, 'accuracy': 0.9})
+    """
+
+    __slots__ = ()
+
+    def __iter__(self) -> Iterator[Any]:
+        # Unpacking gives the values; dict(), json and pandas use keys()/items().
+        return iter(list(dict.values(self)))
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError:
+            raise ElementNotFoundError(
+                f"no result named {name!r}; the names are {', '.join(map(repr, self.keys()))}"
+            ) from None
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, (int, slice)) and not isinstance(key, bool):
+            values = list(dict.values(self))
+            return values[key]
+        try:
+            return dict.__getitem__(self, key)
+        except KeyError:
+            raise ElementNotFoundError(
+                f"no result named {key!r}; the names are {', '.join(map(repr, self.keys()))}"
+            ) from None
+
+    def names(self) -> list:
+        """The names, in order (R's `names()`)."""
+        return list(self.keys())
+
+    def to_dict(self) -> dict:
+        """A plain dict of the results."""
+        return dict(self.items())
+
+    def __reduce__(self):
+        return (NamedResults, (list(self.items()),))
+
+    def __repr__(self) -> str:
+        return str_list(list(self.items()), 0, StrOptions(list_len=10, vec_len=4, max_level=None))
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # IPython
+        p.text("NamedResults(...)" if cycle else repr(self))
 
 
 # ---------------------------------------------------------------- equality

@@ -155,7 +155,7 @@ def test_to_categorical_errors():
         to_categorical([0, np.nan, 2, np.nan])
     with pytest.raises(ValueError, match=r"class labels must be >= 0; got -1 at position 0"):
         to_categorical([-1, 0])
-    with pytest.raises(ValueError, match=r"categorical with missing values \(NaN\) at position 1"):
+    with pytest.raises(ValueError, match=r"the factor has 1 NA value\(s\), first at position 2 \(1-based\)"):
         to_categorical(pd.Categorical(["a", None, "b"]))
     with pytest.raises(ValueError, match=(
             r"must hold integer class labels; got values of type "

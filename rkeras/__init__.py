@@ -34,6 +34,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
+from .pipe import layer_from as layer_from
 from .pipe import pipe as pipe  # pipe.py imports nothing heavy (no TensorFlow)
 from .pipe import then as then
 from .quiet_tf import quiet_tensorflow_startup
@@ -45,7 +46,7 @@ quiet_tensorflow_startup()
 __version__ = "0.1.0"
 
 # Public names that are not verbs (the stub lists them too: tools/gen_stub.py).
-_NON_VERBS = ("pipe", "then", "plot", "KerasTrainingHistory")
+_NON_VERBS = ("pipe", "then", "layer_from", "plot", "KerasTrainingHistory")
 
 
 def plot(x, *args, **kwargs):

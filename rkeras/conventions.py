@@ -11,7 +11,7 @@ the same rules to every verb, from Python and from R:
 * `axis` is 1-based for non-negative values (`axis=1` is numpy's axis 0;
   `axis=0` is an error); negative axes count from the end as in Python;
 * epoch and layer indices are 1-based (`initial_epoch=1` is the first epoch);
-* `verbose="auto"` is passed through; `None` is R's NULL.
+* `verbose="auto"` is passed through, TRUE/FALSE are 1/0; `None` is R's NULL.
 
 Where the rules are applied (one validation point per verb):
 
@@ -364,7 +364,13 @@ def as_index_array(value: Any, arg: str) -> Any:
 
 
 def as_verbose(value: Any, arg: str = "verbose") -> Any:
-    """`"auto"` passes through; numbers become 0, 1 or 2."""
+    """`"auto"` passes through; numbers become 0, 1 or 2; TRUE/FALSE are 1/0.
+
+    Plain Keras and keras3 accept a logical verbose (Python treats it as 1/0).
+    """
+    value = scalar(value, lists=True)
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
     if isinstance(value, str):
         if value != "auto":
             raise ArgumentError(f"`{arg}` must be \"auto\", 0, 1 or 2; got {value!r}.")
@@ -464,3 +470,44 @@ def normalize_arguments(verb: str, kwargs: dict[str, Any],
             value = rule(value, name)
         out[name] = value
     return out
+
+
+# What each rule means to an R user, for the help pages (`help(layer_concatenate)`).
+_RULE_TEXT: dict[Any, str] = {
+    as_axis: "1-based, as in R: axis = 1 is the first (batch) axis, -1 the last; "
+             "Keras's axis k is k + 1 here",
+    as_index: "1-based, as in R (1 is the first)",
+    as_index_array: "1-based indices, as in R (positive values are shifted down by one)",
+    normalize_shape: "a shape: a number or a vector (c(28, 28)), NA/None for any size",
+    as_count: "a whole number >= 1 (512 and 512.0 alike)",
+    as_nonnegative: "a whole number >= 0",
+    as_integer: "a whole number",
+    as_integer_tuple: "a whole number or a vector of them (c(3, 3))",
+    as_padding: "whole numbers >= 0, a vector, or a string",
+    as_verbose: '"auto", 0, 1, 2, or TRUE/FALSE',
+}
+
+
+def rules_doc(verb: str, parameters: Sequence[Any]) -> str:
+    """The "R conventions" section of a verb's help: each converted argument's rule.
+
+    Args:
+        verb: the verb's R name.
+        parameters: its `inspect.Parameter`s (their defaults choose the rule
+            where the name does not).
+
+    Returns:
+        A text section, or "" when no argument is converted.
+    """
+    lines = []
+    for p in parameters:
+        default = None if p.default is p.empty else p.default
+        rule = transform_for(verb, p.name, default)
+        text = _RULE_TEXT.get(rule)
+        if text is not None:
+            lines.append(f"    {p.name}: {text}.")
+    if not lines:
+        return ""
+    return ("\n\nR conventions (rkeras converts these arguments before Keras sees them; the "
+            "Keras text above uses Keras's own conventions):\n" + "\n".join(lines))
+

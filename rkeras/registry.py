@@ -41,6 +41,7 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
+from .conventions import rules_doc
 from .verb_names import r_name
 
 KINDS = ("layer", "model", "function", "loss", "metric", "object")
@@ -333,7 +334,7 @@ def _family_verbs(family: Family) -> Iterator[Verb]:
             params = [_subject("y_true"), _subject("y_pred")] + params
         yield Verb(
             name=name, family=family.prefix, kind=kind, target=target,
-            parameters=tuple(params), doc=_usage_doc(name, target, keras_path),
+            parameters=tuple(params), doc=_usage_doc(name, target, keras_path) + rules_doc(name, params),
             passthrough=has_kwargs and kind != "layer", keras_path=keras_path,
         )
 

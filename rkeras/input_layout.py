@@ -22,8 +22,9 @@ Text inputs
     A model whose single input has dtype `string` (e.g. `keras_input(shape=1,
     dtype="string") >> layer_text_vectorization(...)`) takes text: an array of
     strings (numpy `<U`/object, a pandas string column, an R character
-    vector) is passed to Keras as a numpy object array, as plain Keras takes
-    it. Anything else keeps the numeric checks.
+    vector) is passed to Keras as a string tensor (Keras 3.15's data adapters
+    refuse numpy object and `<U` arrays), one text per row. Anything else
+    keeps the numeric checks.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def _string_input(model: Any) -> bool:
 
 
 def as_text_input(model: Any, x: Any) -> Any:
-    """`x` as a numpy object array of str when `model` takes text and `x` is text; else None."""
+    """`x` as a string tensor (n, 1) when `model` takes text and `x` is text; else None."""
     if not _string_input(model):
         return None
     x = _python(x)
@@ -132,4 +133,17 @@ def as_text_input(model: Any, x: Any) -> Any:
         bad = next(i for i, v in enumerate(flat) if not isinstance(v, (str, bytes)))
         raise DataError(f"`x` is text for a string input, but element {bad + 1} (1-based) is "
                         f"{flat[bad]!r}: give strings only (NA: replace it with \"\").")
-    return x.astype(object)
+    x = x.astype(object)
+    shape = tuple(model.inputs[0].shape)
+    if x.ndim == 1 and len(shape) == 2 and shape[1] == 1:
+        # An R character vector (or a pandas column) is one text per sample.
+        x = x.reshape(-1, 1)
+    import keras
+
+    if keras.backend.backend() == "tensorflow":
+        # Keras 3.15's data adapters refuse numpy object/<U arrays ("Invalid dtype:
+        # object"); a tf string tensor is what its string inputs take.
+        import tensorflow as tf
+
+        return tf.constant(x.astype(str))
+    return x

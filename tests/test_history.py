@@ -223,3 +223,41 @@ def test_history_from_the_fit_verb_and_its_containers():
     assert KerasTrainingHistory.from_dict(history.to_dict()) == history
     assert str(history).splitlines()[0] == "Final epoch (plot to see history):"
 
+
+
+# --- issue 13, item 5: values at the epochs they were measured --------------------------
+
+def _fit_history(**fit_args):
+    import keras
+
+    keras.utils.set_random_seed(2)
+    x = np.random.rand(32, 3).astype("float32")
+    y = np.random.rand(32, 1).astype("float32")
+    model = rkeras.keras_model_sequential(input_shape=3) >> rkeras.layer_dense(units=1)
+    model >> rkeras.compile(optimizer="sgd", loss="mse")
+    return rkeras.fit(model, x, y, verbose=0, **fit_args)
+
+
+def test_data_frame_places_validation_values_at_their_epochs():
+    history = _fit_history(epochs=5, validation_split=0.25, validation_freq=2)
+    assert len(history["val_loss"]) == 2
+    assert history.epochs_of("val_loss") == [2, 4]
+    wide = as_data_frame(history, wide=True)
+    assert wide["val_loss"].isna().tolist() == [True, False, True, False, True]
+    assert wide["val_loss"].dropna().tolist() == history["val_loss"]
+    long = as_data_frame(history)
+    val = long[(long["data"] == "validation")]
+    assert val.dropna()["epoch"].tolist() == [2, 4]
+    assert "val_loss: NA" in history.format()       # no validation at the last epoch (5)
+
+
+def test_data_frame_places_values_after_initial_epoch():
+    history = _fit_history(epochs=5, initial_epoch=3)
+    assert history.epochs_of("loss") == [3, 4, 5]
+    wide = as_data_frame(history, wide=True)
+    assert wide["epoch"].tolist() == [1, 2, 3, 4, 5]
+    assert wide["loss"].isna().tolist() == [True, True, False, False, False]
+    assert wide["loss"].dropna().tolist() == history["loss"]
+    assert f"loss: {history['loss'][-1]:.4g}"[:10] in history.format()
+    again = KerasTrainingHistory.from_dict(history.to_dict())
+    assert again == history and again.epochs_of("loss") == [3, 4, 5]

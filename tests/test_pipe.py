@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+import pytest
 
 from rkeras import *  # noqa: F403 - the point is that this works
 from rkeras.pipe import PendingLayer
@@ -67,3 +68,38 @@ def test_numpy_does_not_hijack_the_pipe():
     x = np.arange(12.0)
     assert (x >> array_reshape(dim=(3, 4))).shape == (3, 4)
 
+
+
+# --- issue 13: any Keras layer in a chain (12), the 1-based axis (13) ---------------------
+
+def test_layer_from_puts_any_keras_layer_in_a_chain():
+    from rkeras import keras_input, keras_model, keras_model_sequential, layer_dense, layer_from
+
+    base = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)], name="base")
+
+    class Twice(keras.Layer):
+        def call(self, x):
+            return 2 * x
+
+    model = (keras_model_sequential(input_shape=4) >> layer_from(base)
+             >> layer_from(Twice()) >> layer_from(keras.layers.Dense(2)) >> layer_dense(units=1))
+    assert [type(layer).__name__ for layer in model.layers] == ["Sequential", "Twice", "Dense", "Dense"]
+    assert model.layers[0] is base
+    inputs = keras_input(shape=4)
+    outputs = inputs >> layer_from(base) >> layer_from(keras.layers.Dense(2))
+    assert tuple(keras_model(inputs, outputs).output.shape) == (None, 2)
+    assert model.predict(np.ones((2, 4)), verbose=0).shape == (2, 1)
+    with pytest.raises(TypeError, match="expected a Keras layer or model"):
+        layer_from(np.mean)
+
+
+def test_axis_errors_hint_at_the_one_based_rule_and_help_says_so():
+    from rkeras import keras_input, layer_concatenate
+
+    a, b = keras_input(shape=4), keras_input(shape=3)
+    with pytest.raises(ValueError, match=r"1-based, as in R: axis = 1 is Keras's axis 0 \(the batch axis\)"):
+        layer_concatenate(a, b, axis=1)
+    assert tuple(layer_concatenate(a, b, axis=2).shape) == (None, 7)
+    assert tuple(layer_concatenate(a, b, axis=-1).shape) == (None, 7)
+    doc = layer_concatenate.__doc__
+    assert "R conventions" in doc and "axis: 1-based, as in R" in doc

@@ -65,6 +65,13 @@ def plot(x, *args, **kwargs):
                     f"rkeras plots training histories (the result of fit()).")
 
 
+def load_ipython_extension(ipython):
+    """`%load_ext rkeras`: `%%R` cells with rkeras's converters and R front end (rkeras.ipython)."""
+    from .ipython import load_ipython_extension as load
+
+    load(ipython)
+
+
 def _load_verbs() -> dict:
     """Generate every verb (imports Keras) and make them module attributes, once."""
     from .history import KerasTrainingHistory

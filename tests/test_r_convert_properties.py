@@ -41,7 +41,8 @@ pytestmark = pytest.mark.r
 
 EXAMPLES: collections.Counter = collections.Counter()
 
-PROFILE = settings(max_examples=int(os.environ.get("RKERAS_HYPOTHESIS_EXAMPLES", "150")), deadline=None, database=None,
+PROFILE = settings(max_examples=int(os.environ.get("RKERAS_HYPOTHESIS_EXAMPLES", "150")),
+                   deadline=None, database=None,
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -223,7 +224,8 @@ def r_data_frame(draw):
             src = f"factor({r_vector('character', vals)}, levels = {r_vector('character', levels)})"
         elif kind == "Date":
             vals = draw(st.lists(st.none() | st.integers(-30000, 30000), min_size=nrow, max_size=nrow))
-            src = f"structure({r_vector('double', [None if v is None else float(v) for v in vals])}, class = 'Date')"
+            days = r_vector('double', [None if v is None else float(v) for v in vals])
+            src = f"structure({days}, class = 'Date')"
         else:
             vals = draw(st.lists(values[kind], min_size=nrow, max_size=nrow))
             src = r_vector(kind, vals)
@@ -349,7 +351,8 @@ def pandas_frames(draw):
     expected = {}
     ncol = draw(st.integers(1, 5))
     for j in range(ncol):
-        kind = draw(st.sampled_from(["int64", "Int32", "float", "bool", "boolean", "str", "category", "date"]))
+        kind = draw(st.sampled_from(["int64", "Int32", "float", "bool", "boolean", "str", "category",
+                                     "date"]))
         name = f"{kind}_{j}"
         if kind == "int64":
             vals = draw(st.lists(st.integers(-10 ** 6, 10 ** 6), min_size=n, max_size=n))
@@ -392,7 +395,8 @@ def pandas_frames(draw):
     df = pd.DataFrame(data)
     index_kind = draw(st.sampled_from(["range", "str", "int"]))
     if index_kind == "str" and n:
-        df.index = pd.Index(draw(st.lists(text.filter(bool), min_size=n, max_size=n, unique=True)), dtype=object)
+        labels = draw(st.lists(text.filter(bool), min_size=n, max_size=n, unique=True))
+        df.index = pd.Index(labels, dtype=object)
     elif index_kind == "int" and n:
         df.index = pd.Index(draw(st.lists(st.integers(-1000, 1000), min_size=n, max_size=n, unique=True)))
     exp = pd.DataFrame(expected)

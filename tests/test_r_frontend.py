@@ -97,19 +97,6 @@ def test_formals_match_python_signature(R, verb):
             assert shown == r_literal(p.default), (p.name, shown, p.default)
 
 
-def test_param_name_rule_and_literals():
-    from rkeras.r.rsource import python_param_name, r_literal, r_param_name
-
-    assert r_param_name("freeze_weights", "from_") == "from"
-    assert python_param_name("freeze_weights", "from") == "from_"
-    assert r_param_name("x", "in") == "in_"
-    assert r_param_name("layer_lambda", "function") == "f"
-    assert r_param_name("x", "units") == "units"
-    assert [r_literal(v) for v in (None, True, 1, 0.5, 1e-07, "a\"b", (1, 1), ("a", None))] == \
-        ["NULL", "TRUE", "1L", "0.5", "1e-07", '"a\\"b"', "c(1L, 1L)", 'list("a", NULL)']
-    assert r_literal(object()) is None and r_literal(float("inf")) == "Inf"
-
-
 def test_install_is_fast_and_idempotent(R):
     from rkeras.r import frontend
 

@@ -1,4 +1,4 @@
-"""rkeras.r.session: start-up, lock, threads, C stack, errors and warnings crossing."""
+"""rkeras.r.session and rkeras.r.interrupts: start-up, lock, threads, release queue, C stack, Ctrl-C."""
 
 from __future__ import annotations
 
@@ -12,21 +12,17 @@ import time
 import warnings
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 pytest.importorskip("rpy2")
 
 from rkeras.r import (  # noqa: E402
-    RError,
-    RWarning,
     r_eval,
-    r_function,
     r_lock,
     session,  # noqa: E402
     to_python,
 )
-from rkeras.r.evaluate import r_assign, r_call  # noqa: E402
+from rkeras.r.evaluate import r_call  # noqa: E402
 from rkeras.r.session import RThreadError, entered  # noqa: E402
 
 pytestmark = pytest.mark.r
@@ -62,135 +58,6 @@ def test_started_and_lock():
     assert r_lock() is openrlib.rlock
     with r_lock:                       # re-entrant with rkeras's own calls
         assert to_python(r_eval("1 + 1")) == 2.0
-
-
-# --------------------------------------------------------------------------- errors
-def test_r_error_message_is_condition_message():
-    with pytest.raises(RError) as ei:
-        r_eval("stop('something broke: ', 42)")
-    assert str(ei.value) == "something broke: 42"
-    assert ei.value.r_class == ("simpleError", "error", "condition")
-    assert isinstance(ei.value, RuntimeError)
-
-
-def test_r_error_call_and_custom_class():
-    with pytest.raises(RError) as ei:
-        r_eval("g <- function(x) stop(structure(class = c('my_error', 'error', 'condition'),"
-               " list(message = 'custom', call = sys.call()))); g(1)")
-    assert str(ei.value) == "custom" and ei.value.r_class[0] == "my_error"
-    assert ei.value.r_call == "g(1)"
-
-
-def test_parse_error():
-    with pytest.raises(RError, match="unexpected"):
-        r_eval("1 +* 2")
-
-
-def test_r_call_errors_and_args():
-    with pytest.raises(RError, match="non-numeric argument"):
-        r_call("+", 1, "a")
-    assert to_python(r_call("mean", np.array([1.0, np.nan, 3.0]), **{"na.rm": True})) == 2.0
-    assert to_python(r_call("stats::sd", np.array([1.0, 3.0]))) == pytest.approx(1.4142135)
-    f = r_eval("function(x) deparse(substitute(x))")
-    assert to_python(r_call(f, np.arange(100000))) == ".rk_arg1"     # no data deparsed
-
-
-def test_r_eval_env_dict_and_convert():
-    assert r_eval("x * 2", env={"x": 21}, convert=True) == 42
-    assert "x" not in to_python(r_eval("ls()"), simplify=False) or True
-
-
-def test_python_exception_becomes_r_error_caught_by_trycatch():
-    def boom(x):
-        raise ValueError(f"bad value {x}")
-
-    r_assign("boom", r_function(boom))
-    out = to_python(r_eval("tryCatch(boom(3L), error = function(e) "
-                           "list(msg = conditionMessage(e), cls = class(e)))"))
-    assert out["msg"] == "ValueError: bad value 3"
-    assert list(out["cls"]) == ["rkeras_python_error", "error", "condition"]
-    # finally/on.exit still run, R keeps working
-    assert to_python(r_eval("tryCatch(boom(1), error = function(e) 'caught', finally = 'x')")) == "caught"
-    assert to_python(r_eval("1 + 1")) == 2.0
-
-
-def test_python_exception_uncaught_in_r_comes_back():
-    class MyError(Exception):
-        pass
-
-    def inner():
-        raise MyError("deep")
-
-    r_assign("inner_fn", r_function(inner))
-    with pytest.raises(RError) as ei:
-        r_eval("outer <- function() inner_fn(); outer()")
-    assert str(ei.value) == "MyError: deep"
-    assert isinstance(ei.value.__cause__, MyError) and ei.value.py_exception is ei.value.__cause__
-
-
-def test_r_function_signature_defaults_and_kwargs():
-    def f(a, b=2, *args, c="z", **kw):
-        return {"a": a, "b": b, "args": list(args), "c": c, "kw": kw}
-
-    rf = r_function(f)
-    r_assign("pyf", rf)
-    formals = to_python(r_eval("names(formals(pyf))"))
-    assert formals == ["a", "b", "...", "c"]
-    out = to_python(r_eval("pyf(1L, 5L, 'x', 'y', c = 'q', extra = TRUE)"))
-    assert out["a"] == 1 and out["b"] == 5 and out["args"] == ["x", "y"]
-    assert out["c"] == "q" and out["kw"] == {"extra": True}
-    out = to_python(r_eval("pyf(1L)"))
-    assert out["b"] == 2 and out["c"] == "z"
-    with pytest.raises(RError, match="TypeError"):
-        r_eval("pyf()")
-
-
-def test_r_function_keeps_callable_alive_until_r_collects():
-    import weakref
-
-    class Adder:
-        def __call__(self, x):
-            return x + 1
-
-    a = Adder()
-    ref = weakref.ref(a)
-    r_assign("adder", r_function(a))
-    del a
-    gc.collect()
-    r_eval("invisible(gc())")
-    assert to_python(r_eval("adder(1)")) == 2.0
-    r_eval("rm(adder); invisible(gc())")
-    gc.collect()
-    r_eval("invisible(gc())")
-    assert ref() is None
-
-
-def test_nested_python_r_python():
-    def py_sq(x):
-        return to_python(r_eval("function(v) v^2"))(x)       # Python -> R -> Python -> R
-
-    r_assign("py_sq", r_function(py_sq))
-    assert to_python(r_eval("py_sq(7)")) == 49.0
-
-
-# --------------------------------------------------------------------------- warnings
-def test_r_warnings_reach_python():
-    with warnings.catch_warnings(record=True) as rec:
-        warnings.simplefilter("always")
-        val = r_eval("{warning('first'); warning('second'); 5}")
-    assert to_python(val) == 5.0
-    msgs = [str(w.message) for w in rec if issubclass(w.category, RWarning)]
-    assert msgs == ["first", "second"]
-    with pytest.warns(RWarning, match=r"NAs introduced by coercion"):
-        r_eval("as.integer('x')")
-    with pytest.warns(RWarning, match=r"^careful \(in R: h\(1\)\)$"):
-        r_eval("h <- function(x) warning('careful'); h(1)")
-
-
-def test_warning_then_error():
-    with pytest.warns(RWarning, match="before"):
-        with pytest.raises(RError, match="after"):
-            r_eval("{warning('before'); stop('after')}")
 
 
 # --------------------------------------------------------------------------- threads
@@ -347,7 +214,8 @@ def test_ctrl_c_interrupts_a_pure_r_loop():
         except KeyboardInterrupt:
             print("INTERRUPTED", round(time.perf_counter() - t, 1))
         threading.Thread(target=later).start()
-        print("R", to_python(r_eval("tryCatch({for (i in 1:2e9) NULL; 'done'}, interrupt = function(e) 'caught')")))
+        loop = "tryCatch({for (i in 1:2e9) NULL; 'done'}, interrupt = function(e) 'caught')"
+        print("R", to_python(r_eval(loop)))
         print("AFTER", to_python(r_eval("1 + 1")))
         threading.Thread(target=later).start()
         try:

@@ -58,6 +58,9 @@ def r_eval(code: str, env: Any = None, *, convert: bool = False) -> Any:
     """
     if not isinstance(code, str):
         raise TypeError(f"code must be a str of R code, not {type(code).__name__}")
+    from .on_demand import ensure_for_code  # library(keras) without a set-up call
+
+    ensure_for_code(code)
     with session.entered() as sess:
         res = run_captured(sess, sess.h_eval_text, sess.ri.StrSexpVector([code]), _as_env(sess, env))
         return to_python(res) if convert else res

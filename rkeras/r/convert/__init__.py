@@ -23,18 +23,25 @@ and memory policy), :mod:`.to_r` (numpy fast paths, pandas), :mod:`.dates`
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
-
-import numpy as np
-
+# Factors -> 0-based codes: one routine for every path (rkeras.labels), re-exported here.
+from ...labels import FactorCodes, factor_codes
 from .. import session, sexp
-from ..sexp import INTSXP, NA_INTEGER, R, cdata, is_sexp, rclass, set_class, typeof
+from ..sexp import R, cdata, set_class
 from . import to_python as _to_python_rules
 from . import to_r as _to_r_rules
 from .functions import RFunction, r_function
-from .rules import (TO_PYTHON, TO_R, ConvertOptions, RuleTable, StrList, UnnamedList, r_value,
-                    register_to_python, register_to_r)
-from .to_python import factor_parts, to_python
+from .rules import (
+    TO_PYTHON,
+    TO_R,
+    ConvertOptions,
+    RuleTable,
+    StrList,
+    UnnamedList,
+    r_value,
+    register_to_python,
+    register_to_r,
+)
+from .to_python import to_python
 from .to_r import to_r
 
 __all__ = [
@@ -70,60 +77,6 @@ def set_attr(robj, name: str, value) -> None:
         if not isinstance(value, R.ri.Sexp):
             value = r_value(value)
         sexp.set_attr(cdata(robj), R.rlib.Rf_install(name.encode()), value)
-
-
-# ==========================================================================
-# Factors for Keras
-# ==========================================================================
-class FactorCodes(NamedTuple):
-    """0-based integer codes of a factor, with its levels."""
-
-    codes: np.ndarray        # int32, 0-based; -1 for NA when na="minus1"
-    levels: list
-    ordered: bool
-
-
-def factor_codes(x: Any, *, na: str = "error") -> FactorCodes:
-    """0-based integer codes and levels of an R factor (or pandas categorical).
-
-    Keras wants class labels 0..K-1; R factors store 1..K. This gives the
-    codes as an int32 array (one copy), the levels in order and the ordered
-    flag. keras3 does the same (``as.integer(x) - 1L``).
-
-    Args:
-        x: an R factor (rpy2 object), a ``pandas.Categorical`` or a
-            categorical ``pandas.Series``.
-        na: what to do with NA: ``"error"`` (default) raises ``ValueError``
-            naming the first NA position (1-based, as in R); ``"minus1"``
-            gives code -1 there (pandas's convention).
-
-    Returns:
-        :class:`FactorCodes` ``(codes, levels, ordered)``.
-    """
-    if na not in ("error", "minus1"):
-        raise ValueError(f"na must be 'error' or 'minus1', not {na!r}")
-    if is_sexp(x):
-        with session.entered():
-            R.ensure()
-            cd = cdata(x)
-            if "factor" not in rclass(cd) or typeof(cd) != INTSXP:
-                raise TypeError(f"factor_codes(): not an R factor (class {list(rclass(cd))}, "
-                                f"type {typeof(cd)})")
-            view, levels, ordered = factor_parts(x)
-            codes = view.astype(np.int32) - 1
-            codes[view == NA_INTEGER] = -1
-    else:
-        import pandas as pd
-        cat = pd.Categorical(x) if not isinstance(x, pd.Categorical) else x
-        codes = np.asarray(cat.codes, dtype=np.int32).copy()
-        levels = [str(c) for c in cat.categories]
-        ordered = bool(cat.ordered)
-    if na == "error" and codes.size and codes.min() < 0:
-        bad = np.flatnonzero(codes < 0)
-        raise ValueError(
-            f"factor has {bad.size} NA value(s), first at position {int(bad[0]) + 1} (1-based); "
-            f"class labels cannot be missing. Drop those rows or use factor_codes(x, na='minus1').")
-    return FactorCodes(codes, levels, ordered)
 
 
 # ==========================================================================

@@ -20,8 +20,22 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ..sexp import (INTSXP, NA_INTEGER, REALSXP, STRSXP, R, cdata, get_attr, real_vector, set_attr,
-                    set_class, str_vector, strings, typeof, view)
+from ..sexp import (
+    INTSXP,
+    NA_INTEGER,
+    REALSXP,
+    STRSXP,
+    R,
+    cdata,
+    get_attr,
+    real_vector,
+    set_attr,
+    set_class,
+    str_vector,
+    strings,
+    typeof,
+    view,
+)
 from .rules import ConvertOptions, by_storage_type
 
 __all__ = [

@@ -48,10 +48,35 @@ import numpy as np
 
 from ...rlist import RList
 from .. import handles, session
-from ..sexp import (BUILTINSXP, CLOSXP, CPLXSXP, ENVSXP, EXTPTRSXP, INTSXP, LGLSXP, LISTSXP,
-                    NA_INTEGER, NILSXP, RAWSXP, REALSXP, SPECIALSXP, STRSXP, VECSXP, R,
-                    cdata, element, get_attr, is_sexp, rclass, shape_of, strings, typeof, view,
-                    wrap, writable_view)
+from ..sexp import (
+    BUILTINSXP,
+    CLOSXP,
+    CPLXSXP,
+    ENVSXP,
+    EXTPTRSXP,
+    INTSXP,
+    LGLSXP,
+    LISTSXP,
+    NA_INTEGER,
+    NILSXP,
+    RAWSXP,
+    REALSXP,
+    SPECIALSXP,
+    STRSXP,
+    VECSXP,
+    R,
+    cdata,
+    element,
+    get_attr,
+    is_sexp,
+    rclass,
+    shape_of,
+    strings,
+    typeof,
+    view,
+    wrap,
+    writable_view,
+)
 from .dates import date_to_python, date_values, posixct_to_python, posixct_values
 from .functions import RFunction
 from .rules import ConvertOptions, StrList, UnnamedList, by_storage_type, python_value

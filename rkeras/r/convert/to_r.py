@@ -38,11 +38,38 @@ import numpy as np
 
 from ...rlist import RList
 from .. import handles, session
-from ..sexp import (CPLXSXP, INTSXP, LGLSXP, NA_INTEGER, R_INT_MAX, RAWSXP, REALSXP, R, alloc,
-                    cdata, int_vector, is_sexp, make_list, nan_to_na, new_vector, real_vector,
-                    set_attr, set_class, str_vector, writable_view)
-from .dates import (date_to_r, datetime64_scalar_to_r, datetime64_to_r, datetime_index_to_r,
-                    datetime_to_r, dates_to_r, nat_to_r, timedelta64_to_r)
+from ..sexp import (
+    CPLXSXP,
+    INTSXP,
+    LGLSXP,
+    NA_INTEGER,
+    R_INT_MAX,
+    RAWSXP,
+    REALSXP,
+    R,
+    alloc,
+    cdata,
+    int_vector,
+    is_sexp,
+    make_list,
+    nan_to_na,
+    new_vector,
+    real_vector,
+    set_attr,
+    set_class,
+    str_vector,
+    writable_view,
+)
+from .dates import (
+    date_to_r,
+    dates_to_r,
+    datetime64_scalar_to_r,
+    datetime64_to_r,
+    datetime_index_to_r,
+    datetime_to_r,
+    nat_to_r,
+    timedelta64_to_r,
+)
 from .functions import RFunction, r_function
 from .rules import StrList, UnnamedList, r_value
 
@@ -63,6 +90,9 @@ def to_r(obj: Any) -> Any:
     Returns:
         An ``rpy2.rinterface`` object.
     """
+    from ..on_demand import ensure_for_object  # R classes of rkeras objects, once
+
+    ensure_for_object(obj)
     with session.entered():
         R.ensure()
         return r_value(obj)

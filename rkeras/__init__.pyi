@@ -8,6 +8,7 @@ from typing import Any
 import keras
 
 from rkeras.history import KerasTrainingHistory as KerasTrainingHistory
+from rkeras.pipe import layer_from as layer_from
 from rkeras.pipe import pipe as pipe
 from rkeras.pipe import then as then
 
@@ -857,6 +858,7 @@ __all__: list[str] = [
     'zip_lists',
     'pipe',
     'then',
+    'layer_from',
     'plot',
     'KerasTrainingHistory',
 ]
@@ -9751,16 +9753,16 @@ def get_source_inputs(tensor: Any) -> Any:
     """
 
 def image_array_save(
-    path: Any,
     x: Any,
+    path: Any,
     data_format: Any = None,
     file_format: Any = None,
     scale: Any = True,
     **kwargs: Any,
 ) -> Any:
-    """R keras3 verb image_array_save: calls keras.utils.save_img
+    """R keras3 verb image_array_save: calls rkeras.utils.image_array_save
 
-    Saves an image stored as a NumPy array to a path or file object.
+    Save an image array to `path` (keras3's argument order: the array first); returns `x`.
     """
 
 def image_dataset_from_directory(
@@ -9819,9 +9821,9 @@ def image_smart_resize(
     """
 
 def image_to_array(img: Any, data_format: Any = None, dtype: Any = None) -> Any:
-    """R keras3 verb image_to_array: calls keras.utils.img_to_array
+    """R keras3 verb image_to_array: calls rkeras.utils.image_to_array
 
-    Converts a PIL Image instance to a NumPy array.
+    A PIL image as an array: doubles by default, as keras3 (`dtype = "integer"`: int32).
     """
 
 def keras_variable(
@@ -10015,7 +10017,7 @@ def fit(
 def freeze_weights(object: Any, from_: Any = None, to: Any = None, which: Any = None) -> Any:
     """R keras3 verb freeze_weights: calls rkeras.models.freeze_weights
 
-    Make layers non-trainable (all, or layers `from_`..`to`, 1-based, inclusive).
+    Freeze layers: all of them, `from_`..`to` (inclusive), or `which`.
     """
 
 def get_layer(object: Any, name: Any = None, index: Any = None) -> Any:
@@ -10192,7 +10194,7 @@ def summary(
 ) -> Any:
     """R keras3 verb summary: calls rkeras.models.summary
 
-    Print the model's layer table (Keras's summary) and return it as text.
+    Print the model's layer table (Keras's summary); returns None.
     """
 
 def test_on_batch(object: Any, x: Any, y: Any = None, sample_weight: Any = None) -> Any:
@@ -10216,7 +10218,7 @@ def train_on_batch(
 def unfreeze_weights(object: Any, from_: Any = None, to: Any = None, which: Any = None) -> Any:
     """R keras3 verb unfreeze_weights: calls rkeras.models.unfreeze_weights
 
-    Make layers trainable again; the arguments are as in `freeze_weights`.
+    Unfreeze layers: all of them, `from_`..`to` (inclusive), or `which`.
     """
 
 

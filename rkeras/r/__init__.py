@@ -83,6 +83,9 @@ def __getattr__(name: str) -> Any:
     if mod is None:
         raise AttributeError(f"module 'rkeras.r' has no attribute {name!r}")
     value = getattr(importlib.import_module(f"{__name__}.{mod}"), name)
+    # The R front end installs itself when to_r / r_eval first need it
+    # (rkeras.r.on_demand hooks into them; the bridge itself does not import it).
+    importlib.import_module(f"{__name__}.on_demand")
     globals()[name] = value
     return value
 

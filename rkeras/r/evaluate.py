@@ -8,7 +8,7 @@ Every function here is safe from any thread (the call is serialised under
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from . import session
 from .conditions import RError, RWarning, run_captured
@@ -16,7 +16,10 @@ from .convert import to_python, to_r
 from .convert.functions import call_r
 from .sexp import BUILTINSXP, CLOSXP, SPECIALSXP, cdata, typeof
 
-__all__ = ["RError", "RWarning", "r_eval", "r_call", "r_assign"]
+__all__ = ["RError", "RWarning", "r_eval", "r_call", "r_assign", "BEFORE_EVAL"]
+
+BEFORE_EVAL: list[Callable[[str], None]] = []
+"""Functions called with the code before each :func:`r_eval` (e.g. rkeras.r.on_demand's)."""
 
 
 def _as_env(sess: session.Session, env):
@@ -58,9 +61,8 @@ def r_eval(code: str, env: Any = None, *, convert: bool = False) -> Any:
     """
     if not isinstance(code, str):
         raise TypeError(f"code must be a str of R code, not {type(code).__name__}")
-    from .on_demand import ensure_for_code  # library(keras) without a set-up call
-
-    ensure_for_code(code)
+    for hook in BEFORE_EVAL:
+        hook(code)
     with session.entered() as sess:
         res = run_captured(sess, sess.h_eval_text, sess.ri.StrSexpVector([code]), _as_env(sess, env))
         return to_python(res) if convert else res

@@ -21,6 +21,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .convert.to_r import BEFORE_TO_R
+from .evaluate import BEFORE_EVAL
+
 _installed = False
 _installing = False
 
@@ -75,3 +78,11 @@ def ensure_for_code(code: str) -> None:
 def ensure() -> None:
     """Install the front end now (once)."""
     _install()
+
+
+# The bridge calls these before each to_r / r_eval; it does not import this module
+# (that would be an import cycle through the front end): rkeras.r's lazy API does.
+if ensure_for_object not in BEFORE_TO_R:
+    BEFORE_TO_R.append(ensure_for_object)
+if ensure_for_code not in BEFORE_EVAL:
+    BEFORE_EVAL.append(ensure_for_code)

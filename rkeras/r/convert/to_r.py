@@ -32,7 +32,7 @@ import sys
 import types
 import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -73,9 +73,12 @@ from .dates import (
 from .functions import RFunction, r_function
 from .rules import StrList, UnnamedList, r_value
 
-__all__ = ["to_r", "RULES"]
+__all__ = ["to_r", "RULES", "BEFORE_TO_R"]
 
 _DOUBLE_EXACT = 2 ** 53
+
+BEFORE_TO_R: list[Callable[[Any], None]] = []
+"""Functions called with the object before each :func:`to_r` (e.g. rkeras.r.on_demand's)."""
 
 
 def to_r(obj: Any) -> Any:
@@ -90,9 +93,8 @@ def to_r(obj: Any) -> Any:
     Returns:
         An ``rpy2.rinterface`` object.
     """
-    from ..on_demand import ensure_for_object  # R classes of rkeras objects, once
-
-    ensure_for_object(obj)
+    for hook in BEFORE_TO_R:
+        hook(obj)
     with session.entered():
         R.ensure()
         return r_value(obj)

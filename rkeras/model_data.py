@@ -108,11 +108,9 @@ def as_model_data(value: Any, role: str) -> Any:
         return _frame_to_matrix(value, role)
     if isinstance(value, (pd.Series, pd.Categorical)):
         if isinstance(value.dtype, pd.CategoricalDtype):
-            codes = np.asarray(pd.Categorical(value).codes)
-            if (codes < 0).any():
-                raise DataError(f"`{role}` has NA at position {int(np.argmax(codes < 0)) + 1}; "
-                                f"labels cannot be missing.")
-            return codes.astype("int32")
+            from .labels import factor_codes  # the one factor -> 0-based codes routine
+
+            return factor_codes(value, role=role).codes
         value = value.to_numpy()
     if hasattr(value, "__next__") or callable(value):
         return value  # generators: Keras reads them batch by batch

@@ -25,6 +25,7 @@ from typing import Any, Callable
 from . import conventions
 from .argument_checks import check_values
 from .errors import ArgumentError, did_you_mean
+from .labels import as_labels
 from .name_checks import check_activation
 from .pipe import Deferred, PendingLayer, compose_layer, unwrap
 from .registry import Verb, registry
@@ -182,6 +183,7 @@ def _call_loss_or_metric(verb: Verb, bound: dict[str, Any]) -> Any:
         return instance
     if y_true is None or y_pred is None:
         raise ArgumentError(f"{verb.name}(): give both `y_true` and `y_pred`, or neither.")
+    y_true = as_labels(y_true, "y_true")   # a factor's 0-based codes, as fit()'s y
     if verb.kind == "metric":
         instance.update_state(y_true, y_pred)
         return instance.result()

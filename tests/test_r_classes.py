@@ -480,8 +480,8 @@ def test_py_class_private_and_active_property(R):
 # Errors, Ctrl-C
 # --------------------------------------------------------------------------
 def test_error_in_r_method_stops_fit_and_model_stays_usable(R):
-    from rkeras.r.classes import RMethodError
     from rkeras.r import RError, r_assign
+    from rkeras.r.classes import RMethodError
 
     x, y = _xy(16)
     r_assign("x", x)

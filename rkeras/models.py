@@ -143,6 +143,23 @@ def _check_metrics(metrics):
             else _check_metrics(m) for m in metrics]
 
 
+def _optimizer(optimizer):
+    """An optimizer name as the one Keras optimizer compile() uses.
+
+    Built once here: checking the name by building it and letting Keras build
+    it again would make the second one `rm_sprop_1` in saved files (keras3
+    writes `rm_sprop`).
+    """
+    import keras
+
+    if not isinstance(optimizer, str):
+        return optimizer
+    try:
+        return keras.optimizers.get(optimizer)
+    except (ValueError, TypeError, KeyError):
+        return check_name("optimizer", optimizer, "optimizer", "compile")
+
+
 def compile(object, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
             weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
             jit_compile="auto", auto_scale_loss=True):
@@ -169,7 +186,7 @@ def compile(object, optimizer="rmsprop", loss=None, metrics=None, loss_weights=N
     model = unwrap(object)
     steps_per_execution = as_nonnegative(steps_per_execution, "steps_per_execution")
     check_compile_arguments(optimizer, loss, metrics)
-    optimizer = check_name("optimizer", optimizer, "optimizer", "compile")
+    optimizer = _optimizer(optimizer)
     loss = _check_losses(loss)
     metrics = _check_metrics(_as_list(metrics)) if metrics is not None else None
     model.compile(optimizer=optimizer, loss=loss, metrics=metrics, loss_weights=loss_weights,

@@ -126,6 +126,15 @@ def _name_r_losses_and_metrics(kwargs: dict) -> dict:
 _R_ARGUMENT_FIXES = {"compile": _name_r_losses_and_metrics}
 
 
+def _seed_r(kwargs: dict) -> None:
+    """keras3's set_random_seed() also calls set.seed(): R's runif()/sample() repeat too."""
+    r_call("set.seed", as_integer(kwargs["seed"], "seed"))
+
+
+# Verb -> what it also does in R (after the Python verb ran).
+_R_SIDE_EFFECTS = {"set_random_seed": _seed_r}
+
+
 def run_verb_from_r(name: str, args: Any = None):
     """Run verb `name` with the arguments R collected (``.rk_verb``); return (value, visible)."""
     verb = registry()[name]
@@ -154,6 +163,8 @@ def run_verb_from_r(name: str, args: Any = None):
     if name in _R_ARGUMENT_FIXES:
         kwargs = _R_ARGUMENT_FIXES[name](kwargs)
     result = call_verb(verb, (), kwargs)
+    if name in _R_SIDE_EFFECTS:
+        _R_SIDE_EFFECTS[name](kwargs)
     visible = True
     if result is None or name in _INVISIBLE_VERBS:
         visible = False

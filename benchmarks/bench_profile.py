@@ -45,7 +45,7 @@ PHASES = [
     ("convert R → Python (to_python)", "to_python (rkeras/r/convert.py"),
     ("data loading (dataset_mnist)", "dataset_mnist (rkeras/datasets.py"),
     ("rkeras verbs, other (call_verb)", "call_verb (rkeras/verbs.py"),
-    ("Python's plot (matplotlib)", "plot_history (rkeras/history_plot.py"),
+    ("Python's plot (matplotlib)", "plot_history (rkeras/history.py"),
     ("R code (R evaluating; Python waiting in rpy2)", "SexpClosure.__call__"),
 ]
 

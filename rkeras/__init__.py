@@ -54,8 +54,7 @@ def plot(x, *args, **kwargs):
 
     See `plot_history` for the arguments.
     """
-    from .history import KerasTrainingHistory
-    from .history_plot import plot_history
+    from .history import KerasTrainingHistory, plot_history
 
     if isinstance(x, KerasTrainingHistory):
         return plot_history(x, *args, **kwargs)

@@ -10353,7 +10353,7 @@ def plot_history(
     file: Any = None,
     **kwargs: Any,
 ) -> Any:
-    """R keras3 verb plot_history: calls rkeras.history_plot.plot_history
+    """R keras3 verb plot_history: calls rkeras.history.plot_history
 
     Plots a training history with keras3's layout, in matplotlib.
     """

@@ -33,13 +33,15 @@ import numpy as np
 import pandas as pd
 
 from .conventions import scalar
-from .errors import ArgumentTypeError, ElementNotFoundError
+from .errors import ArgumentError, ArgumentTypeError, DataError, ElementNotFoundError
+from .history_plot import MIN_EPOCHS_FOR_SMOOTH, draw_history
 from .rformat import format_count, format_r_number
 
 # The verbs (the registry makes every function listed here an R keras verb).
 __all__ = [
     "KerasTrainingHistory",
     "as_data_frame",
+    "plot_history",
 ]
 
 VALIDATION_PREFIX = "val_"
@@ -405,11 +407,7 @@ class KerasTrainingHistory:
     def plot(self, metrics: str | Sequence[str] | None = None, method: str = "matplotlib",
              smooth: bool = True, theme_bw: bool = False, file: str | os.PathLike | None = None,
              **kwargs: Any):
-        """Plots the history; see `rkeras.history_plot.plot_history()`."""
-        # The one late import of this module: rkeras.history_plot draws histories,
-        # so it imports this module; only plotting needs it, not building a history.
-        from .history_plot import plot_history
-
+        """Plots the history; see `plot_history()`."""
         return plot_history(self, metrics=metrics, method=method, smooth=smooth,
                             theme_bw=theme_bw, file=file, **kwargs)
 
@@ -554,3 +552,102 @@ def as_data_frame(history: Any, wide: bool = False) -> pd.DataFrame:
             categories=list(DATA_LEVELS),
         ),
     })
+
+
+# --- plot(history) ------------------------------------------------------------------
+
+def _select_metrics(history: KerasTrainingHistory, metrics: str | Sequence[str] | None) -> list[str]:
+    """Base metric names (no `val_`) to draw, in the order the panels appear."""
+    available = list(dict.fromkeys(metric_base_name(m) for m in history.metrics))
+    if metrics is None:
+        # keras3 default: every non-val_ name; their val_ series come along.
+        return [m for m in available if m in history.metrics] or available
+    requested = [metrics] if isinstance(metrics, str) else list(metrics)
+    if not requested:
+        raise ArgumentError(
+            "plot(metrics=): no metric selected. Available metrics: "
+            + ", ".join(repr(m) for m in available) + "."
+        )
+    wanted = []
+    for name in requested:
+        base = metric_base_name(str(name))
+        if base not in available and str(name) in available:
+            base = str(name)  # a metric whose own name starts with "val_"
+        if base not in available:
+            raise ArgumentError(
+                f"plot(metrics=): unknown metric {name!r}. Available metrics: "
+                + ", ".join(repr(m) for m in available)
+                + " (give 'loss' or 'val_loss' to draw the loss panel with both series)."
+            )
+        wanted.append(base)
+    # facet_grid() orders panels by the factor levels, i.e. logged order.
+    return [m for m in available if m in wanted]
+
+
+def plot_history(history: Any, metrics: str | Sequence[str] | None = None,
+                 method: str = "matplotlib", smooth: bool = True, theme_bw: bool = False,
+                 file: str | os.PathLike | None = None, **kwargs: Any):
+    """Plots a training history with keras3's layout, in matplotlib.
+
+    Mirrors `plot(history)` in R keras3 (its ggplot2 method): one panel per
+    metric, stacked vertically with a shared `epoch` axis (`facet_grid(metric ~ .)`),
+    the metric name as the panel's y label, training and validation values
+    as circles in ggplot2's two default colours with a legend (`training`,
+    `validation`), integer epoch ticks, and a LOESS smooth line per series
+    when `smooth` is true and `params["epochs"] >= 10`. Epochs not trained
+    (early stopping) are simply absent.
+
+    Args:
+        history: A `KerasTrainingHistory` or a `keras.callbacks.History`.
+        metrics: Metric name or names to draw, e.g. `"loss"` or
+            `["loss", "accuracy"]`. `"val_accuracy"` means the same panel as
+            `"accuracy"`: a panel always shows both series. Defaults to every
+            metric that is not a `val_` one. Panels come in the order the
+            metrics were logged, as ggplot2's facets do.
+        method: `"matplotlib"` (also `"auto"` or `"ggplot2"`) for the
+            layout above; `"base"` for keras3's base-graphics layout (black
+            open circles for training, crosses for validation, legend
+            `metric`/`val_metric` in the corner the curve leaves free, no
+            smooth).
+        smooth: Whether to add the LOESS smooth (see `loess_smooth()`);
+            forced off below 10 epochs, as in keras3.
+        theme_bw: Black-and-white look, as keras3's `theme_bw = TRUE`:
+            white panels, open circles and triangles, grey smooth lines
+            (solid for training, dashed for validation).
+        file: Path to save the figure to; the format follows the extension
+            (`.png`, `.pdf`, `.svg`, ...).
+        **kwargs: Passed to `matplotlib.pyplot.figure()`, e.g. `figsize`,
+            `dpi`.
+
+    Returns:
+        The `matplotlib.figure.Figure`, with one `Axes` per metric
+        (`fig.axes`). Each training/validation point series is a `Line2D`
+        labelled `training`/`validation`; smooth lines have gid `smooth`.
+
+    Raises:
+        ArgumentError: If a requested metric is not in the history (the
+            message lists the available ones), or `method` is unknown (a
+            `ValueError`).
+
+    Example:
+        ```python
+        history = KerasTrainingHistory({"epochs": 2}, {"loss": [0.5, 0.3], "val_loss": [0.6, 0.4]})
+        fig = plot_history(history, file="history.png")
+        ```
+    """
+    history = KerasTrainingHistory.from_keras(history, "plot")
+    if method not in ("matplotlib", "auto", "ggplot2", "base"):
+        raise ArgumentError(
+            f"plot(method=): unknown method {method!r}; use 'matplotlib' (also 'auto', "
+            "'ggplot2') or 'base'."
+        )
+    if not history.metrics:
+        raise DataError("plot(): the history has no metrics to plot.")
+    panels = _select_metrics(history, metrics)
+    frame = as_data_frame(history)
+    requested_epochs = history.params.get("epochs")
+    if not isinstance(requested_epochs, numbers.Integral):
+        requested_epochs = row_count(history)
+    draw_smooth = bool(smooth) and method != "base" and requested_epochs >= MIN_EPOCHS_FOR_SMOOTH
+    return draw_history(frame, panels, method=method, smooth=draw_smooth, theme_bw=theme_bw,
+                        total_epochs=row_count(history), file=file, **kwargs)

@@ -1,12 +1,12 @@
-"""keras3's `plot(history)` drawn with matplotlib: `plot_history` and `loess_smooth`.
+"""Drawing keras3's `plot(history)` figure with matplotlib, and R's `loess()`.
 
 keras3 draws a training history with ggplot2: one panel per metric, training
 and validation points in ggplot2's two default colours, a LOESS smooth from
 10 epochs on (`geom_smooth(method = "loess")`), or the base-graphics layout
 with `method = "base"`. This module draws the same figure with matplotlib,
-with R's `loess()` computed exactly (:func:`loess_smooth`). The data comes from
-`rkeras.history.as_data_frame`, as keras3's plot method uses
-`as.data.frame(history)`.
+with R's `loess()` computed exactly (:func:`loess_smooth`). It draws the long data
+frame of `rkeras.history.as_data_frame` (as keras3's plot method draws
+`as.data.frame(history)`); `rkeras.history.plot_history` is the verb.
 
 (Not named `plot.py`: importing a submodule `rkeras.plot` would replace the
 function `rkeras.plot`, R's generic `plot()`, in the package's namespace.)
@@ -15,25 +15,17 @@ function `rkeras.plot`, R's generic `plot()`, in the package's namespace.)
 from __future__ import annotations
 
 import math
-import numbers
 import os
 import sys
 from typing import Any, Sequence
 
 import numpy as np
 
-from .errors import ArgumentError, DataError
-from .history import (
-    DATA_LEVELS,
-    VALIDATION_PREFIX,
-    KerasTrainingHistory,
-    as_data_frame,
-    metric_base_name,
-    row_count,
-)
+from .errors import DataError
 
-# The verbs (the registry makes every function listed here an R keras verb).
-__all__ = ["plot_history"]
+# Not a verb module: `plot_history` (rkeras.history) chooses what to draw and
+# calls `draw_history`, so this module needs nothing from rkeras.history.
+__all__: list[str] = []
 
 # ggplot2's default discrete hue palette for two levels (scales::hue_pal()(2)),
 # so the matplotlib figure has the colours R users know from plot(history).
@@ -137,34 +129,6 @@ def _import_pyplot():
     return plt
 
 
-def _select_metrics(history: KerasTrainingHistory, metrics: str | Sequence[str] | None) -> list[str]:
-    """Base metric names (no `val_`) to draw, in the order the panels appear."""
-    available = list(dict.fromkeys(metric_base_name(m) for m in history.metrics))
-    if metrics is None:
-        # keras3 default: every non-val_ name; their val_ series come along.
-        return [m for m in available if m in history.metrics] or available
-    requested = [metrics] if isinstance(metrics, str) else list(metrics)
-    if not requested:
-        raise ArgumentError(
-            "plot(metrics=): no metric selected. Available metrics: "
-            + ", ".join(repr(m) for m in available) + "."
-        )
-    wanted = []
-    for name in requested:
-        base = metric_base_name(str(name))
-        if base not in available and str(name) in available:
-            base = str(name)  # a metric whose own name starts with "val_"
-        if base not in available:
-            raise ArgumentError(
-                f"plot(metrics=): unknown metric {name!r}. Available metrics: "
-                + ", ".join(repr(m) for m in available)
-                + " (give 'loss' or 'val_loss' to draw the loss panel with both series)."
-            )
-        wanted.append(base)
-    # facet_grid() orders panels by the factor levels, i.e. logged order.
-    return [m for m in available if m in wanted]
-
-
 def _style_ggplot_axes(ax, theme_bw: bool) -> None:
     if theme_bw:
         ax.set_facecolor("white")
@@ -180,73 +144,16 @@ def _style_ggplot_axes(ax, theme_bw: bool) -> None:
     ax.tick_params(colors="#4D4D4D", length=3)
 
 
-def plot_history(history: Any, metrics: str | Sequence[str] | None = None,
-                 method: str = "matplotlib", smooth: bool = True, theme_bw: bool = False,
-                 file: str | os.PathLike | None = None, **kwargs: Any):
-    """Plots a training history with keras3's layout, in matplotlib.
+def draw_history(frame, panels: Sequence[str], *, method: str, smooth: bool, theme_bw: bool,
+                 total_epochs: int, file: str | os.PathLike | None = None, **kwargs: Any):
+    """Draws the long history frame (`epoch`, `value`, `metric`, `data`): one panel per metric.
 
-    Mirrors `plot(history)` in R keras3 (its ggplot2 method): one panel per
-    metric, stacked vertically with a shared `epoch` axis (`facet_grid(metric ~ .)`),
-    the metric name as the panel's y label, training and validation values
-    as circles in ggplot2's two default colours with a legend (`training`,
-    `validation`), integer epoch ticks, and a LOESS smooth line per series
-    when `smooth` is true and `params["epochs"] >= 10`. Epochs not trained
-    (early stopping) are simply absent.
-
-    Args:
-        history: A `KerasTrainingHistory` or a `keras.callbacks.History`.
-        metrics: Metric name or names to draw, e.g. `"loss"` or
-            `["loss", "accuracy"]`. `"val_accuracy"` means the same panel as
-            `"accuracy"`: a panel always shows both series. Defaults to every
-            metric that is not a `val_` one. Panels come in the order the
-            metrics were logged, as ggplot2's facets do.
-        method: `"matplotlib"` (also `"auto"` or `"ggplot2"`) for the
-            layout above; `"base"` for keras3's base-graphics layout (black
-            open circles for training, crosses for validation, legend
-            `metric`/`val_metric` in the corner the curve leaves free, no
-            smooth).
-        smooth: Whether to add the LOESS smooth (see `loess_smooth()`);
-            forced off below 10 epochs, as in keras3.
-        theme_bw: Black-and-white look, as keras3's `theme_bw = TRUE`:
-            white panels, open circles and triangles, grey smooth lines
-            (solid for training, dashed for validation).
-        file: Path to save the figure to; the format follows the extension
-            (`.png`, `.pdf`, `.svg`, ...).
-        **kwargs: Passed to `matplotlib.pyplot.figure()`, e.g. `figsize`,
-            `dpi`.
-
-    Returns:
-        The `matplotlib.figure.Figure`, with one `Axes` per metric
-        (`fig.axes`). Each training/validation point series is a `Line2D`
-        labelled `training`/`validation`; smooth lines have gid `smooth`.
-
-    Raises:
-        ArgumentError: If a requested metric is not in the history (the
-            message lists the available ones), or `method` is unknown (a
-            `ValueError`).
-
-    Example:
-        ```python
-        history = KerasTrainingHistory({"epochs": 2}, {"loss": [0.5, 0.3], "val_loss": [0.6, 0.4]})
-        fig = plot_history(history, file="history.png")
-        ```
+    `rkeras.history.plot_history` chooses `panels` and checks the arguments;
+    see it for the layout. `smooth` is whether to add the LOESS lines.
     """
-    history = KerasTrainingHistory.from_keras(history, "plot")
-    if method not in ("matplotlib", "auto", "ggplot2", "base"):
-        raise ArgumentError(
-            f"plot(method=): unknown method {method!r}; use 'matplotlib' (also 'auto', "
-            "'ggplot2') or 'base'."
-        )
-    if not history.metrics:
-        raise DataError("plot(): the history has no metrics to plot.")
-    panels = _select_metrics(history, metrics)
-    frame = as_data_frame(history)
-    do_validation = any(name.startswith(VALIDATION_PREFIX) for name in history.metrics)
-    requested_epochs = history.params.get("epochs")
-    if not isinstance(requested_epochs, numbers.Integral):
-        requested_epochs = row_count(history)
-    draw_smooth = bool(smooth) and method != "base" and requested_epochs >= MIN_EPOCHS_FOR_SMOOTH
-
+    levels = [str(level) for level in frame["data"].cat.categories]
+    do_validation = bool((frame["data"] == levels[-1]).any())  # val_ series were logged
+    draw_smooth = smooth
     plt = _import_pyplot()
     from matplotlib.lines import Line2D
     from matplotlib.ticker import MaxNLocator
@@ -257,7 +164,7 @@ def plot_history(history: Any, metrics: str | Sequence[str] | None = None,
 
     for ax, metric in zip(axes, panels):
         panel = frame[frame["metric"] == metric]
-        for data_level in DATA_LEVELS:
+        for data_level in levels:
             series = panel[(panel["data"] == data_level) & panel["value"].notna()]
             if series.empty and not (panel["data"] == data_level).any():
                 continue
@@ -265,7 +172,7 @@ def plot_history(history: Any, metrics: str | Sequence[str] | None = None,
             y = series["value"].to_numpy(dtype=np.float64)
             if method == "base":
                 marker = "o" if data_level == "training" else "x"
-                legend_name = metric if data_level == "training" else VALIDATION_PREFIX + metric
+                legend_name = metric if data_level == "training" else "val_" + metric  # keras3's legend
                 ax.plot(x, y, linestyle="none", marker=marker, color="black",
                         markerfacecolor="none", label=legend_name)
                 continue
@@ -300,7 +207,6 @@ def plot_history(history: Any, metrics: str | Sequence[str] | None = None,
     axes[-1].set_xlabel("epoch")
     # Like ggplot2 (scales are trained before NA rows are dropped), the epoch
     # axis spans every requested epoch, so early stopping shows as a gap.
-    total_epochs = row_count(history)
     if total_epochs > 1:
         margin = 0.05 * (total_epochs - 1)
         axes[-1].set_xlim(1 - margin, total_epochs + margin)
@@ -308,13 +214,13 @@ def plot_history(history: Any, metrics: str | Sequence[str] | None = None,
     if method != "base" and do_validation:
         handles, labels = [], []
         for line in axes[0].get_lines():
-            if line.get_label() in DATA_LEVELS and line.get_label() not in labels:
+            if line.get_label() in levels and line.get_label() not in labels:
                 handles.append(line)
                 labels.append(line.get_label())
-        if len(handles) < len(DATA_LEVELS):
+        if len(handles) < len(levels):
             handles = [Line2D([], [], linestyle="none", marker="o", markeredgecolor="black",
-                              markerfacecolor=GGPLOT_COLOURS[level]) for level in DATA_LEVELS]
-            labels = list(DATA_LEVELS)
+                              markerfacecolor=GGPLOT_COLOURS[level]) for level in levels]
+            labels = list(levels)
         fig.legend(handles, labels, title="data", loc="center right", frameon=False)
         fig.tight_layout(rect=(0, 0, 0.82, 1))
     else:

@@ -295,7 +295,8 @@ def _one_based_defaults(params: list[inspect.Parameter]) -> list[inspect.Paramet
     out = []
     for p in params:
         d = p.default
-        if p.name in AXIS_ARGS | INDEX_ARRAY_ARGS and isinstance(d, int) and not isinstance(d, bool) and d >= 0:
+        one_based = p.name in AXIS_ARGS | INDEX_ARRAY_ARGS
+        if one_based and isinstance(d, int) and not isinstance(d, bool) and d >= 0:
             p = p.replace(default=d + 1)
         elif (p.name in AXIS_ARGS and isinstance(d, tuple)
               and all(isinstance(a, int) and a >= 0 for a in d)):
@@ -349,7 +350,6 @@ HAND_WRITTEN: dict[str, tuple[str, str]] = {
     "rkeras.preprocessing": ("preprocessing", "function"),
     "rkeras.datasets": ("dataset", "object"),
     "rkeras.history": ("history", "function"),
-    "rkeras.history_plot": ("history", "function"),
     "rkeras.distribute": ("distribute", "object"),
     "rkeras.ops": ("op", "function"),
     "rkeras.applications": ("application", "function"),

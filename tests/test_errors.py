@@ -17,8 +17,7 @@ import pytest
 import rkeras
 from rkeras import errors
 from rkeras.dataset_files import RestrictedUnpickler
-from rkeras.history import KerasTrainingHistory, as_data_frame
-from rkeras.history_plot import plot_history
+from rkeras.history import KerasTrainingHistory, as_data_frame, plot_history
 from rkeras.rlist import RList
 
 PACKAGE = Path(rkeras.__file__).parent
@@ -43,7 +42,7 @@ CASES = {
     "history (type)": (lambda: KerasTrainingHistory(metrics=[0.5]), errors.ArgumentTypeError, TypeError),
     "history (lookup)": (lambda: HISTORY["accuracy"], errors.ElementNotFoundError, KeyError),
     "history (data frame)": (lambda: as_data_frame({"loss": [1.0]}), errors.ArgumentTypeError, TypeError),
-    "history_plot": (lambda: plot_history(HISTORY, method="lattice"), errors.ArgumentError, ValueError),
+    "history (plot)": (lambda: plot_history(HISTORY, method="lattice"), errors.ArgumentError, ValueError),
     "rlist": (lambda: RList(a=1)["b"], errors.ElementNotFoundError, KeyError),
     "distribute": (lambda: rkeras.tf_config([], set_env=False), errors.ArgumentError, ValueError),
     "model_data": (lambda: (rkeras.keras_model_sequential(input_shape=2) >> rkeras.layer_dense(units=1)

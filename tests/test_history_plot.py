@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import rkeras
-from rkeras.history import KerasTrainingHistory
-from rkeras.history_plot import loess_smooth, plot_history
+from rkeras.history import KerasTrainingHistory, plot_history
+from rkeras.history_plot import loess_smooth
 
 matplotlib.use("Agg")
 

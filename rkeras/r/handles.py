@@ -40,6 +40,8 @@ __all__ = [
     "registry_size",
     "python_callable_of",
     "drop_collected",
+    "python_class_chain",
+    "PYTHON_OBJECT_CLASS",
 ]
 
 # --------------------------------------------------------------------------
@@ -107,16 +109,46 @@ def register_handle_class(type_or_predicate: Any, classes: Sequence[str], *, fir
         HANDLE_CLASSES.append(rule)
 
 
+PYTHON_OBJECT_CLASS = "python.builtin.object"
+
+
+def python_class_chain(obj: Any) -> list:
+    """reticulate's class vector of a Python object: its MRO as ``module.Name``.
+
+    keras3 users test models with ``inherits(model, "keras.src.models.model.Model")``
+    and write S3 methods on those classes; builtins are ``python.builtin.X`` and a
+    TensorFlow tensor starts with ``tensorflow.tensor`` (the R tensorflow package's class).
+    """
+    chain = []
+    for cls in type(obj).__mro__:
+        module = cls.__module__
+        chain.append(f"python.builtin.{cls.__name__}" if module == "builtins"
+                     else f"{module}.{cls.__name__}")
+    tf = sys.modules.get("tensorflow")
+    if tf is not None and isinstance(obj, (tf.Tensor, tf.Variable)):
+        chain.insert(0, "tensorflow.tensor")
+    return chain
+
+
 def r_classes_for(obj: Any) -> list:
-    """The R class vector a handle of ``obj`` gets (see :data:`HANDLE_CLASSES`)."""
+    """The R class vector a handle of ``obj`` gets.
+
+    Python's class chain (:func:`python_class_chain`, as keras3), with rkeras's
+    own classes (:data:`HANDLE_CLASSES`, then ``rkeras_py_object``) just before
+    ``python.builtin.object``, so rkeras's S3 methods apply to any handle and a
+    method a user writes for a Keras class comes first.
+    """
+    own = [BASE_CLASS]
     for matcher, classes in HANDLE_CLASSES:
         try:
             hit = isinstance(obj, matcher) if isinstance(matcher, (type, tuple)) else matcher(obj)
         except Exception:
             hit = False
         if hit:
-            return [*classes, BASE_CLASS]
-    return [BASE_CLASS]
+            own = [*classes, BASE_CLASS]
+            break
+    chain = [c for c in python_class_chain(obj) if c != PYTHON_OBJECT_CLASS]
+    return [*chain, *own, PYTHON_OBJECT_CLASS]
 
 
 # --------------------------------------------------------------------------
@@ -124,6 +156,11 @@ def r_classes_for(obj: Any) -> list:
 # --------------------------------------------------------------------------
 _REGISTRY: dict = {}
 _ids = itertools.count(1)
+# One id per live Python object (id(obj) -> handle id) and how many R handles
+# carry it: every handle of the same object has the same address, so R's
+# identical() is TRUE for them (keras3: compile(model) is identical to model).
+_HID_OF: dict = {}
+_HANDLES: dict = {}
 _DROPPED: list = []
 _C = None   # ctypes pieces, set on first use
 
@@ -149,7 +186,15 @@ def _finalize(sexp_addr) -> None:
     """R's finalizer of a handle (runs inside R's garbage collector)."""
     try:
         hid = _C.addr(sexp_addr) or 0
+        left = _HANDLES.get(hid, 1) - 1
+        if left > 0:
+            _HANDLES[hid] = left
+            _C.clear(sexp_addr)
+            return
+        _HANDLES.pop(hid, None)
         obj = _REGISTRY.pop(hid, None)
+        if obj is not None and _HID_OF.get(id(obj)) == hid:
+            del _HID_OF[id(obj)]
         if obj is not None:
             # Dropping the object may run arbitrary __del__ code: not inside R's GC.
             _DROPPED.append(obj)
@@ -187,8 +232,12 @@ def new_handle(obj: Any, classes: Optional[Sequence[str]] = None):
     with session.entered() as sess:
         R.ensure()
         c = _pieces(sess)
-        hid = next(_ids)
-        _REGISTRY[hid] = obj
+        hid = _HID_OF.get(id(obj))
+        if hid is None or _REGISTRY.get(hid) is not obj:
+            hid = next(_ids)
+            _REGISTRY[hid] = obj
+            _HID_OF[id(obj)] = hid
+        _HANDLES[hid] = _HANDLES.get(hid, 0) + 1
         rlib, ffi = sess.rlib, sess.ffi
         ptr = rlib.R_MakeExternalPtr(ffi.cast("DL_FUNC", hid), rlib.R_NilValue, rlib.R_NilValue)
         h = wrap(ptr)

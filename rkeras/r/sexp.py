@@ -14,6 +14,7 @@ and kills the process.
 
 from __future__ import annotations
 
+import codecs
 import ctypes
 import os
 from typing import Any, Optional, Sequence
@@ -28,6 +29,7 @@ __all__ = [
     "NA_INTEGER", "R_INT_MAX",
     "R", "cdata", "wrap", "typeof", "is_sexp", "get_attr", "set_attr", "set_class", "rclass",
     "strings", "shape_of", "element", "alloc", "new_vector", "real_vector", "str_vector",
+    "dim_vector",
     "int_vector", "make_list", "writable_view", "view", "RMemory", "nan_to_na", "memory_bytes",
 ]
 
@@ -44,6 +46,13 @@ _DTYPES = {REALSXP: np.dtype("<f8"), INTSXP: np.dtype("<i4"), LGLSXP: np.dtype("
            CPLXSXP: np.dtype("<c16"), RAWSXP: np.dtype("u1")}
 _ITEMSIZE = {LGLSXP: 4, INTSXP: 4, REALSXP: 8, CPLXSXP: 16, STRSXP: 8, VECSXP: 8, RAWSXP: 1}
 _R_XLEN_MAX = 4503599627370496      # R_XLEN_T_MAX (2^52)
+_CE_NATIVE, _CE_UTF8, _CE_LATIN1, _CE_BYTES = 0, 1, 2, 3    # cetype_t
+# Allocations from this size on go through R's error protection (R_tryEvalSilent):
+# they are the ones that fail (mem.maxVSize, ulimit -v, malloc), and a failing
+# Rf_allocVector outside an R evaluation longjmps over Python and kills the process.
+_PROTECTED_ALLOC_BYTES = 1 << 20
+_MODES = {LGLSXP: b"logical", INTSXP: b"integer", REALSXP: b"double", CPLXSXP: b"complex",
+          STRSXP: b"character", VECSXP: b"list", RAWSXP: b"raw"}
 
 
 class RAccess:
@@ -78,6 +87,25 @@ class RAccess:
         self.NA_STRING = rlib.R_NaString
         self.CE_UTF8 = rlib.CE_UTF8
         self.NA_REAL_BITS = np.array([rlib.R_NaReal], dtype=np.float64)
+        # Strings are read as their bytes and decoded here (never with
+        # Rf_translateCharUTF8, which signals an R error on "bytes" strings).
+        info = ri.baseenv["l10n_info"]()
+        names = list(info.names)
+        self.utf8_locale = bool(info[names.index("UTF-8")][0])
+        codeset = str(info[names.index("codeset")][0]) if "codeset" in names else "UTF-8"
+        try:
+            self.native_codec = "utf-8" if self.utf8_locale else codecs.lookup(codeset).name
+        except LookupError:
+            self.native_codec = "latin-1"
+        libr = self.libR
+        self.try_eval_silent = libr.R_tryEvalSilent
+        self.try_eval_silent.argtypes = [ctypes.c_void_p, ctypes.c_void_p,
+                                         ctypes.POINTER(ctypes.c_int)]
+        self.try_eval_silent.restype = ctypes.c_void_p
+        self.error_buffer = libr.R_curErrorBuf
+        self.error_buffer.argtypes = []
+        self.error_buffer.restype = ctypes.c_char_p
+        self.S_vector = rlib.Rf_install(b"vector")
         for attr, name in (("S_names", "names"), ("S_dim", "dim"), ("S_class", "class"),
                            ("S_levels", "levels"), ("S_rownames", "row.names"),
                            ("S_tzone", "tzone"), ("S_units", "units")):
@@ -138,14 +166,36 @@ def set_class(robj, classes: Sequence[str]) -> None:
 
 
 def strings(c) -> list:
-    """The elements of a character vector (C level): ``str``, or ``None`` for NA."""
+    """The elements of a character vector (C level): ``str``, or ``None`` for NA.
+
+    Bytes that are not valid UTF-8 (R strings in the "bytes" encoding, or
+    unmarked strings holding arbitrary bytes) come back as ``surrogateescape``
+    characters, so :func:`str_vector` gives R the very same bytes back; latin1
+    strings are decoded as latin1. Nothing here can signal an R error.
+    """
     rlib, na = R.rlib, R.NA_STRING
-    selt, tr, fstr = rlib.STRING_ELT, rlib.Rf_translateCharUTF8, R.ffi.string
+    selt, rchar, getce, fstr = rlib.STRING_ELT, rlib.R_CHAR, rlib.Rf_getCharCE, R.ffi.string
+    native = R.native_codec
     out = []
     append = out.append
     for i in range(rlib.Rf_xlength(c)):
         e = selt(c, i)
-        append(None if e == na else fstr(tr(e)).decode("utf-8"))
+        if e == na:
+            append(None)
+            continue
+        b = fstr(rchar(e))
+        try:
+            append(b.decode("ascii"))
+            continue
+        except UnicodeDecodeError:
+            pass
+        ce = getce(e)
+        if ce == _CE_LATIN1:
+            append(b.decode("latin-1"))
+        elif ce == _CE_NATIVE:
+            append(b.decode(native, "surrogateescape"))
+        else:
+            append(b.decode("utf-8", "surrogateescape"))
     return out
 
 
@@ -177,13 +227,39 @@ def alloc(rtype: int, n: int):
 
     Sizes R or the kernel would refuse (more than R's maximum length, or more
     bytes than RAM + swap, which Linux's default overcommit refuses) raise
-    ``MemoryError`` here, before R is asked (see the module doc).
+    ``MemoryError`` here, before R is asked; large allocations are made by R
+    under its error protection, so R's own refusal (``mem.maxVSize()``, a
+    failing ``malloc``) is a ``MemoryError`` too, never a crash (see the module doc).
     """
     nbytes = n * _ITEMSIZE.get(rtype, 8)
     if nbytes >= (1 << 30) and (n > _R_XLEN_MAX or nbytes > memory_bytes()):
         raise MemoryError(f"cannot allocate an R vector of {n} elements ({nbytes / 2**30:.1f} GiB): "
                           f"more than this machine's memory")
+    if nbytes >= _PROTECTED_ALLOC_BYTES and rtype in _MODES:
+        return _protected_alloc(rtype, n, nbytes)
     c = R.rlib.Rf_allocVector(rtype, n)
+    return wrap(c), c
+
+
+def _address(c) -> int:
+    return int(R.ffi.cast("uintptr_t", c))
+
+
+def _protected_alloc(rtype: int, n: int, nbytes: int):
+    """``vector(mode, n)`` evaluated by R_tryEvalSilent: an R error is a MemoryError here."""
+    rlib = R.rlib
+    mode = wrap(rlib.Rf_mkString(_MODES[rtype]))
+    length = wrap(rlib.Rf_ScalarReal(float(n)))
+    call = wrap(rlib.Rf_lang3(R.S_vector, cdata(mode), cdata(length)))
+    failed = ctypes.c_int(0)
+    res = R.try_eval_silent(_address(cdata(call)), _address(rlib.R_BaseEnv), ctypes.byref(failed))
+    if failed.value or not res:
+        text = (R.error_buffer() or b"").decode("utf-8", "replace").strip()
+        text = text.split(":", 1)[-1].strip() if text.startswith("Error") else text
+        raise MemoryError(f"R cannot allocate a vector of {n} elements ({nbytes / 2**20:.0f} MiB): "
+                          f"{text or 'out of memory'}. Free memory in R (rm(); gc()), raise "
+                          f"mem.maxVSize(), or convert smaller pieces.")
+    c = R.ffi.cast("SEXP", res)
     return wrap(c), c
 
 
@@ -266,7 +342,12 @@ def nan_to_na(dst: np.ndarray) -> None:
 
 
 def str_vector(values: Sequence) -> Any:
-    """An R character vector from ``str`` / ``None`` (-> NA) values."""
+    """An R character vector from ``str`` / ``None`` (-> NA) values.
+
+    ``surrogateescape`` characters (what :func:`strings` gives for bytes that
+    are not UTF-8) become those bytes again, in R's native encoding, so such
+    strings cross both ways byte-exact.
+    """
     rlib = R.rlib
     obj, c = alloc(STRSXP, len(values))
     na, ce = R.NA_STRING, R.CE_UTF8
@@ -275,11 +356,36 @@ def str_vector(values: Sequence) -> Any:
         if v is None:
             sset(c, i, na)
         else:
-            b = v.encode("utf-8")
+            enc = ce
+            try:
+                b = v.encode("utf-8")
+            except UnicodeEncodeError:
+                try:
+                    b = v.encode(R.native_codec, "surrogateescape")
+                except UnicodeEncodeError:
+                    raise ValueError(f"R strings cannot hold lone surrogate characters: {v!r} "
+                                     f"(encode it, e.g. s.encode('utf-8', 'replace'))") from None
+                enc = _CE_NATIVE
             if b"\x00" in b:
                 raise ValueError(f"R strings cannot contain NUL characters: {v!r}")
-            sset(c, i, mk(b, len(b), ce))
+            sset(c, i, mk(b, len(b), enc))
     return obj
+
+
+def dim_vector(shape: Sequence[int], n: int) -> Any:
+    """An R ``dim`` attribute value for an array of ``n`` elements, checked first.
+
+    ``Rf_setAttrib`` signals an R error (a crash outside R) for a dimension
+    beyond R's integer range, so such shapes are refused here.
+    """
+    for d in shape:
+        if not 0 <= int(d) <= R_INT_MAX:
+            raise ValueError(f"array shape {tuple(int(x) for x in shape)} has a dimension of "
+                             f"{int(d)}; R array dimensions must lie in 0..{R_INT_MAX}. "
+                             f"Reshape the array first.")
+    if int(np.prod([int(d) for d in shape], dtype=object)) != n:
+        raise ValueError(f"array shape {tuple(shape)} does not hold {n} elements")
+    return int_vector(list(shape))
 
 
 def make_list(values: Sequence, names: Optional[Sequence] = None) -> Any:

@@ -206,7 +206,7 @@ def _pairlist_to_python(robj, opts: ConvertOptions):
     while node != R.NIL:
         values.append(python_value(wrap(rlib.CAR(node)), opts))
         tag = rlib.TAG(node)
-        names.append(R.ffi.string(rlib.R_CHAR(rlib.PRINTNAME(tag))).decode() if tag != R.NIL else "")
+        names.append(strings(rlib.Rf_ScalarString(rlib.PRINTNAME(tag)))[0] if tag != R.NIL else "")
         node = rlib.CDR(node)
     if any(names):
         if all(names) and len(set(names)) == len(names):

@@ -49,6 +49,7 @@ from ..sexp import (
     R,
     alloc,
     cdata,
+    dim_vector,
     int_vector,
     is_sexp,
     make_list,
@@ -272,7 +273,7 @@ def _ndarray_to_r(a: np.ndarray):
     else:
         return handles.new_handle(a)
     if dim is not None:
-        set_attr(cdata(o), R.S_dim, int_vector(list(dim)))
+        set_attr(cdata(o), R.S_dim, dim_vector(dim, n))
     return o
 
 

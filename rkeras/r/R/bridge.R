@@ -100,7 +100,9 @@
 # message and token) as an R error, catchable with tryCatch().
 .rk_raise_python_error <- function(res, call) {
   cond <- structure(
-    class = c("rkeras_python_error", "error", "condition"),
+    # reticulate's classes (keras3): tryCatch(python.builtin.ValueError = ...) works.
+    class = c(setdiff(res$classes, "python.builtin.object"), "rkeras_python_error",
+              "python.builtin.object", "error", "condition"),
     list(message = res$message, call = call, py_type = res$type, py_token = res$token))
   stop(cond)
 }

@@ -140,7 +140,9 @@ def _error_marker(exc: BaseException):
         with session.entered():
             marker = r_value({"type": tname,
                               "message": f"{tname}: {text}" if text else tname,
-                              "token": float(token)})
+                              "token": float(token),
+                              # reticulate's condition classes (python.builtin.ValueError ...)
+                              "classes": str_vector(handles.python_class_chain(exc))})
             set_class(marker, ["rkeras_py_error_marker"])
         return _returnable(marker)
     except BaseException:               # noqa: BLE001

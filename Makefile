@@ -22,7 +22,7 @@ DOCTEST_MODULES := rkeras/conventions.py rkeras/rformat.py rkeras/history.py \
 # What ruff checks (configured in pyproject.toml: rules E, F, I; line length 110).
 LINT_PATHS := rkeras tests tools benchmarks vignettes/*.py vignettes/python
 
-.PHONY: setup demo test lint doctest vignettes bench doctor clean keras3-compat stub
+.PHONY: setup demo test lint doctest vignettes bench doctor clean keras3-compat stub r-verbs
 
 $(STAMP): pyproject.toml tools/setup.sh
 	VENV=$(VENV) bash tools/setup.sh
@@ -48,6 +48,11 @@ doctor: $(STAMP)
 # rkeras/__init__.pyi (one typed def per verb) from the registry; tests/test_stub.py checks it.
 stub: $(STAMP)
 	$(PY) tools/gen_stub.py
+
+# rkeras/r/generated/verbs.R (every verb's R function, so R starts without Keras) from the
+# registry; tests/test_r_verbs_source.py checks it.
+r-verbs: $(STAMP)
+	$(PY) tools/gen_r_verbs.py
 
 vignettes: $(STAMP)
 	$(PY) vignettes/render.py

@@ -53,7 +53,14 @@ from ..verbs import call_verb
 from .convert import RFunction, r_function, register_to_python, register_to_r, set_class, to_python, to_r
 from .evaluate import r_call, r_eval
 from .handles import new_handle
-from .rsource import R_NAME_OVERRIDES, generate_source, python_param_name, r_param_name, verb_help
+from .rsource import (
+    R_NAME_OVERRIDES,
+    generate_source,
+    python_param_name,
+    r_param_name,
+    read_verbs_file,
+    verb_help,
+)
 from .session import entered
 
 __all__ = [
@@ -389,13 +396,18 @@ def _for_r(value: Any, depth: int = 0) -> Any:
 _rules_registered = False
 
 
+def _is_history(obj: Any) -> bool:
+    # A predicate, not the class: importing rkeras.history (pandas) at install
+    # would cost `rkeras run` 0.17 s; no history exists before it is imported.
+    history = sys.modules.get("rkeras.history")
+    return history is not None and isinstance(obj, history.KerasTrainingHistory)
+
+
 def _register_rules() -> None:
     global _rules_registered
     if _rules_registered:
         return
-    from ..history import KerasTrainingHistory
-
-    register_to_r(KerasTrainingHistory)(_history_to_r)
+    register_to_r(_is_history)(_history_to_r)
     register_to_python("rkeras_layer_fn")(_layer_from_r)
     register_to_python("keras_training_history")(_history_from_r)
     _rules_registered = True
@@ -440,9 +452,9 @@ def install_seconds() -> Optional[float]:
     return None if _front_end is None else _front_end.seconds
 
 
-def _masked(env) -> frozenset:
+def _masked(env, names: list[str]) -> frozenset:
     """Verb names that R's default packages already define."""
-    found = to_python(r_call(env[".rk_masked_verbs"], sorted(registry()), list(_BASE_PACKAGES)))
+    found = to_python(r_call(env[".rk_masked_verbs"], names, list(_BASE_PACKAGES)))
     if isinstance(found, str):
         found = [found]
     return frozenset(found or ())
@@ -455,9 +467,12 @@ def _attach(env) -> None:
 def install(force: bool = False) -> float:
     """Install the R front end into the embedded R (once per process).
 
-    Builds the registry, generates the verbs' R source, evaluates it into
-    rkeras's R environment and attaches that to R's search path as
-    ``"rkeras"`` (``library(keras)`` then finds everything there).
+    Evaluates the verbs' R source into rkeras's R environment and attaches
+    that to R's search path as ``"rkeras"`` (``library(keras)`` then finds
+    everything there). The source is the committed file made ahead of time
+    (:func:`rkeras.r.rsource.read_verbs_file`), so installing imports no
+    Keras: each verb imports it on its first call (:func:`run_verb_from_r`).
+    Without a file for the installed Keras it is generated from the registry.
 
     Args:
         force: install again even if already installed.
@@ -470,14 +485,22 @@ def install(force: bool = False) -> float:
         return 0.0
     start = time.perf_counter()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    registry()                              # builds the registry (imports Keras)
+    pregenerated = read_verbs_file()
     with entered() as sess:
         env = sess.env
         _register_rules()
         env[".rk_run_verb"] = r_function(run_verb_from_r)
         env[".rk_python"] = r_function(_python_helper)
-        masked = _masked(env)
-        r_eval(generate_source(masked), env)
+        if pregenerated is None:            # builds the registry (imports Keras)
+            masked = _masked(env, sorted(registry()))
+            r_eval(generate_source(masked), env)
+        else:
+            r_eval(pregenerated, env)
+            masked = _masked(env, list(env[".rk_verb_names"]))
+            for name in masked:             # R's generic stays; the verb becomes its method
+                env[f".rk_verb_{name}"] = env[name]
+                del env[name]
+        r_call(env[".rk_register_s3"], env, sorted(masked) if masked else sess.ri.StrSexpVector([]))
         r_call(env[".rk_register_s3"], env, sorted(masked) if masked else sess.ri.StrSexpVector([]))
         _attach(env)        # the attached copy is what search() shows; the verbs live in env
         layer_function = env[".rk_layer_function"]

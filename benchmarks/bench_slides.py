@@ -1,0 +1,116 @@
+"""The slides' MNIST script: `rkeras run` vs the same lab in plain Python Keras vs R keras3 (issue 15).
+
+Contenders, each a fresh process from a scratch directory, interleaved (the
+order rotates every round), `/usr/bin/time -v` for the peak resident memory:
+
+* **rkeras**: `rkeras run slides_mnist.R` (r_scripts/slides_mnist.R unchanged
+  but for `epochs = 5` -> `--epochs`);
+* **Keras**: `python benchmarks/lab_slides_keras.py` (plain Keras, float32);
+* **keras3** (when built at /work/peer/lib, `--keras3`): the same R file under
+  `Rscript` with R keras3 1.5.1 and reticulate on the same Python.
+
+    python benchmarks/bench_slides.py [--repeats 5] [--epochs 2] [--keras3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _common as C  # noqa: E402
+
+SLIDES = C.ROOT / "r_scripts" / "slides_mnist.R"
+LAB = C.ROOT / "benchmarks" / "lab_slides_keras.py"
+RKERAS_CLI = os.path.join(os.path.dirname(C.PYTHON), "rkeras")
+PEER = Path("/work/peer")
+
+
+def run(cmd: list[str], cwd: str, env: dict) -> dict:
+    full = ["/usr/bin/time", "-v", *cmd]
+    with C.LoadMonitor() as m:
+        t0 = time.perf_counter()
+        proc = subprocess.run(full, cwd=cwd, capture_output=True, text=True, timeout=1800, env=env)
+        wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n"
+                           f"{proc.stderr[-3000:]}")
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    acc = re.search(r"test_accuracy: ([0-9.]+)", proc.stdout)
+    return {"wall": wall, "rss": int(rss.group(1)) / 1024, "acc": float(acc.group(1)) if acc else None,
+            "other": m.other_cores}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeats", type=int, default=int(os.environ.get("BENCH_REPEATS", 5)))
+    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--keras3", action="store_true", help="also run R keras3 from /work/peer/lib")
+    args = ap.parse_args(argv)
+    machine = C.machine()
+    work = tempfile.mkdtemp(prefix="rkeras-slides-")
+    script = Path(work) / "slides_mnist.R"
+    text = SLIDES.read_text(encoding="utf-8")
+    assert "epochs = 5" in text
+    script.write_text(text.replace("epochs = 5", f"epochs = {args.epochs}"), encoding="utf-8")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg",
+               RKERAS_DATASETS=os.environ.get("RKERAS_DATASETS", "/work/shared/data"))
+    cmds = {"rkeras run": ([RKERAS_CLI, "run", str(script)], env),
+            "plain Keras": ([C.PYTHON, str(LAB), "--epochs", str(args.epochs)], env)}
+    if args.keras3 and (PEER / "lib" / "keras3").is_dir():
+        k3env = dict(env, R_LIBS=str(PEER / "lib"), RETICULATE_PYTHON=C.PYTHON,
+                     R_PROFILE_USER=str(PEER / "keras3-peer.Rprofile"))
+        cmds["keras3 1.5.1"] = (["Rscript", str(script)], k3env)
+    names = list(cmds)
+    load_start = C.loadavg()
+    runs: dict = {n: [] for n in names}
+    for rnd in range(args.repeats):
+        order = names[rnd % len(names):] + names[:rnd % len(names)]
+        for name in order:
+            cmd, e = cmds[name]
+            r = run(cmd, work, e)
+            runs[name].append(r)
+            print(f"round {rnd + 1} {name}: {r['wall']:.2f} s, {r['rss']:.0f} MB, acc {r['acc']}, "
+                  f"other cores {r['other']:.2f}", flush=True)
+    load_end = C.loadavg()
+
+    def stat(name, key):
+        v = [r[key] for r in runs[name]]
+        return statistics.median(v), min(v), max(v)
+
+    base = "plain Keras"
+    rows = []
+    for name in names:
+        w, r = stat(name, "wall"), stat(name, "rss")
+        pw = [a["wall"] / b["wall"] for a, b in zip(runs[name], runs[base])]
+        pr = [a["rss"] / b["rss"] for a, b in zip(runs[name], runs[base])]
+        rows.append([name, f"{w[0]:.2f} s ({w[1]:.2f}–{w[2]:.2f})", f"{r[0]:.0f} MB ({r[1]:.0f}–{r[2]:.0f})",
+                     f"**{statistics.median(pw):.3f}** ({min(pw):.3f}–{max(pw):.3f})",
+                     f"**{statistics.median(pr):.3f}** ({min(pr):.3f}–{max(pr):.3f})"])
+    other = [r["other"] for n in names for r in runs[n]]
+    md = ["## The slides' MNIST script: rkeras vs plain Keras vs keras3 (issue 15)", "",
+          f"Command: `python benchmarks/bench_slides.py --repeats {args.repeats} --epochs {args.epochs}"
+          f"{' --keras3' if args.keras3 else ''}` — r_scripts/slides_mnist.R with `epochs = {args.epochs}`; "
+          f"each run a fresh process, interleaved ({args.repeats} rounds, order rotating); "
+          "whole-process wall time and peak RSS (`/usr/bin/time -v`); median (min–max); ratios are "
+          "per round against plain Keras in the same round, median (min–max).", "",
+          C.table(["contender", "wall time", "peak RSS", "time / plain Keras", "peak RSS / plain Keras"], rows),
+          "", "Test accuracy: " + "; ".join(f"{n} {[r['acc'] for r in runs[n]]}" for n in names) + ".",
+          f"The machine is shared (2 cores) and noisy: load average {load_start} at the start, "
+          f"{load_end} at the end; other processes kept {min(other):.2f}–{max(other):.2f} cores busy "
+          "during the runs.", "", f"_Machine: {C.machine_line(machine)}._"]
+    C.write_results("slides", "\n".join(md), {"machine": machine, "runs": runs, "epochs": args.epochs,
+                                               "load": [load_start, load_end]})
+    print("\n".join(md))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

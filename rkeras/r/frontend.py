@@ -50,6 +50,7 @@ from ..pipe import PendingLayer, unwrap
 from ..registry import registry
 from ..rlist import RList
 from ..verbs import call_verb
+from . import python_objects
 from .convert import RFunction, r_function, register_to_python, register_to_r, set_class, to_python, to_r
 from .evaluate import r_call, r_eval
 from .handles import new_handle
@@ -345,6 +346,11 @@ def _is_lone_layer(obj: Any) -> bool:
             and not isinstance(obj, keras.Model))
 
 
+def _is_model(obj: Any) -> bool:
+    keras = sys.modules.get("keras")
+    return keras is not None and isinstance(obj, keras.Model)
+
+
 def _layer_to_r(obj: Any):
     handle = new_handle(obj, ["rkeras_layer_object", "rkeras_py_object"])
     return r_call(_front_end.layer_function, handle)
@@ -382,6 +388,8 @@ def _for_r(value: Any, depth: int = 0) -> Any:
         return value
     if _is_lone_layer(value):
         return _layer_to_r(value)
+    if _is_model(value) and "py_callable" in _HELPERS:
+        return _HELPERS["py_callable"](value)     # keras3: a model is an R function too
     if _is_ragged_sequences(value):
         return [np.asarray(seq, dtype=np.int32) for seq in value]
     if isinstance(value, RList):
@@ -501,7 +509,8 @@ def install(force: bool = False) -> float:
                 env[f".rk_verb_{name}"] = env[name]
                 del env[name]
         r_call(env[".rk_register_s3"], env, sorted(masked) if masked else sess.ri.StrSexpVector([]))
-        r_call(env[".rk_register_s3"], env, sorted(masked) if masked else sess.ri.StrSexpVector([]))
+        _HELPERS.update(python_objects.helpers(_for_r, env))   # reticulate's surface
+        r_call(env[".rk_finish_namespaces"], env)                 # keras3 namespace, `keras`, `tf`
         _attach(env)        # the attached copy is what search() shows; the verbs live in env
         layer_function = env[".rk_layer_function"]
     _front_end = FrontEnd(env, masked, layer_function, time.perf_counter() - start)

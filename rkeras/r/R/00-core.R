@@ -84,6 +84,10 @@ library <- function(package, help, pos = 2, lib.loc = NULL, character.only = FAL
       .rk_reattach()
       return(if (logical.return) invisible(TRUE) else invisible(.packages()))
     }
+    if (!is.na(pkg) && pkg %in% .rk_provided_namespaces) {   # reticulate.R
+      .rk_attach_namespace(pkg)
+      return(if (logical.return) invisible(TRUE) else invisible(.packages()))
+    }
   }
   cl <- sys.call()
   cl[[1L]] <- quote(base::library)
@@ -96,6 +100,10 @@ require <- function(package, lib.loc = NULL, quietly = FALSE, warn.conflicts,
     pkg <- .rk_package_arg(package, character.only, substitute(package))
     if (!is.na(pkg) && pkg %in% .rk_package_names) {
       .rk_reattach()
+      return(invisible(TRUE))
+    }
+    if (!is.na(pkg) && pkg %in% .rk_provided_namespaces) {
+      .rk_attach_namespace(pkg)
       return(invisible(TRUE))
     }
   }
@@ -157,8 +165,16 @@ commandArgs <- function(trailingOnly = FALSE) {
 # that embeds R.
 quit <- function(save = "default", status = 0, runLast = TRUE) {
   status <- as.integer(status)
+  # A restart, not a condition: tryCatch(error =) and try() cannot swallow
+  # it; on.exit() code runs on the way out (run.R's .rk_run_script).
+  if (!is.null(findRestart("rkeras_quit")))
+    invokeRestart("rkeras_quit", status, isTRUE(runLast))
+  # Outside `rkeras run` (or in R code called back from Python): an error of
+  # class rkeras_quit, which the script runner turns back into the quit.
   cond <- structure(class = c("rkeras_quit", "error", "condition"),
-                    list(message = paste0("rkeras_quit:", status), call = NULL, status = status))
+                    list(message = paste0("quit() ends only an R script run by `rkeras run`; in an ",
+                                          "embedded R it would end Python too (status ", status, ")"),
+                         call = NULL, status = status, run_last = isTRUE(runLast)))
   stop(cond)
 }
 q <- quit

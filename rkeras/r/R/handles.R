@@ -20,10 +20,50 @@ summary.rkeras_model <- function(object, ...) {
   invisible(text)
 }
 
-# model$count_params(), model$layers, layer$units: Python attributes.
-`$.rkeras_py_object` <- function(x, name) .rk_python("getattr", x, name)
-`[[.rkeras_py_object` <- function(x, i, ...) .rk_python("getattr", x, i)
-`$<-.rkeras_py_object` <- function(x, name, value) .rk_python("setattr", x, name, value)
+# model$count_params(), model$layers, layer$units, np$arange: Python
+# attributes, shown as reticulate shows them (rkeras/r/python_objects.py:
+# callables are R functions, data is R data). `$` on a dict reads an item.
+`$.rkeras_py_object` <- function(x, name) .rk_python("py_getattr", x, name)
+`[[.rkeras_py_object` <- function(x, i, ...) .rk_python("py_getitem", x, i)
+`$<-.rkeras_py_object` <- function(x, name, value) {
+  .rk_python("setattr", x, name, value)
+  x     # the same R object (a new handle would lose a closure's class)
+}
+`[[<-.rkeras_py_object` <- function(x, i, value) {
+  if (is.character(i)) .rk_python("setattr", x, i, value) else .rk_python("py_setitem", x, i, value)
+  x
+}
+names.rkeras_py_object <- function(x) .rk_python("py_names", x)
+.DollarNames.rkeras_py_object <- function(x, pattern = "") {
+  n <- .rk_python("py_names", x)
+  n[grepl(pattern, n)]
+}
+str.rkeras_py_object <- function(object, ...) {
+  cat(.rk_python("py_str", object), "\n", sep = "")
+  invisible(NULL)
+}
+as.character.rkeras_py_object <- function(x, ...) .rk_python("py_str", x)
+
+# A Python callable (class, function, bound method, model) as an R function,
+# as reticulate's py_to_r() makes it: calling it calls Python (results shown
+# by python_objects.present), and it keeps `$`, `[[`, names(), print()
+# through its classes c(<Python classes>, "rkeras_py_callable",
+# "rkeras_py_object"). A model (`compose`) follows keras3's layer rule:
+# `inputs |> model()` calls it on a tensor, `seq %>% model()` adds it.
+.rk_py_callable <- function(handle, compose = FALSE) {
+  f <- if (isTRUE(compose)) {
+    function(object, ...) {
+      if (missing(object)) object <- NULL
+      res <- .rk_python("compose", .rk_obj, object, ...)
+      if (isTRUE(res[[2L]])) res[[1L]] else invisible(res[[1L]])
+    }
+  } else {
+    function(...) .rk_python("py_call", .rk_obj, ...)
+  }
+  environment(f) <- list2env(list(.rk_obj = handle), parent = .rk_env)
+  class(f) <- class(handle)
+  f
+}
 
 # The class a layer function gets (see .rk_layer_function).
 .rk_layer_classes <- c("rkeras_layer_fn", "rkeras_layer", "function")
@@ -63,6 +103,27 @@ Summary.rkeras_tensor <- function(..., na.rm = FALSE) .rk_python("op", .Generic,
 mean.rkeras_tensor <- function(x, ...) .rk_python("op", "mean", x)
 as.array.rkeras_tensor <- function(x, ...) .rk_python("as_array", x)
 as.numeric.rkeras_tensor <- function(x, ...) as.numeric(.rk_python("as_array", x))
+# as.numeric() dispatches on as.double methods; dim(), length() read the shape.
+as.double.rkeras_tensor <- function(x, ...) as.double(.rk_python("as_array", x))
+as.integer.rkeras_tensor <- function(x, ...) as.integer(.rk_python("as_array", x))
+as.logical.rkeras_tensor <- function(x, ...) as.logical(.rk_python("as_array", x))
+as.vector.rkeras_tensor <- function(x, mode = "any") as.vector(.rk_python("as_array", x), mode)
+dim.rkeras_tensor <- function(x) {
+  s <- .rk_python("tensor_shape", x)
+  if (is.null(s)) NULL else as.integer(unlist(lapply(s, function(d) if (is.null(d)) NA_integer_ else d)))
+}
+length.rkeras_tensor <- function(x) {
+  d <- dim(x)
+  if (anyNA(d)) NA_integer_ else as.integer(prod(d))
+}
+`[.rkeras_tensor` <- function(x, ...) {
+  # R's 1-based indices, through keras3's op_subset when the front end has it.
+  f <- get0("op_subset", envir = .rk_env, inherits = FALSE)
+  if (is.null(f)) stop("tensor indexing with `[` needs op_subset()", call. = FALSE)
+  cl <- sys.call()
+  cl[[1L]] <- f
+  eval(cl, parent.frame())
+}
 
 .rk_s3 <- c(.rk_s3, list(
   c("print", "rkeras_py_object", "print.rkeras_py_object"),
@@ -71,6 +132,18 @@ as.numeric.rkeras_tensor <- function(x, ...) as.numeric(.rk_python("as_array", x
   c("$", "rkeras_py_object", "$.rkeras_py_object"),
   c("[[", "rkeras_py_object", "[[.rkeras_py_object"),
   c("$<-", "rkeras_py_object", "$<-.rkeras_py_object"),
+  c("[[<-", "rkeras_py_object", "[[<-.rkeras_py_object"),
+  c("names", "rkeras_py_object", "names.rkeras_py_object"),
+  c(".DollarNames", "rkeras_py_object", ".DollarNames.rkeras_py_object"),
+  c("str", "rkeras_py_object", "str.rkeras_py_object"),
+  c("as.character", "rkeras_py_object", "as.character.rkeras_py_object"),
+  c("as.double", "rkeras_tensor", "as.double.rkeras_tensor"),
+  c("as.integer", "rkeras_tensor", "as.integer.rkeras_tensor"),
+  c("as.logical", "rkeras_tensor", "as.logical.rkeras_tensor"),
+  c("as.vector", "rkeras_tensor", "as.vector.rkeras_tensor"),
+  c("dim", "rkeras_tensor", "dim.rkeras_tensor"),
+  c("length", "rkeras_tensor", "length.rkeras_tensor"),
+  c("[", "rkeras_tensor", "[.rkeras_tensor"),
   c("print", "rkeras_layer_fn", "print.rkeras_layer_fn"),
   c("$", "rkeras_layer_fn", "$.rkeras_layer_fn"),
   c("$<-", "rkeras_layer_fn", "$<-.rkeras_layer_fn"),

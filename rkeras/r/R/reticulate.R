@@ -1,0 +1,195 @@
+# reticulate's surface on rkeras's bridge, and the in-memory R namespaces
+# "reticulate", "tensorflow", "tfdatasets" and "keras3".
+#
+# R keras3 code reaches Python through reticulate (import(), py_to_r(),
+# iterate(), `%as%` ...) and its tests through `reticulate::`, `tensorflow::`
+# and `keras3:::`. rkeras has no reticulate: these functions call the Python
+# helpers of rkeras/r/python_objects.py through .rk_python(), in this process.
+#
+# The namespaces are registered in R's namespace registry, so `::`, `:::`,
+# requireNamespace() and loadNamespace() find them and R never loads an
+# installed reticulate into the embedded R (which would start a second
+# Python: issue 14). library() of them attaches their exports (00-core.R).
+
+# Build an R namespace environment by hand (what loadNamespace() does for an
+# installed package) and register it under `name`.
+.rk_register_namespace <- function(name, env, version = "0.0.0") {
+  if (name %in% loadedNamespaces()) return(invisible(asNamespace(name)))
+  info <- new.env(hash = TRUE, parent = baseenv())
+  info$spec <- c(name = name, version = version)
+  info$exports <- new.env(hash = TRUE, parent = baseenv())
+  info$imports <- list(base = TRUE)
+  info$lazydata <- new.env(hash = TRUE, parent = baseenv())
+  info$dynlibs <- character()
+  info$S3methods <- matrix(NA_character_, 0L, 4L)
+  # A DESCRIPTION, so that packageVersion() and packageDescription() answer.
+  path <- file.path(tempdir(), "rkeras-namespaces", name)
+  dir.create(path, recursive = TRUE, showWarnings = FALSE)
+  writeLines(c(paste("Package:", name), paste("Version:", version),
+               "Title: Provided in-process by rkeras", "License: MIT"),
+             file.path(path, "DESCRIPTION"))
+  info$path <- path
+  env$.__NAMESPACE__. <- info
+  env$.__S3MethodsTable__. <- new.env(hash = TRUE, parent = baseenv())
+  env$.packageName <- name
+  .rk_export_all(env)
+  .Internal(registerNamespace(name, env))
+  invisible(env)
+}
+
+# Export every name of a namespace that does not start with a dot.
+.rk_export_all <- function(env) {
+  exports <- env$.__NAMESPACE__.$exports
+  for (n in ls(env, all.names = FALSE)) assign(n, n, envir = exports)
+  invisible(NULL)
+}
+
+# The namespaces rkeras provides (besides keras/keras3, which are the front end).
+.rk_provided_namespaces <- c("reticulate", "tensorflow", "tfdatasets")
+
+# library(reticulate) and friends: attach the namespace's exports once.
+.rk_attach_namespace <- function(name) {
+  entry <- paste0("package:", name)
+  if (!(entry %in% search())) {
+    ns <- asNamespace(name)
+    exports <- ls(ns$.__NAMESPACE__.$exports)
+    base::attach(mget(exports, envir = ns), pos = 2L, name = entry, warn.conflicts = FALSE)
+  }
+  invisible(NULL)
+}
+
+.rk_reticulate <- local({
+  import <- function(module, as = NULL, convert = TRUE, delay_load = FALSE)
+    .rk_python("py_import", module, convert)
+  import_main <- function(convert = TRUE, delay_load = FALSE) import("__main__", convert = convert)
+  import_builtins <- function(convert = TRUE, delay_load = FALSE) .rk_python("py_builtins")
+  is_py_object <- function(x) inherits(x, "rkeras_py_object")
+  py_to_r <- function(x) if (is_py_object(x)) .rk_python("py_to_r", x) else x
+  r_to_py <- function(x, convert = FALSE) if (is_py_object(x)) x else .rk_python("r_to_py", x, convert)
+  np_array <- function(data, dtype = NULL, order = "C") .rk_python("np_array", data, dtype, order)
+  .rk_items <- function(...) {
+    items <- list(...)
+    if (length(items) == 1L && is.null(names(items)) && is.list(items[[1L]]) &&
+        !is_py_object(items[[1L]])) items <- items[[1L]]
+    items
+  }
+  tuple <- function(..., convert = FALSE) do.call(.rk_python, c(list("py_tuple"), unname(.rk_items(...))))
+  dict <- function(..., convert = FALSE) {
+    items <- .rk_items(...)
+    .rk_python("py_dict", as.list(names(items)), unname(items))
+  }
+  py_dict <- function(keys, values, convert = FALSE) .rk_python("py_dict", as.list(keys), as.list(values))
+  py_eval <- function(code, convert = TRUE) .rk_python("py_eval", code, convert)
+  py_run_string <- function(code, local = FALSE, convert = TRUE)
+    .rk_python("py_run_string", code, local, convert)
+  py_available <- function(initialize = FALSE) TRUE
+  is_python_initialized <- function() TRUE
+  py_module_available <- function(module) .rk_python("module_available", module)
+  py_has_attr <- function(x, name) .rk_python("py_hasattr", x, name)
+  py_get_attr <- function(x, name, silent = FALSE) {
+    if (silent && !py_has_attr(x, name)) return(NULL)
+    .rk_python("py_getattr", x, name)
+  }
+  py_set_attr <- function(x, name, value) {
+    .rk_python("setattr", x, name, value)
+    invisible(x)
+  }
+  py_get_item <- function(x, key, silent = FALSE) .rk_python("py_getitem", x, key)
+  py_set_item <- function(x, key, value) {
+    .rk_python("py_setitem", x, key, value)
+    invisible(x)
+  }
+  py_call <- function(x, ...) .rk_python("py_call", x, ...)
+  py_call_impl <- function(x, args = NULL, keywords = NULL)
+    do.call(.rk_python, c(list("py_call", x), as.list(args), as.list(keywords)))
+  py_str <- function(object, ...) .rk_python("py_str", object)
+  py_repr <- function(object) .rk_python("py_repr", object)
+  py_len <- function(x, default = NULL) .rk_python("py_len", x)
+  py_list_attributes <- function(x) .rk_python("py_names", x)
+  py_is_null_xptr <- function(x) FALSE
+  py_validate_xptr <- function(x) invisible(x)
+  py_none <- function() .rk_python("py_eval", "None", FALSE)
+  py_help <- function(object) {
+    cat(.rk_python("py_doc", object), "\n", sep = "")
+    invisible(NULL)
+  }
+  py_config <- function() {
+    structure(list(python = .rk_python("py_eval", "__import__('sys').executable", TRUE),
+                   version = .rk_python("py_eval", "__import__('platform').python_version()", TRUE),
+                   note = "rkeras: Python runs in this process (no reticulate)"),
+              class = "rkeras_py_config")
+  }
+  py_require <- function(packages = NULL, python_version = NULL, ..., action = "add") {
+    message("rkeras: py_require() is not needed: Python and its packages are already in this process.")
+    invisible(NULL)
+  }
+  use_python <- function(python, required = NULL) invisible(NULL)
+  use_virtualenv <- function(virtualenv = NULL, required = NULL) invisible(NULL)
+  use_condaenv <- function(condaenv = NULL, conda = "auto", required = NULL) invisible(NULL)
+  py_register_load_hook <- function(module, hook) {
+    # Python modules are already loaded in rkeras's process: run the hook now.
+    try(utils::capture.output(hook()), silent = TRUE)
+    invisible(NULL)
+  }
+  py_last_error <- function(exception) NULL
+  repl_python <- function(...) stop("repl_python() is not available in rkeras's embedded R", call. = FALSE)
+  py_suppress_warnings <- function(expr) suppressWarnings(expr)
+  py_capture_output <- function(expr, type = c("stdout", "stderr")) {
+    ctx <- .rk_python("capture_begin")
+    text <- NULL
+    on.exit(if (is.null(text)) .rk_python("capture_end", ctx))
+    r_out <- utils::capture.output(force(expr))
+    text <- .rk_python("capture_end", ctx)
+    paste(c(text, r_out), collapse = "\n")
+  }
+  as_iterator <- function(x) .rk_python("as_iterator", x)
+  iter_next <- function(it, completed = NULL) .rk_python("iter_next", it, completed)
+  iterate <- function(it, f = base::identity, simplify = TRUE) {
+    if (is.function(it) && !is_py_object(it)) {
+      stop("iterate(): an R function is not an iterator", call. = FALSE)
+    }
+    it <- as_iterator(it)
+    done <- new.env()     # a sentinel no Python value converts to
+    out <- list()
+    repeat {
+      v <- iter_next(it, completed = done)
+      if (identical(v, done)) break
+      out[[length(out) + 1L]] <- f(v)
+    }
+    if (simplify && length(out) &&
+        all(vapply(out, function(v) is.atomic(v) && length(v) == 1L, NA)))
+      out <- unlist(out)
+    out
+  }
+  `%as%` <- function(object, name) {
+    attr(object, "as") <- as.character(substitute(name))
+    object
+  }
+  environment()
+})
+
+print.rkeras_py_config <- function(x, ...) {
+  cat("python:  ", x$python, "\nversion: ", x$version, "\n", x$note, "\n", sep = "")
+  invisible(x)
+}
+
+# with(<context manager> %as% name, { ... }): enter, bind, run, exit
+# (reticulate's with.python.builtin.object).
+with.rkeras_py_object <- function(data, expr, as = NULL, ...) {
+  as <- if (is.null(as)) attr(data, "as") else as
+  value <- .rk_python("py_enter", data)
+  on.exit(.rk_python("py_exit", data))
+  env <- parent.frame()
+  if (!is.null(as)) assign(as, value, envir = env)
+  invisible(eval(substitute(expr), env))
+}
+
+.rk_s3 <- c(.rk_s3, list(
+  c("with", "rkeras_py_object", "with.rkeras_py_object"),
+  c("print", "rkeras_py_config", "print.rkeras_py_config")))
+
+# keras3 re-exports these from reticulate (library(keras3) gives them).
+for (.rk_n in c("as_iterator", "iter_next", "iterate", "np_array", "py_help", "r_to_py",
+                "py_to_r", "tuple", "use_python", "use_virtualenv", "use_condaenv", "%as%"))
+  assign(.rk_n, get(.rk_n, envir = .rk_reticulate), envir = .rk_env)
+rm(.rk_n)

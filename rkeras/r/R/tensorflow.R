@@ -1,0 +1,105 @@
+# What R code gets from library(tensorflow) and library(tfdatasets) in rkeras:
+# the `tf` module object and the functions keras3's guides and tests use,
+# on the same TensorFlow the verbs run on (in this process, no reticulate).
+# Registered as the namespaces "tensorflow" and "tfdatasets" (reticulate.R);
+# `tf` is bound when the front end is installed (.rk_finish_namespaces).
+
+.rk_tensorflow <- local({
+  tf <- NULL
+  tf_version <- function() package_version(.rk_python("tf_version"))
+  tf_config <- function() list(available = TRUE, version = tf_version(), python = "rkeras")
+  tf_function <- function(f, input_signature = NULL, autograph = TRUE, ...)
+    .rk_python("py_call", .rk_python("py_getattr", tf, "function"), f,
+               input_signature = input_signature, autograph = autograph, ...)
+  as_tensor <- function(x, dtype = NULL, ..., name = NULL)
+    .rk_python("py_call", .rk_python("py_getattr", tf, "convert_to_tensor"), x,
+               dtype = dtype, name = name)
+  shape <- function(...) get("shape", envir = .rk_env)(...)
+  install_tensorflow <- function(...) {
+    message("rkeras: nothing to install; TensorFlow runs in this process.")
+    invisible(NULL)
+  }
+  environment()
+})
+
+.rk_tfdatasets <- local({
+  # tf$data$Dataset's method `m` of `dataset`, called with `...`.
+  .ds <- function(dataset, m, ...) .rk_python("py_call", .rk_python("py_getattr", dataset, m), ...)
+  .ds_class <- function(m, ...) {
+    cls <- .rk_python("py_getattr", .rk_python("py_getattr", .rk_tensorflow$tf, "data"), "Dataset")
+    .rk_python("py_call", .rk_python("py_getattr", cls, m), ...)
+  }
+  .int <- function(x) if (is.null(x)) NULL else as.integer(x)
+  # A formula (~ .x + 1) or an R function, as tfdatasets accepts.
+  .fn <- function(f) {
+    if (inherits(f, "formula")) rlang::as_function(f) else f
+  }
+  tensor_slices_dataset <- function(tensors, name = NULL) .ds_class("from_tensor_slices", tensors)
+  tensors_dataset <- function(tensors, name = NULL) .ds_class("from_tensors", tensors)
+  range_dataset <- function(from = 0, to = 0, by = 1, ..., dtype = "int64")
+    .ds_class("range", .int(from), .int(to), .int(by), dtype = dtype)
+  zip_datasets <- function(...) {
+    ds <- list(...)
+    if (length(ds) == 1L && is.list(ds[[1L]]) && !inherits(ds[[1L]], "rkeras_py_object")) ds <- ds[[1L]]
+    .ds_class("zip", do.call(.rk_python, c(list("py_tuple"), unname(ds))))
+  }
+  dataset_batch <- function(dataset, batch_size, drop_remainder = FALSE, num_parallel_calls = NULL,
+                            deterministic = NULL)
+    .ds(dataset, "batch", .int(batch_size), drop_remainder = drop_remainder)
+  dataset_unbatch <- function(dataset, name = NULL) .ds(dataset, "unbatch")
+  dataset_map <- function(dataset, map_func, num_parallel_calls = NULL, name = NULL)
+    .ds(dataset, "map", .fn(map_func), num_parallel_calls = .int(num_parallel_calls))
+  dataset_filter <- function(dataset, predicate) .ds(dataset, "filter", .fn(predicate))
+  dataset_shuffle <- function(dataset, buffer_size, seed = NULL, reshuffle_each_iteration = NULL)
+    .ds(dataset, "shuffle", .int(buffer_size), seed = .int(seed),
+        reshuffle_each_iteration = reshuffle_each_iteration)
+  dataset_prefetch <- function(dataset, buffer_size = -1L) .ds(dataset, "prefetch", .int(buffer_size))
+  dataset_take <- function(dataset, count) .ds(dataset, "take", .int(count))
+  dataset_skip <- function(dataset, count) .ds(dataset, "skip", .int(count))
+  dataset_repeat <- function(dataset, count = NULL) .ds(dataset, "repeat", .int(count))
+  dataset_cache <- function(dataset, filename = "") .ds(dataset, "cache", filename)
+  dataset_cardinality <- function(dataset) as.numeric(.ds(dataset, "cardinality"))
+  as_array <- function(x, ...) as.array(x)
+  as_iterator <- function(x) .rk_reticulate$as_iterator(x)
+  iterate <- function(it, f = base::identity, simplify = TRUE) .rk_reticulate$iterate(it, f, simplify)
+  iter_next <- function(it, completed = NULL) .rk_reticulate$iter_next(it, completed)
+  dataset_collect <- function(dataset, iter_max = Inf) {
+    out <- list()
+    it <- as_iterator(dataset)
+    done <- new.env()
+    while (length(out) < iter_max) {
+      v <- iter_next(it, completed = done)
+      if (identical(v, done)) break
+      out[[length(out) + 1L]] <- v
+    }
+    out
+  }
+  environment()
+})
+
+# Register reticulate, tensorflow and tfdatasets now (before any code could
+# load an installed reticulate); the versions are the ones keras3 1.5.1 expects.
+.rk_register_namespace("reticulate", .rk_reticulate, "1.40.0")
+.rk_register_namespace("tensorflow", .rk_tensorflow, "2.16.0")
+.rk_register_namespace("tfdatasets", .rk_tfdatasets, "2.17.0")
+
+# Called by the front end's install() once the verbs exist: bind the Python
+# modules, and register "keras3" as a namespace holding the front end (a copy
+# of its bindings: the closures keep rkeras's environment), so keras3:::x and
+# keras3::x resolve and code can run under it as under the real package.
+.rk_finish_namespaces <- function(env) {
+  keras_module <- .rk_reticulate$import("keras")
+  assign("keras", keras_module, envir = env)
+  tf <- .rk_reticulate$import("tensorflow")
+  assign("tf", tf, envir = .rk_tensorflow)
+  for (n in c("is_tensorflow_implementation", "have_h5py", "have_pyyaml", "have_pillow"))
+    if (!exists(n, envir = env, inherits = FALSE)) assign(n, function() TRUE, envir = env)
+  if (!exists("keras_version", envir = env, inherits = FALSE))
+    assign("keras_version", function() package_version(keras_module$`__version__`), envir = env)
+  if (!("keras3" %in% loadedNamespaces())) {
+    ns <- new.env(hash = TRUE, parent = globalenv())
+    for (n in ls(env, all.names = TRUE)) assign(n, get(n, envir = env), envir = ns)
+    .rk_register_namespace("keras3", ns, "1.5.1")
+  }
+  invisible(NULL)
+}

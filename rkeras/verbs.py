@@ -176,14 +176,42 @@ def _call_layer(verb: Verb, subject: Any, bound: dict[str, Any]) -> Any:
     return compose_layer(subject, layer)
 
 
+def loss_function(verb: Verb) -> Callable | None:
+    """Keras's function form of a loss/metric verb (`keras.losses.mean_squared_error`), if any.
+
+    keras3 calls it when `y_true` and `y_pred` are given: per-sample values,
+    not the batch mean the `Loss` object's reduction gives.
+    """
+    import keras
+
+    module = keras.losses if verb.kind == "loss" else keras.metrics
+    fn = getattr(module, verb.name.split("_", 1)[1], None)
+    return fn if inspect.isfunction(fn) else None
+
+
+def _floatx(value: Any) -> Any:
+    """R's doubles as Keras's float type (keras3's as_py_array): float32 results, as keras3."""
+    import keras
+    import numpy as np
+
+    if isinstance(value, np.ndarray) and value.dtype == np.float64:
+        return value.astype(keras.config.floatx())
+    return value
+
+
 def _call_loss_or_metric(verb: Verb, bound: dict[str, Any]) -> Any:
     y_true, y_pred = bound.pop("y_true", None), bound.pop("y_pred", None)
-    instance = _construct(verb, bound)
     if y_true is None and y_pred is None:
-        return instance
+        return _construct(verb, bound)
     if y_true is None or y_pred is None:
         raise ArgumentError(f"{verb.name}(): give both `y_true` and `y_pred`, or neither.")
     y_true = as_labels(y_true, "y_true")   # a factor's 0-based codes, as fit()'s y
+    fn = loss_function(verb)
+    if fn is not None:
+        # The object's own arguments (name, reduction, dtype) mean nothing to the function.
+        accepted = inspect.signature(fn).parameters
+        return fn(_floatx(y_true), _floatx(y_pred), **{k: v for k, v in bound.items() if k in accepted})
+    instance = _construct(verb, bound)
     if verb.kind == "metric":
         instance.update_state(y_true, y_pred)
         return instance.result()

@@ -154,6 +154,9 @@ def run_verb_from_r(name: str, args: Any = None):
             continue
         kwargs[python_param_name(name, rname)] = value
     subject = verb.subject
+    if unnamed and verb.varargs and verb.varargs not in kwargs:
+        kwargs[verb.varargs] = unnamed          # R's `...`: op_einsum("ij,jk->ik", a, b)
+        unnamed = []
     if unnamed:
         if verb.kind == "layer" and subject == "inputs" and "inputs" in kwargs:
             first = kwargs["inputs"]

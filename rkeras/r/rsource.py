@@ -159,6 +159,11 @@ def r_formals(verb) -> tuple[str, list[str], dict[str, str]]:
     parts, names, unspelled = [], [], {}
     dots_after_subject = verb.kind == "layer" and verb.subject == "inputs"
     for p in verb.parameters:
+        if p.name == verb.varargs:        # R's `...` collects these values
+            if "..." not in names:
+                parts.append("...")
+                names.append("...")
+            continue
         r = to_r[p.name]
         src = r_symbol(r)
         # The pipe subject (and y_true/y_pred) have no default in keras3's

@@ -88,18 +88,35 @@
 # of its bindings: the closures keep rkeras's environment), so keras3:::x and
 # keras3::x resolve and code can run under it as under the real package.
 .rk_finish_namespaces <- function(env) {
-  keras_module <- .rk_reticulate$import("keras")
-  assign("keras", keras_module, envir = env)
-  tf <- .rk_reticulate$import("tensorflow")
-  assign("tf", tf, envir = .rk_tensorflow)
+  # Promises: binding them imports nothing (the front end stays lazy until used).
+  delayedAssign("keras", .rk_reticulate$import("keras"), assign.env = env)
+  delayedAssign("tf", .rk_reticulate$import("tensorflow"), assign.env = .rk_tensorflow)
   for (n in c("is_tensorflow_implementation", "have_h5py", "have_pyyaml", "have_pillow"))
     if (!exists(n, envir = env, inherits = FALSE)) assign(n, function() TRUE, envir = env)
   if (!exists("keras_version", envir = env, inherits = FALSE))
-    assign("keras_version", function() package_version(keras_module$`__version__`), envir = env)
+    assign("keras_version", function() package_version(keras$`__version__`), envir = env)
+  if (exists("shape", envir = env, inherits = FALSE) && !inherits(env$shape, "rkeras_shape_fn")) {
+    # keras3's shape() values have class keras_shape (printed as shape(2, 3)).
+    shape_verb <- env$shape
+    env$shape <- structure(function(...) structure(as.list(shape_verb(...)), class = "keras_shape"),
+                           class = c("rkeras_shape_fn", "function"))
+  }
   if (!("keras3" %in% loadedNamespaces())) {
     ns <- new.env(hash = TRUE, parent = globalenv())
-    for (n in ls(env, all.names = TRUE)) assign(n, get(n, envir = env), envir = ns)
+    for (n in setdiff(ls(env, all.names = TRUE), "keras")) assign(n, get(n, envir = env), envir = ns)
+    delayedAssign("keras", get("keras", envir = env), assign.env = ns)
     .rk_register_namespace("keras3", ns, "1.5.1")
   }
   invisible(NULL)
 }
+
+format.keras_shape <- function(x, ...) {
+  dims <- vapply(unclass(x), function(d) if (is.null(d) || is.na(d)) "NA" else format(d), "")
+  paste0("shape(", paste(dims, collapse = ", "), ")")
+}
+print.keras_shape <- function(x, ...) {
+  cat(format(x), "\n", sep = "")
+  invisible(x)
+}
+.rk_s3 <- c(.rk_s3, list(c("format", "keras_shape", "format.keras_shape"),
+                         c("print", "keras_shape", "print.keras_shape")))

@@ -105,6 +105,9 @@
     ns <- new.env(hash = TRUE, parent = globalenv())
     for (n in setdiff(ls(env, all.names = TRUE), "keras")) assign(n, get(n, envir = env), envir = ns)
     delayedAssign("keras", get("keras", envir = env), assign.env = ns)
+    # keras3 imports reticulate's namespace: its code calls import(), py_call() ... unqualified.
+    for (n in ls(.rk_reticulate))
+      if (!exists(n, envir = ns, inherits = FALSE)) assign(n, get(n, envir = .rk_reticulate), envir = ns)
     .rk_register_namespace("keras3", ns, "1.5.1")
   }
   invisible(NULL)

@@ -52,6 +52,7 @@ from ..rlist import RList
 from ..verbs import call_verb
 from . import python_objects
 from .convert import RFunction, r_function, register_to_python, register_to_r, set_class, to_python, to_r
+from .convert.to_r import array_to_r
 from .evaluate import r_call, r_eval
 from .handles import new_handle
 from .rsource import (
@@ -144,7 +145,11 @@ _R_SIDE_EFFECTS = {"set_random_seed": _seed_r}
 
 
 def run_verb_from_r(name: str, args: Any = None):
-    """Run verb `name` with the arguments R collected (``.rk_verb``); return (value, visible)."""
+    """Run verb `name` with the arguments R collected (``.rk_verb``).
+
+    Returns (value, visible), or (None, False, name) when the verb returned its
+    subject: R then returns the argument `name` it was given, unchanged.
+    """
     verb = registry()[name]
     kwargs: dict[str, Any] = {}
     unnamed: list[Any] = []
@@ -182,7 +187,9 @@ def run_verb_from_r(name: str, args: Any = None):
     elif verb.kind == "layer" and kwargs.get(subject) is not None:
         visible = False
     elif subject is not None and subject in kwargs and _same(result, kwargs[subject]):
-        visible = False
+        # keras3 modifies the model in place and returns invisible(object): the
+        # very R object it was given (identical(model, compile(model, ...))).
+        return (None, False, r_param_name(name, subject))
     return (_for_r(result), visible)
 
 
@@ -287,7 +294,7 @@ def _op(name: str, *args: Any):
 
 def _as_array(obj: Any) -> Any:
     import keras
-    return np.asarray(keras.ops.convert_to_numpy(obj))
+    return array_to_r(np.asarray(keras.ops.convert_to_numpy(obj)))
 
 
 def _classes(name: str, *args: Any, **kwargs: Any) -> Any:
@@ -395,6 +402,8 @@ def _for_r(value: Any, depth: int = 0) -> Any:
         return _HELPERS["py_callable"](value)     # keras3: a model is an R function too
     if _is_ragged_sequences(value):
         return [np.asarray(seq, dtype=np.int32) for seq in value]
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        return array_to_r(value)     # keras3 (reticulate): labels are int [1:60000(1d)]
     if isinstance(value, RList):
         return RList.from_values([_for_r(v, depth + 1) for v in value.values()], value.names())
     if type(value) is dict:

@@ -35,6 +35,9 @@
       e$call <- call
       stop(e)
     })
+  # The verb returned its subject (compile(), a layer added to a Sequential
+  # model): keras3 returns invisible(object), the very object it was given.
+  if (length(res) > 2L) return(invisible(args[[res[[3L]]]]))
   if (isTRUE(res[[2L]])) res[[1L]] else invisible(res[[1L]])
 }
 

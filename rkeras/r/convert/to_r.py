@@ -74,7 +74,7 @@ from .dates import (
 from .functions import RFunction, r_function
 from .rules import StrList, UnnamedList, r_value
 
-__all__ = ["to_r", "RULES", "BEFORE_TO_R"]
+__all__ = ["to_r", "RULES", "BEFORE_TO_R", "array_to_r"]
 
 _DOUBLE_EXACT = 2 ** 53
 
@@ -274,6 +274,21 @@ def _ndarray_to_r(a: np.ndarray):
         return handles.new_handle(a)
     if dim is not None:
         set_attr(cdata(o), R.S_dim, dim_vector(dim, n))
+    return o
+
+
+def array_to_r(a: np.ndarray):
+    """A NumPy array as reticulate gives it: always with `dim`, 1-d too (``int [1:60000(1d)]``).
+
+    :func:`to_r` makes a 1-d array a plain vector (what Python users of the
+    converter expect); R code written for keras3 sees 1-d arrays where keras3
+    returns them (the R front end's results, ``as.array(<tensor>)``).
+    """
+    o = _ndarray_to_r(a)
+    a = np.asarray(a)
+    if a.ndim == 1 and a.dtype.kind in "biufcUS":
+        with session.entered():
+            set_attr(cdata(o), R.S_dim, dim_vector(a.shape, a.size))
     return o
 
 

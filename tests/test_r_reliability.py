@@ -109,3 +109,108 @@ def test_invalid_utf8_round_trips_byte_exact():
         print(latin == "caf\u00e9")
     """)
     assert res.stdout.split() == ["True", "True"]
+
+
+# --------------------------------------------------------------------------- 7-8: ending a script
+def test_script_ends_like_rscript_quit_is_not_an_error(tmp_path):
+    res = rkeras_run(tmp_path, """
+        con <- file("out.txt", "w")
+        writeLines("kept", con)                     # never closed by the script
+        .Last <- function() cat("last ran\\n")
+        invisible(reg.finalizer(environment(), function(e) cat("finalizer ran\\n"), onexit = TRUE))
+        f <- function() {
+          on.exit(cat("on.exit ran\\n"))
+          tryCatch(quit(status = 3), error = function(e) cat("swallowed by tryCatch\\n"))
+        }
+        try(f())
+        cat("not reached\\n")
+    """)
+    assert res.returncode == 3, res.stderr
+    assert res.stdout.split("\n")[:3] == ["on.exit ran", "last ran", "finalizer ran"], res.stdout
+    assert "swallowed" not in res.stdout and "not reached" not in res.stdout
+    assert (tmp_path / "out.txt").read_text() == "kept\n"
+
+
+def test_quit_without_run_last_and_after_error(tmp_path):
+    res = rkeras_run(tmp_path, """
+        .Last <- function() cat("last ran\\n")
+        quit(status = 4, runLast = FALSE)
+    """)
+    assert (res.returncode, res.stdout) == (4, "")
+    res = rkeras_run(tmp_path, """
+        .Last <- function() cat("last ran\\n")
+        stop("boom")
+    """)
+    assert res.returncode == 1 and "last ran" not in res.stdout and "boom" in res.stderr
+
+
+# --------------------------------------------------------------------------- 15: closed stdout
+def test_closed_stdout_stops_the_script_with_status_1(tmp_path):
+    path = tmp_path / "loop.R"
+    path.write_text("for (i in 1:100000) print(i)\n")
+    proc = subprocess.Popen([*RKERAS, "run", str(path)], env=ENV, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()                        # like `| head -1`
+    start = time.monotonic()
+    err = proc.stderr.read().decode()
+    status = proc.wait(timeout=60)
+    assert first.strip() == b"[1] 1"
+    assert status == 1 and time.monotonic() - start < 30
+    assert "BrokenPipeError" not in err and len(err.splitlines()) <= 3, err[-2000:]
+    assert "Execution halted" in err
+
+
+# --------------------------------------------------------------------------- 22: SIGINT, names
+def test_sigint_in_r_code_prints_no_traceback(tmp_path):
+    path = tmp_path / "sleep.R"
+    path.write_text('cat("started\\n")\nfor (i in 1:600) Sys.sleep(0.1)\ncat("not reached\\n")\n')
+    proc = subprocess.Popen([*RKERAS, "run", str(path)], env=ENV, cwd=tmp_path, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().strip() == "started"
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1 and "not reached" not in out
+    assert "Traceback" not in err and "Execution halted" in err, err
+
+
+def test_non_utf8_file_name_and_arguments_give_one_line_messages(tmp_path):
+    bad = os.fsencode(tmp_path) + b"/caf\xe9.R"
+    with open(bad, "wb") as fh:
+        fh.write(b'cat(length(commandArgs(trailingOnly = TRUE)), "\\n")\n')
+    res = subprocess.run([*(os.fsencode(a) for a in RKERAS), b"run", bad, b"x\xff"], env=ENV,
+                         cwd=tmp_path, capture_output=True, timeout=120)
+    assert b"Traceback" not in res.stderr, res.stderr.decode(errors="replace")[-2000:]
+    assert res.returncode == 0 and res.stdout.strip() == b"1", res.stderr[-1000:]
+    missing = subprocess.run([*(os.fsencode(a) for a in RKERAS), b"run", b"nope\xff.R"], env=ENV,
+                             cwd=tmp_path, capture_output=True, timeout=120)
+    assert missing.returncode == 2 and b"Traceback" not in missing.stderr
+    assert len(missing.stderr.splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- 5: Ctrl-C in fit
+FIT_SCRIPT = """
+    library(keras3)
+    x <- matrix(runif(2000 * 8), ncol = 8); y <- matrix(runif(2000), ncol = 1)
+    model <- keras_model_sequential(input_shape = 8) |> layer_dense(64) |> layer_dense(1)
+    model |> compile(loss = "mse", optimizer = "sgd")
+    cat("fitting\\n")
+    history <- model |> fit(x, y, epochs = 100000, batch_size = 8, verbose = 0)
+    cat("epochs kept:", length(history$metrics$loss), "\\n")
+"""
+
+
+def test_ctrl_c_stops_fit_in_rkeras_run_and_keeps_the_history(tmp_path):
+    path = tmp_path / "fit.R"
+    path.write_text(textwrap.dedent(FIT_SCRIPT))
+    proc = subprocess.Popen([*RKERAS, "run", str(path)], env=ENV, cwd=tmp_path, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().strip() == "fitting"
+    time.sleep(8)                               # a few epochs of 250 batches
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err[-2000:]
+    kept = int(out.split("epochs kept:")[1].split()[0])
+    assert kept >= 1 and "Training interrupted" in err and "Traceback" not in err
+    assert time.monotonic() - sent < 20

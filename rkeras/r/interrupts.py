@@ -26,9 +26,11 @@ Ctrl-C
     before outside R). R then stops at its next interrupt check (measured: a
     2e9-iteration ``for`` loop stops about 1 s after the signal, not at its end),
     R's ``tryCatch(interrupt=)`` sees the interrupt, and if R does not handle it
-    Python gets a ``KeyboardInterrupt``. An interrupt that arrives while R is
-    in Python code (a callback) is delivered to R at its next check. R running
-    on another thread cannot be interrupted by Ctrl-C.
+    Python gets a ``KeyboardInterrupt``. An interrupt that arrives while R
+    runs Python code (``fit`` called from an R script) is raised there as a
+    ``KeyboardInterrupt`` at once: ``fit`` stops within a batch and returns
+    the history of its complete epochs (issue 14 item 5). R running on another
+    thread cannot be interrupted by Ctrl-C.
 """
 
 from __future__ import annotations
@@ -157,16 +159,38 @@ class _SigintRouter:
 
     def __call__(self, signum, frame):
         ints = _main_interrupts
-        if ints is not None:
+        if ints is not None and (frame is None or _in_r_callback(frame)):
             ints.hit = True
             self.flag.value = 1      # R stops at its next R_CheckUserInterrupt()
             return None
+        if ints is not None:
+            # Python code that R called (e.g. fit from an R script): a Python
+            # KeyboardInterrupt stops it now (Keras's fit keeps its history);
+            # setting R's flag would wait until the Python call returns.
+            raise KeyboardInterrupt
         prev = self.previous
         if callable(prev):
             return prev(signum, frame)
         raise KeyboardInterrupt
 
 
+def _in_r_callback(frame) -> bool:
+    """True when the signal interrupted one of rpy2's callbacks, i.e. R itself is running.
+
+    R runs C code; Python's handler only runs when R calls back into Python
+    (``R_ProcessEvents``, console output), where a Python exception would be
+    swallowed by rpy2: then R's own interrupt flag is the way to stop R.
+    """
+    for _ in range(4):
+        if frame is None:
+            return False
+        if frame.f_code.co_filename.endswith(_RPY2_CALLBACKS):
+            return True
+        frame = frame.f_back
+    return False
+
+
+_RPY2_CALLBACKS = ("rinterface_lib/callbacks.py", "rinterface_lib\\callbacks.py")
 _sigint_router: Optional[_SigintRouter] = None
 _main_interrupts: Optional[Interrupts] = None
 

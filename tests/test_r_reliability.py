@@ -214,3 +214,35 @@ def test_ctrl_c_stops_fit_in_rkeras_run_and_keeps_the_history(tmp_path):
     kept = int(out.split("epochs kept:")[1].split()[0])
     assert kept >= 1 and "Training interrupted" in err and "Traceback" not in err
     assert time.monotonic() - sent < 20
+
+
+# --------------------------------------------------------------------------- 10: R conditions
+def test_r_conditions_keep_r_behaviour_across_python():
+    from rkeras.r import r_assign, r_eval, r_function, to_python
+    r_assign("through_python", r_function(lambda f: f()))
+    caught = to_python(r_eval("""
+        tryCatch(through_python(function() stop(structure(class = c("myError", "error", "condition"),
+                                                          list(message = "mine", call = NULL)))),
+                 myError = function(e) paste("caught", conditionMessage(e)))"""))
+    assert caught == "caught mine"
+    stopped = to_python(r_eval("""
+        old <- options(warn = 2)
+        res <- tryCatch(through_python(function() { warning("careful"); "went on" }),
+                        error = function(e) paste("stopped:", conditionMessage(e)))
+        options(old)
+        res"""))
+    assert stopped.startswith("stopped:") and "careful" in stopped
+
+
+def test_warn_2_in_an_r_callback_stops_fit(tmp_path):
+    res = rkeras_run(tmp_path, """
+        library(keras3)
+        options(warn = 2)
+        model <- keras_model_sequential(input_shape = 2) |> layer_dense(1)
+        model |> compile(loss = "mse", optimizer = "sgd")
+        cb <- callback_lambda(on_epoch_end = function(epoch, logs) warning("careful"))
+        r <- tryCatch(fit(model, matrix(runif(20), 10), runif(10), epochs = 5, verbose = 0,
+                          callbacks = list(cb)), error = function(e) conditionMessage(e))
+        cat("result:", if (is.character(r)) r else "fit went on", "\\n")
+    """)
+    assert "result:" in res.stdout and "careful" in res.stdout.split("result:")[1], res.stderr[-2000:]

@@ -43,6 +43,9 @@ class RError(RuntimeError):
         r_class: the R condition's class vector, e.g. ``("simpleError",
             "error", "condition")``.
         r_call: the deparsed call R reports for the error, or ``None``.
+        r_condition: the R condition object (rpy2), or ``None``; when the
+            error crosses back into R (Python called from R), R raises this
+            very condition again, keeping its classes.
         py_exception: when the error is a Python exception that crossed into R
             (from a Python function called by R) and back, that exception
             (also set as ``__cause__``); else ``None``.
@@ -55,6 +58,7 @@ class RError(RuntimeError):
         self.r_class = tuple(r_class)
         self.r_call = r_call
         self.py_exception = py_exception
+        self.r_condition = None
 
 
 class RWarning(UserWarning):
@@ -102,6 +106,8 @@ def _unpack(res) -> Any:
     if tok.sxpinfo.type == REALSXP and rlib.Rf_xlength(tok):
         py_exc = _PY_EXCEPTIONS.pop(int(rlib.REAL_ELT(tok, 0)), None)
     err = RError(message, r_class, call, py_exc)
+    if elt(cd, 7) != R.NIL:
+        err.r_condition = res[7]      # the R condition itself (raised again if it re-enters R)
     if py_exc is not None:
         raise err from py_exc
     raise err

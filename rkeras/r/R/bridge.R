@@ -26,6 +26,9 @@
     tryCatch(list(TRUE, .rk_thunk()),
              error = function(e) list(FALSE, e)),
     warning = function(w) {
+      # options(warn = 2): R turns the warning into an error, as it would
+      # without the bridge (then caught above; a Python caller sees RError).
+      if (getOption("warn", 0L) >= 2L) return()
       cl <- .rk_call_text(conditionCall(w), width)
       warns[[length(warns) + 1L]] <<- c(conditionMessage(w), if (is.null(cl)) NA_character_ else cl)
       tryInvokeRestart("muffleWarning")
@@ -98,7 +101,22 @@
 
 # A Python exception (reported by the Python side as a marker list with type,
 # message and token) as an R error, catchable with tryCatch().
+#
+# When the Python exception was itself an R error (R code called from Python,
+# e.g. an R callback inside fit), the R condition is raised again with its
+# own classes in front, so tryCatch(myError = ) and inherits() keep working
+# across Python.
 .rk_raise_python_error <- function(res, call) {
+  orig <- res$r_condition
+  if (inherits(orig, "condition")) {
+    cond <- orig
+    cond$py_type <- res$type
+    cond$py_token <- res$token
+    cond$r_condition <- orig
+    class(cond) <- unique(c(setdiff(class(orig), c("error", "condition")),
+                            "rkeras_python_error", "error", "condition"))
+    stop(cond)
+  }
   cond <- structure(
     # reticulate's classes (keras3): tryCatch(python.builtin.ValueError = ...) works.
     class = c(setdiff(res$classes, "python.builtin.object"), "rkeras_python_error",

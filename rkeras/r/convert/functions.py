@@ -131,6 +131,18 @@ def _returnable(res):
     return ri.Sexp(capi.SexpCapsule(cdata(res)))
 
 
+def _r_condition_of(exc: BaseException):
+    """The R condition behind an exception (an RError, or one it was raised from), or None."""
+    seen = 0
+    while exc is not None and seen < 8:
+        cond = getattr(exc, "r_condition", None)
+        if cond is not None:
+            return cond
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
 def _error_marker(exc: BaseException):
     """What the R wrapper raises as an rkeras_python_error (wrapper.R)."""
     try:
@@ -142,7 +154,9 @@ def _error_marker(exc: BaseException):
                               "message": f"{tname}: {text}" if text else tname,
                               "token": float(token),
                               # reticulate's condition classes (python.builtin.ValueError ...)
-                              "classes": str_vector(handles.python_class_chain(exc))})
+                              "classes": str_vector(handles.python_class_chain(exc)),
+                              # an R error that crossed Python: R raises it again (bridge.R)
+                              "r_condition": _r_condition_of(exc)})
             set_class(marker, ["rkeras_py_error_marker"])
         return _returnable(marker)
     except BaseException:               # noqa: BLE001

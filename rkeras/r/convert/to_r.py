@@ -412,7 +412,7 @@ def _categorical_to_r(cat):
     codes = np.asarray(cat.codes).astype(np.int32) + 1
     codes[codes == 0] = NA_INTEGER
     o = int_vector(codes)
-    set_attr(cdata(o), R.S_levels, str_vector([str(x) for x in cat.categories]))
+    set_attr(cdata(o), R.S_levels, str_vector(distinct_labels(cat.categories, "category")))
     set_class(o, ["ordered", "factor"] if cat.ordered else ["factor"])
     return o
 
@@ -462,6 +462,26 @@ def _series_to_r(s):
     o = _series_values_to_r(s)
     if not _default_index(s.index, len(s)):
         set_attr(cdata(o), R.S_names, str_vector([str(x) for x in s.index]))
+def distinct_labels(labels, what: str) -> list:
+    """Labels as R strings; refuses labels that differ in Python but print the same.
+
+    R factor levels and row names are strings, so ``1`` and ``"1"`` would
+    become one duplicated level (an invalid factor) or row name (issue 14).
+    """
+    texts = [str(x) for x in labels]
+    if len(set(texts)) != len(texts):
+        from ...errors import ArgumentError
+        seen: dict = {}
+        for x, t in zip(labels, texts):
+            if t in seen:
+                raise ArgumentError(
+                    f"the {what}s {seen[t]!r} and {x!r} are different in Python but both "
+                    f"become {t!r} in R, which needs distinct strings. Make them one type "
+                    f"first (e.g. .astype(str) / .rename_categories(str)).")
+            seen.setdefault(t, x)
+    return texts
+
+
     return o
 
 
@@ -493,7 +513,7 @@ def _dataframe_to_r(df):
             idx.min() >= -R_INT_MAX and idx.max() <= R_INT_MAX:
         rn = int_vector([int(x) for x in idx])
     else:
-        rn = str_vector([str(x) for x in idx])
+        rn = str_vector(distinct_labels(idx, "index label"))
     set_attr(c, R.S_rownames, rn)
     return o
 

@@ -246,3 +246,17 @@ def test_warn_2_in_an_r_callback_stops_fit(tmp_path):
         cat("result:", if (is.character(r)) r else "fit went on", "\\n")
     """)
     assert "result:" in res.stdout and "careful" in res.stdout.split("result:")[1], res.stderr[-2000:]
+
+
+# --------------------------------------------------------------------------- 17: labels
+def test_labels_that_print_the_same_are_refused():
+    import pandas as pd
+
+    from rkeras.errors import RKerasError
+    from rkeras.r import to_python, to_r
+    with pytest.raises(RKerasError, match=r"1 and '1' are different in Python"):
+        to_r(pd.Categorical([1, "1"]))
+    with pytest.raises(ValueError, match="index label"):
+        to_r(pd.DataFrame({"a": [1.0, 2.0]}, index=[1, "1"]))
+    ok = to_python(to_r(pd.Categorical(["1", "2", "1"])))
+    assert list(ok.categories) == ["1", "2"] and list(ok.codes) == [0, 1, 0]

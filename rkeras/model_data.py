@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .caller_syntax import shape_text
 from .data_values import check_float32_range, check_frame_values, check_real
 from .errors import DataError
 
@@ -100,8 +101,13 @@ def as_model_data(value: Any, role: str) -> Any:
     if isinstance(value, dict):
         return {k: as_model_data(v, f"{role}${k}") for k, v in value.items()}
     if isinstance(value, (list, tuple)) and value and all(
-            isinstance(v, (np.ndarray, pd.DataFrame, pd.Series)) or _is_r_object(v) for v in value):
-        return type(value)(as_model_data(v, f"{role}[[{i + 1}]]") for i, v in enumerate(value))
+            isinstance(v, (np.ndarray, pd.DataFrame, pd.Series)) or _is_r_object(v)
+            or type(v).__module__.startswith(_PASS_THROUGH_MODULES) for v in value):
+        # Several inputs (tensors too, keras3's fit(list(x1, x2))), as a plain
+        # list or tuple: Keras's tree utilities take a list subclass (an
+        # unnamed R list) for one leaf.
+        parts = [as_model_data(v, f"{role}[[{i + 1}]]") for i, v in enumerate(value)]
+        return tuple(parts) if isinstance(value, tuple) else parts
     if type(value).__module__.startswith(_PASS_THROUGH_MODULES):
         return value
     if isinstance(value, pd.DataFrame):
@@ -176,13 +182,12 @@ def check_input_shape(model: Any, x: Any) -> None:
     got = (None,) + tuple(x.shape[1:])
     if len(expected) != len(got) or any(
             e is not None and e != g for e, g in zip(expected[1:], got[1:])):
-        wanted = ", ".join("n" if d is None else str(d) for d in expected)
         hint = ""
         if np.prod([d for d in expected[1:] if d]) == np.prod(x.shape[1:]):
-            sizes = ", ".join(str(d) for d in expected[1:])
-            hint = f" Reshape it first: array_reshape(x, ({x.shape[0]}, {sizes}))."
+            hint = f" Reshape it first: array_reshape(x, {shape_text([x.shape[0], *expected[1:]])})."
         raise DataError(
-            f"`x` has shape {tuple(x.shape)} but the model expects ({wanted}).{hint}"
+            f"`x` has shape {shape_text(x.shape)} but the model expects "
+            f"{shape_text(['n', *expected[1:]])}.{hint}"
         )
 
 

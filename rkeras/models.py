@@ -189,6 +189,9 @@ def compile(object, optimizer="rmsprop", loss=None, metrics=None, loss_weights=N
     optimizer = _optimizer(optimizer)
     loss = _check_losses(loss)
     metrics = _check_metrics(_as_list(metrics)) if metrics is not None else None
+    if isinstance(loss_weights, np.ndarray):
+        # R's c(1, 0.2) is a list to Keras (reticulate), not an array it tests for truth.
+        loss_weights = loss_weights.tolist()
     model.compile(optimizer=optimizer, loss=loss, metrics=metrics, loss_weights=loss_weights,
                   weighted_metrics=weighted_metrics, run_eagerly=run_eagerly,
                   steps_per_execution=steps_per_execution, jit_compile=jit_compile,

@@ -46,7 +46,8 @@ CASES = {
     "x-y-length-mismatch": ("fit(model, x, y[1:5, ], verbose = 0)",
                             r"`x` has 12 samples but `y` has 5"),
     "shape-does-not-fit-input-shape": ("fit(model, x[, 1:3], y, verbose = 0)",
-                                       r"shape \(12, 3\) but the model expects \(n, 4\)"),
+                                       # R syntax for an R user (c(), not Python's tuple)
+                                       r"shape c\(12, 3\) but the model expects c\(n, 4\)"),
     "factor-column-where-numbers-needed": (
         "df <- data.frame(a = x[, 1], b = x[, 2], c = x[, 3], kind = factor(rep(c('u', 'v'), 6))); "
         "fit(model, df, y, verbose = 0)",

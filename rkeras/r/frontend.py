@@ -44,6 +44,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..caller_syntax import r_syntax
 from ..conventions import as_integer
 from ..errors import ArgumentError
 from ..pipe import PendingLayer, unwrap
@@ -178,7 +179,8 @@ def run_verb_from_r(name: str, args: Any = None):
                 f'{name}(): argument "{r_param_name(name, subject)}" is missing, with no default.')
     if name in _R_ARGUMENT_FIXES:
         kwargs = _R_ARGUMENT_FIXES[name](kwargs)
-    result = call_verb(verb, (), kwargs)
+    with r_syntax():         # messages show R code (c(60000, 784)), not Python's
+        result = call_verb(verb, (), kwargs)
     if name in _R_SIDE_EFFECTS:
         _R_SIDE_EFFECTS[name](kwargs)
     visible = True

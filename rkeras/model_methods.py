@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from .model_data import as_model_data
 from .conventions import as_count, as_integer
 from .errors import ArgumentError
+from .model_data import as_model_data
 from .pipe import unwrap
 from .registry import verb_kind
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .conventions import as_axis, as_index_array, as_integer, normalize_shape
+from .conventions import as_axis, as_index_array, as_integer
 from .registry import takes_dots, verb_kind
 from .utils import Shape
 

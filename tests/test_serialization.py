@@ -1,7 +1,6 @@
 """keras3's serialization verbs: get_config/from_config, JSON configs, custom objects."""
 
 import keras
-import numpy as np
 import pytest
 
 import rkeras
@@ -21,7 +20,7 @@ def test_get_config_from_config_round_trip():
     again = rkeras.from_config(config)
     assert isinstance(again, keras.layers.Dense) and again.units == 5
     model = rkeras.from_config(rkeras.get_config(_model()))
-    assert [type(l).__name__ for l in model.layers] == ["Dense", "Dense"]
+    assert [type(layer).__name__ for layer in model.layers] == ["Dense", "Dense"]
     with pytest.raises(RKerasError, match="get_config"):
         rkeras.from_config({"units": 3})
 

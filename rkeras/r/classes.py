@@ -130,6 +130,7 @@ def _plain(value: Any, depth: int = 0) -> Any:
 def _as_list(value: Any) -> list:
     """A length-n R vector as a list (length-1 vectors arrive as scalars)."""
     import numpy as np
+
     from ..rlist import RList
 
     if value is None:

@@ -358,7 +358,9 @@ def write_table(results: dict, path: Path) -> str:
         p = f = s = 0
         for e in results.get("tests", {}).values():
             for b in (e.get(side) or {}).get("blocks", []):
-                p += b["n_pass"]; f += b["n_fail"]; s += b["n_skip"]
+                p += b["n_pass"]
+                f += b["n_fail"]
+                s += b["n_skip"]
         return f"{p} passed, {f} failed, {s} skipped"
 
     lines += ["", f"Expectations: keras3 {expectation_totals('keras3')}; "
@@ -390,7 +392,10 @@ def write_table(results: dict, path: Path) -> str:
         tnote = lambda s: " (timeout)" if s and s.get("timed_out") else ""  # noqa: E731
         net = sum(c["network"] for c in (k or {}).get("chunks", []))
         lines.append(f"| {name} | {n} | {_cell(ok(k), tnote(k))} | {_cell(ok(r), tnote(r))} | {net or ''} |")
-        vt["n"] += n; vt["k"] += ok(k) or 0; vt["r"] += ok(r) or 0; vt["net"] += net
+        vt["n"] += n
+        vt["k"] += ok(k) or 0
+        vt["r"] += ok(r) or 0
+        vt["net"] += net
     lines.append(f"| **total** | **{vt['n']}** | **{vt['k']}** | **{vt['r']}** | **{vt['net']}** |")
     lines += ["", "A chunk that is not reached (the vignette's timeout) counts as not ok; "
               "(timeout) marks those vignettes.", ""]

@@ -260,3 +260,19 @@ def test_labels_that_print_the_same_are_refused():
         to_r(pd.DataFrame({"a": [1.0, 2.0]}, index=[1, "1"]))
     ok = to_python(to_r(pd.Categorical(["1", "2", "1"])))
     assert list(ok.categories) == ["1", "2"] and list(ok.codes) == [0, 1, 0]
+
+
+# --------------------------------------------------------------------------- 9: NA arguments
+def test_na_arguments_from_r_are_refused_naming_the_argument(tmp_path):
+    res = rkeras_run(tmp_path, """
+        library(keras3)
+        for (expr in list(quote(layer_dense(units = 2, activation = NA)),
+                          quote(layer_dense(units = 2, use_bias = NA)),
+                          quote(layer_dense(units = NA_integer_)),
+                          quote(layer_dense(units = 2, name = NA_character_))))
+          cat(tryCatch({ eval(expr); "accepted" }, error = function(e) conditionMessage(e)), "\\n")
+    """)
+    lines = res.stdout.strip().splitlines()
+    assert len(lines) == 4, res.stderr[-2000:]
+    for line, arg in zip(lines, ["activation", "use_bias", "units", "name"]):
+        assert f"`{arg}` is NA" in line, line

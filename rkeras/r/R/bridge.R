@@ -124,3 +124,18 @@
     list(message = res$message, call = call, py_type = res$type, py_token = res$token))
   stop(cond)
 }
+
+# A length-1 logical/character/integer NA given to a verb reaches Python as
+# rkeras.argument_checks.R_NA (to_python's rule for this class), not None, so
+# layer_dense(activation = NA) is refused naming the argument instead of
+# meaning "the default" (issue 14 item 9).
+.rk_na_marker <- structure(list(), class = "rkeras_r_na")
+.rk_mark_na <- function(args) {
+  for (i in seq_along(args)) {
+    a <- args[[i]]
+    if ((is.logical(a) || is.character(a) || is.integer(a)) && length(a) == 1L &&
+        is.null(attributes(a)) && is.na(a))
+      args[i] <- list(.rk_na_marker)
+  }
+  args
+}

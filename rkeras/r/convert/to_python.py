@@ -46,6 +46,7 @@ from typing import Any
 
 import numpy as np
 
+from ...argument_checks import R_NA
 from ...rlist import RList
 from .. import handles, session
 from ..sexp import (
@@ -372,6 +373,11 @@ def _handle_to_python(robj, opts):
     return handles.object_of(robj)
 
 
+def _r_na_to_python(robj, opts):
+    """A verb's NA argument, marked by the R front end (bridge.R .rk_mark_na)."""
+    return R_NA
+
+
 def _keep_as_is(robj, opts):
     """Environments, external pointers that are not handles ...: the rpy2 object itself."""
     return robj
@@ -384,6 +390,7 @@ RULES = [
     ("Date", date_to_python),
     ("POSIXct", posixct_to_python),
     ("rkeras_py_object", _handle_to_python),
+    ("rkeras_r_na", _r_na_to_python),
     (NILSXP, _null_to_python),
     (REALSXP, _numeric_to_python),
     (INTSXP, _numeric_to_python),

@@ -56,6 +56,7 @@ from .convert import RFunction, r_function, register_to_python, register_to_r, s
 from .convert.to_r import array_to_r
 from .evaluate import r_call, r_eval
 from .handles import new_handle
+from .model_plot import model_plot_file
 from .rsource import (
     R_NAME_OVERRIDES,
     generate_source,
@@ -314,6 +315,7 @@ _HELPERS = {
     "op": _op,
     "as_array": _as_array,
     "classes": _classes,
+    "plot_model": model_plot_file,
 }
 
 

@@ -475,6 +475,26 @@ def distinct_labels(labels, what: str) -> list:
         for x, t in zip(labels, texts):
             if t in seen:
                 raise ArgumentError(
+                    f"the {what} values {seen[t]!r} and {x!r} are different in Python but both "
+                    f"become {t!r} in R, which needs distinct strings. Make them one type "
+                    f"first (e.g. .astype(str) / .rename_categories(str)).")
+            seen.setdefault(t, x)
+    return texts
+
+
+def distinct_labels(labels, what: str) -> list:
+    """Labels as R strings; refuses labels that differ in Python but print the same.
+
+    R factor levels and row names are strings, so ``1`` and ``"1"`` would
+    become one duplicated level (an invalid factor) or row name (issue 14).
+    """
+    texts = [str(x) for x in labels]
+    if len(set(texts)) != len(texts):
+        from ...errors import ArgumentError
+        seen: dict = {}
+        for x, t in zip(labels, texts):
+            if t in seen:
+                raise ArgumentError(
                     f"the {what}s {seen[t]!r} and {x!r} are different in Python but both "
                     f"become {t!r} in R, which needs distinct strings. Make them one type "
                     f"first (e.g. .astype(str) / .rename_categories(str)).")

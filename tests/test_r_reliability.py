@@ -276,3 +276,28 @@ def test_na_arguments_from_r_are_refused_naming_the_argument(tmp_path):
     assert len(lines) == 4, res.stderr[-2000:]
     for line, arg in zip(lines, ["activation", "use_bias", "units", "name"]):
         assert f"`{arg}` is NA" in line, line
+
+
+# --------------------------------------------------------------------------- 18: real reticulate
+def _real_reticulate() -> bool:
+    out = subprocess.run(["Rscript", "-e", 'cat(nzchar(system.file(package = "reticulate")))'],
+                         capture_output=True, text=True, timeout=60)
+    return out.stdout.strip() == "TRUE"
+
+
+def test_installed_reticulate_is_never_loaded_into_the_embedded_r(tmp_path):
+    if not _real_reticulate():
+        pytest.skip("R package reticulate is not installed (tools/setup.sh installs r-cran-reticulate)")
+    res = rkeras_run(tmp_path, """
+        library(keras)
+        reticulate:::py_register_load_hook("keras", function() NULL)
+        m <- keras_model_sequential(input_shape = 2) %>% layer_dense(1)
+        library(reticulate)
+        real <- file.path(.libPaths(), "reticulate")
+        cat("namespace from:", !any(normalizePath(getNamespaceInfo("reticulate", "path"),
+                                                   mustWork = FALSE) %in% normalizePath(real, mustWork = FALSE)), "\\n")
+    """)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "namespace from: TRUE" in res.stdout
+    only = rkeras_run(tmp_path, "invisible(requireNamespace('reticulate'))\ncat('done\\n')\n")
+    assert (only.returncode, only.stdout) == (0, "done\n"), only.stderr[-2000:]

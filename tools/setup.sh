@@ -9,7 +9,7 @@ VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
 # R packages the bridge uses: %>% (magrittr), %<-% (zeallot), plot(history) (ggplot2),
 # the R vignettes (knitr), and R's headers so rpy2 builds its fast API mode.
-R_DEBS="r-base-core r-base-dev r-cran-magrittr r-cran-zeallot r-cran-ggplot2 r-cran-knitr r-cran-jsonlite"
+R_DEBS="r-base-core r-base-dev r-cran-magrittr r-cran-zeallot r-cran-ggplot2 r-cran-knitr r-cran-jsonlite r-cran-reticulate"
 APT_CMD="apt-get install -y --no-install-recommends $R_DEBS"
 
 r_ready() {

@@ -293,9 +293,9 @@ def test_installed_reticulate_is_never_loaded_into_the_embedded_r(tmp_path):
         reticulate:::py_register_load_hook("keras", function() NULL)
         m <- keras_model_sequential(input_shape = 2) %>% layer_dense(1)
         library(reticulate)
-        real <- file.path(.libPaths(), "reticulate")
-        cat("namespace from:", !any(normalizePath(getNamespaceInfo("reticulate", "path"),
-                                                   mustWork = FALSE) %in% normalizePath(real, mustWork = FALSE)), "\\n")
+        real <- normalizePath(file.path(.libPaths(), "reticulate"), mustWork = FALSE)
+        ours <- normalizePath(getNamespaceInfo("reticulate", "path"), mustWork = FALSE)
+        cat("namespace from:", !any(ours %in% real), "\\n")
     """)
     assert res.returncode == 0, res.stderr[-2000:]
     assert "namespace from: TRUE" in res.stdout

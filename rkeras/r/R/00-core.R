@@ -28,12 +28,13 @@
 .rk_verb <- function(.name) {
   env <- parent.frame()
   call <- sys.call(sys.parent())
-  args <- .rk_mark_na(.rk_collect(names(formals(sys.function(sys.parent()))), env))
+  args <- .rk_collect(names(formals(sys.function(sys.parent()))), env)
   # A shape of logical NAs (keras_input(shape = c(NA))) means sizes unknown,
   # not NULL: as doubles they reach Python as NaN, which shapes read as None.
   for (n in intersect(names(args), .rk_shape_args))
     if (is.logical(args[[n]]) && length(args[[n]]) && all(is.na(args[[n]])))
       args[[n]] <- as.double(args[[n]])
+  args <- .rk_mark_na(args)
   res <- withCallingHandlers(
     .rk_run_verb(.name, args),
     # Report a Python error against the user's call (layer_dense(...)), not

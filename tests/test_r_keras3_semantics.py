@@ -1,0 +1,179 @@
+"""keras3's semantics in the R front end, one test per difference found against R keras3 1.5.1.
+
+Each expected value is what real keras3 1.5.1 printed for the same R snippet
+(run side by side with /work/peer, see docs in shared/reference/keras3-peer.md).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+pytest.importorskip("rpy2")
+
+pytestmark = pytest.mark.r
+
+DATA = os.environ.get("RKERAS_DATASETS") or os.path.join(
+    os.path.dirname(__file__), "..", "..", "shared", "data")
+
+
+@pytest.fixture(scope="module")
+def R():
+    """Evaluate R code in the embedded R (front end installed); return Python values."""
+    os.environ.setdefault("RKERAS_DATASETS", os.path.abspath(DATA))
+    from rkeras.r import frontend
+    from rkeras.r.convert import to_python
+    from rkeras.r.evaluate import r_eval
+
+    frontend.install()
+
+    def run(code: str):
+        return to_python(r_eval(code))
+    return run
+
+
+MODEL = ("keras_model_sequential(input_shape = 4) |> layer_dense(2) |> layer_dense(1)")
+
+
+def test_set_random_seed_seeds_r(R):
+    # keras3: set_random_seed(1); runif(2) gives set.seed(1)'s numbers.
+    got = R("set_random_seed(1); runif(2)")
+    assert np.allclose(got, [0.2655087, 0.3721239], atol=1e-7)
+    assert np.allclose(got, R("set.seed(1); runif(2)"))
+
+
+def test_verbose_true_false_accepted(R):
+    text = R(f"""m <- {MODEL}; compile(m, loss = "mse")
+        x <- matrix(runif(40), 10); y <- runif(10)
+        h <- fit(m, x, y, epochs = 1, verbose = FALSE)
+        capture.output(r <- evaluate(m, x, y, verbose = FALSE),
+                       p <- predict(m, x, verbose = FALSE))""")
+    assert R("dim(predict(m, x, verbose = TRUE))").tolist() == [10, 1]
+    assert R("length(h$metrics$loss)") == 1
+    assert R("names(r)") == "loss"
+    assert list(R("dim(p)")) == [10, 1]
+    # verbose = FALSE shows no progress in R's output
+    assert not any("step" in line for line in ([text] if isinstance(text, str) else (text or [])))
+
+
+def test_compile_returns_the_same_object(R):
+    assert R(f"""model <- {MODEL}
+        identical(model, compile(model, optimizer = "rmsprop", loss = "mse"))""") is True
+    # invisibly, as keras3
+    assert R('withVisible(compile(model, loss = "mse"))$visible') is False
+
+
+def test_one_dimensional_arrays_keep_dim(R):
+    # keras3: int [1:60000(1d)] for the labels; num [1:2(1d)] for a bias.
+    assert R("d <- dataset_mnist(); dim(d$train$y)") == 60000
+    assert R("is.integer(d$train$y) && is.array(d$train$y)") is True
+    got = R(f"m <- {MODEL}; w <- get_weights(m); c(is.array(w[[2]]), length(dim(w[[2]])))")
+    assert got.tolist() == [1, 1]
+    assert R("dim(as.array(op_ones(3)))") == 3
+    # predict on one output stays a (n, 1) matrix
+    assert list(R("dim(predict(m, matrix(0, 5, 4), verbose = 0))")) == [5, 1]
+    # R's own vectors from Python lists keep no dim (evaluate's values)
+    assert R('compile(m, loss = "mse")
+'
+             'is.null(dim(evaluate(m, matrix(0, 5, 4), rep(0, 5), verbose = 0)$loss))')
+
+
+def test_class_has_python_class_chain(R):
+    classes = R(f"model <- {MODEL}; class(model)")
+    assert classes[:2] == ["keras.src.models.sequential.Sequential", "keras.src.models.model.Model"]
+    assert "keras.src.layers.layer.Layer" in classes and "python.builtin.object" in classes
+    assert R('inherits(model, "keras.src.models.model.Model") && inherits(model, "rkeras_model")') is True
+    # an S3 method on a Keras class is found, as in keras3
+    assert R('''describe <- function(x) UseMethod("describe")
+        describe.keras.src.models.model.Model <- function(x) "a keras model"
+        describe(model)''') == "a keras model"
+    assert R("class(op_ones(2))[1]") == "tensorflow.tensor"
+
+
+def test_python_errors_have_reticulate_classes(R):
+    got = R('''tryCatch(fit(keras_model_sequential(input_shape = 4) |> layer_dense(1), "a"),
+                        python.builtin.ValueError = function(e) class(e))''')
+    assert "python.builtin.ValueError" in got
+    assert got[-2:] == ["error", "condition"]
+    assert got.index("python.builtin.ValueError") < got.index("python.builtin.Exception")
+    # rkeras's own errors: their class chain, then Python's, and keras3's message format
+    got = R('tryCatch(layer_dense(units = -1), error = function(e) list(class(e), conditionMessage(e)))')
+    cls, msg = list(got[0]), got[1]
+    assert cls[:2] == ["rkeras.errors.ArgumentError", "rkeras.errors.RKerasError"]
+    assert "python.builtin.ValueError" in cls
+    assert msg.startswith("ArgumentError: ")
+
+
+def test_losses_on_values_are_per_sample(R):
+    # keras3: loss_mean_squared_error on 2 samples gives tf.Tensor([2. 5.]) (float32)
+    got = R("as.array(loss_mean_squared_error(matrix(c(1, 2, 3, 4), 2), matrix(1, 2, 2)))")
+    assert np.allclose(got, [2.0, 5.0])
+    got = R("as.array(loss_categorical_crossentropy(matrix(c(1, 0, 0, 1), 2), matrix(c(.9, .1, .2, .8), 2)))")
+    assert np.allclose(got, [0.20067078, 0.11778302], atol=1e-6)
+    assert R("class(loss_mean_squared_error(matrix(1, 2, 2), matrix(1, 2, 2)))")[0] == "tensorflow.tensor"
+    # without values: the Loss object
+    assert "keras.src.losses.losses.MeanSquaredError" in R("class(loss_mean_squared_error())")
+
+
+def test_losses_on_values_are_per_sample_in_python():
+    import rkeras
+
+    got = rkeras.loss_mean_squared_error(np.array([[1.0, 3.0], [2.0, 4.0]]), np.ones((2, 2)))
+    assert np.allclose(np.asarray(got), [2.0, 5.0])
+    import keras
+
+    y, p = np.array([[1.0], [0.0]]), np.array([[0.9], [0.8]])
+    expected = keras.metrics.binary_accuracy(y.astype("float32"), p.astype("float32"))
+    assert np.array_equal(np.asarray(rkeras.metric_binary_accuracy(y, p)), np.asarray(expected))
+
+
+def test_saved_optimizer_keeps_keras_name(R, tmp_path):
+    import json
+    import zipfile
+
+    path = (tmp_path / "m.keras").as_posix()
+    R(f'clear_session(); m <- {MODEL}\n'
+      f'compile(m, optimizer = "rmsprop", loss = "mse"); save_model(m, "{path}")')
+    config = json.loads(zipfile.ZipFile(path).read("config.json"))
+    assert config["compile_config"]["optimizer"]["config"]["name"] == "rm_sprop"
+
+
+def test_fit_with_a_list_of_tensors_and_loss_weights(R):
+    got = R('''i1 <- keras_input(shape = 3, name = "a"); i2 <- keras_input(shape = 2, name = "b")
+        o1 <- layer_concatenate(list(i1, i2)) |> layer_dense(1, name = "o1")
+        o2 <- i1 |> layer_dense(1, name = "o2")
+        m <- keras_model(list(i1, i2), list(o1, o2))
+        m |> compile(loss = list("mse", "mse"), loss_weights = c(1, 0.2), optimizer = "adam")
+        x1 <- op_convert_to_tensor(matrix(runif(30), 10)); x2 <- op_convert_to_tensor(matrix(runif(20), 10))
+        y <- matrix(runif(10), 10)
+        h <- fit(m, list(x1, x2), list(y, y), epochs = 1, verbose = 0)
+        names(h$metrics)''')
+    assert got == ["loss", "o1_loss", "o2_loss"]
+
+
+def test_keras_input_shape_na(R):
+    assert R("inp <- keras_input(shape = c(NA)); length(inp$shape)") == 2
+    assert R("is.null(inp$shape[[2]])") is True
+
+
+def test_plot_model_explains_what_to_install(R):
+    pytest.importorskip("rpy2")
+    try:
+        import pydot  # noqa: F401
+        pytest.skip("pydot is installed: plot() draws")
+    except ImportError:
+        pass
+    got = R(f'''m <- {MODEL}
+        tryCatch(plot(m), python.builtin.ImportError = function(e) conditionMessage(e))''')
+    assert "pydot" in got and "graphviz" in got
+
+
+def test_data_error_uses_r_syntax(R):
+    msg = R('''m <- keras_model_sequential(input_shape = 784) |> layer_dense(10)
+        compile(m, loss = "mse")
+        tryCatch(fit(m, array(0, c(10, 28, 28)), matrix(0, 10, 10), verbose = 0),
+                 error = function(e) conditionMessage(e))''')
+    assert "array_reshape(x, c(10, 784))" in msg
+    assert "has shape c(10, 28, 28) but the model expects c(n, 784)" in msg

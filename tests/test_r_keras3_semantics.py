@@ -75,8 +75,7 @@ def test_one_dimensional_arrays_keep_dim(R):
     # predict on one output stays a (n, 1) matrix
     assert list(R("dim(predict(m, matrix(0, 5, 4), verbose = 0))")) == [5, 1]
     # R's own vectors from Python lists keep no dim (evaluate's values)
-    assert R('compile(m, loss = "mse")
-'
+    assert R('compile(m, loss = "mse"); '
              'is.null(dim(evaluate(m, matrix(0, 5, 4), rep(0, 5), verbose = 0)$loss))')
 
 

@@ -438,6 +438,10 @@ FAMILY_EXCEPTIONS: dict[tuple[str, str], Transform | None] = {
     # keras3 makes these ints although Keras gives them no int default.
     ("op_pad", "pad_width"): as_padding,
     ("op_in_top_k", "k"): as_integer,
+    # keras3's random_integer(): whole-number bounds, maxval rounded up (0 and 1e4 from R are doubles).
+    ("random_integer", "minval"): as_integer,
+    ("random_integer", "maxval"): lambda v, arg: as_integer(
+        math.ceil(v) if isinstance(v, float) and math.isfinite(v) else v, arg),
 }
 
 

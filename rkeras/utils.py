@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .argument_checks import R_NA
 from .conventions import normalize_shape
 from .errors import ArgumentError
 from .registry import takes_dots, verb_kind
@@ -48,7 +49,7 @@ class Shape(tuple):
 
 
 def _dims(value: Any) -> list:
-    if value is None:
+    if value is None or value is R_NA:     # shape(NA): R's NA arrives as the bridge's marker
         return [None]
     if hasattr(value, "as_list") and callable(value.as_list):     # TensorShape
         return [None if d is None else int(d) for d in value.as_list()]

@@ -303,7 +303,9 @@ def _as_array(obj: Any) -> Any:
 def _classes(name: str, *args: Any, **kwargs: Any) -> Any:
     """Keras classes written in R (rkeras/r/classes.py, R/classes.R)."""
     from .classes import r_helper
-    return r_helper(name, *args, **kwargs)
+    result = r_helper(name, *args, **kwargs)
+    # An R-defined Model's instance is an R function, as keras3's (mlp <- MLP(); mlp(x)).
+    return _for_r(result) if name == "instantiate" and _is_model(result) else result
 
 
 _HELPERS = {

@@ -1,4 +1,4 @@
-"""The `rkeras` command: `rkeras demo`, `rkeras doctor`, `rkeras run FILE.R [ARGS...]`.
+"""The `rkeras` command: `rkeras demo`, `rkeras doctor`, `rkeras run FILE.R [ARGS...]`, `rkeras console`.
 
 This module imports only the standard library: `rkeras --help` answers at
 once, and each command imports TensorFlow, Keras or R only when it needs them
@@ -28,6 +28,12 @@ def _run(args) -> None:
     from .r.script import run_script
 
     exit_after_script(run_script(args.file, args.args))
+
+
+def _console(_args) -> None:
+    from .r.console import run_console
+
+    exit_after_script(run_console())
 
 
 def exit_after_script(status: int) -> None:
@@ -71,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("args", nargs=argparse.REMAINDER,
                      help="arguments for the script (commandArgs(trailingOnly = TRUE))")
     run.set_defaults(handler=_run)
+    for name in ("console", "r"):
+        console = commands.add_parser(
+            name, help="an interactive R session with the keras3 front end"
+            + (" (alias of console)" if name == "r" else ""))
+        console.set_defaults(handler=_console)
     args = parser.parse_args(argv)
     return args.handler(args)
 

@@ -40,9 +40,16 @@ def progress(message: str, delay: float = 0.5) -> Iterator[None]:
         return
     import threading  # only when a note may be shown
 
+    # The lock and flag keep a note that fires as the step ends from landing
+    # after the step, in the middle of what comes next (a script's output).
+    lock = threading.Lock()
+    done = False
+
     def say() -> None:
-        sys.stderr.write(f"rkeras: {message} ...\n")
-        sys.stderr.flush()
+        with lock:
+            if not done:
+                sys.stderr.write(f"rkeras: {message} ...\n")
+                sys.stderr.flush()
 
     timer = threading.Timer(delay, say)
     timer.daemon = True
@@ -51,3 +58,5 @@ def progress(message: str, delay: float = 0.5) -> Iterator[None]:
         yield
     finally:
         timer.cancel()
+        with lock:
+            done = True

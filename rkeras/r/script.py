@@ -12,6 +12,7 @@ import os
 import sys
 from typing import Iterable
 
+from ..progress import progress
 from .convert import to_python, to_r
 from .evaluate import RError, r_call, r_eval
 from .frontend import front_end
@@ -135,7 +136,10 @@ def _say(text: str) -> None:
 
 
 def _run(path: str, args: list) -> int:
-    env = front_end().env
+    # R's start and the front end are silent; on a terminal, a note after 1 s (stderr,
+    # before the script's first output).
+    with progress("starting R", delay=1.0):
+        env = front_end().env
     if args[:1] == ["--"]:
         args = args[1:]
     with entered() as sess:

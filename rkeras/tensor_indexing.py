@@ -97,11 +97,12 @@ def _slice(start: Any, stop: Any, step: Any, size: int | None, where: str) -> sl
 
 
 def _contiguous(ints: np.ndarray) -> tuple | None:
-    """(start, stop, step) when an integer vector is an arithmetic run of one sign (keras3)."""
+    """(start, stop, step) when an integer vector is an increasing run of one sign (keras3)."""
     if ints.size < 2:
         return None
     start, end, step = int(ints[0]), int(ints[-1]), int(ints[1] - ints[0])
-    if step == 0 or np.sign(start) != np.sign(end):
+    # Only increasing runs: R's inclusive end has no exact Python slice stop going down to 1.
+    if step <= 0 or np.sign(start) != np.sign(end):
         return None
     if not np.array_equal(ints, np.arange(start, end + np.sign(step), step)):
         return None

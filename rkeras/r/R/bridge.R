@@ -84,7 +84,8 @@
   nms <- character()
   for (n in fnames) {
     if (n == "...") {
-      dots <- eval(quote(list(...)), env)
+      dots <- tryCatch(eval(quote(list(...)), env),
+                       error = function(e) .rk_nonempty_dots(env, e))
       if (length(dots)) {
         out <- c(out, dots)
         dn <- names(dots)
@@ -96,6 +97,18 @@
     }
   }
   names(out) <- nms
+  out
+}
+
+# The values of `...` in `env` without its empty arguments, as reticulate
+# calls Python (self$add_weight(shape = s, trainable = TRUE, )); any other
+# error `e` of list(...) is raised again.
+.rk_nonempty_dots <- function(env, e) {
+  exprs <- as.list(eval(quote(substitute(list(...))), env))[-1L]
+  keep <- which(!vapply(exprs, identical, TRUE, quote(expr = )))
+  if (length(keep) == length(exprs)) stop(e)
+  out <- lapply(keep, function(i) eval(call("...elt", i), env))
+  names(out) <- names(exprs)[keep]
   out
 }
 

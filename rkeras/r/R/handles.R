@@ -58,30 +58,11 @@ as.character.rkeras_py_object <- function(x, ...) .rk_python("py_str", x)
       if (isTRUE(res[[2L]])) res[[1L]] else invisible(res[[1L]])
     }
   } else {
-    function(...) {
-      # reticulate drops empty arguments: self$add_weight(shape = s, trainable = TRUE, )
-      if (.rk_has_empty_dots(substitute(list(...))))
-        return(do.call(.rk_python, c(list("py_call", .rk_obj), .rk_nonempty_dots(...))))
-      .rk_python("py_call", .rk_obj, ...)
-    }
+    function(...) .rk_python("py_call", .rk_obj, ...)
   }
   environment(f) <- list2env(list(.rk_obj = handle), parent = .rk_env)
   class(f) <- class(handle)
   f
-}
-
-# Whether a call's substituted dots (substitute(list(...))) hold an empty argument.
-.rk_has_empty_dots <- function(expr) {
-  any(vapply(as.list(expr)[-1L], identical, TRUE, quote(expr = )))
-}
-
-# The dots' values without the empty ones, names kept.
-.rk_nonempty_dots <- function(...) {
-  exprs <- as.list(substitute(list(...)))[-1L]
-  keep <- which(!vapply(exprs, identical, TRUE, quote(expr = )))
-  out <- lapply(keep, function(i) ...elt(i))
-  names(out) <- names(exprs)[keep]
-  out
 }
 
 # The class a layer function gets (see .rk_layer_function).

@@ -438,6 +438,8 @@ FAMILY_EXCEPTIONS: dict[tuple[str, str], Transform | None] = {
     # keras3 makes these ints although Keras gives them no int default.
     ("op_pad", "pad_width"): as_padding,
     ("op_in_top_k", "k"): as_integer,
+    # Keras's default 0 is an int, but the threshold is a real number (keras3 passes it).
+    ("callback_early_stopping", "min_delta"): None,
     # keras3's random_integer(): whole-number bounds, maxval rounded up (0 and 1e4 from R are doubles).
     ("random_integer", "minval"): as_integer,
     ("random_integer", "maxval"): lambda v, arg: as_integer(

@@ -321,11 +321,13 @@ _HELPERS = {
 }
 
 
-def _python_helper(name: str, *args: Any, **kwargs: Any) -> Any:
-    if name == "reattach":
+def _python_helper(rkeras_helper: str, *args: Any, **kwargs: Any) -> Any:
+    # Not `name`: R would match a Python call's own `name = "ctp"` argument to it
+    # (.rk_python("py_call", f, name = "ctp") must reach f as name="ctp").
+    if rkeras_helper == "reattach":
         _attach(_front_end.env)
         return None
-    return _HELPERS[name](*args, **kwargs)
+    return _HELPERS[rkeras_helper](*args, **kwargs)
 
 
 # --------------------------------------------------------------------------

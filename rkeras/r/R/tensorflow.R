@@ -34,8 +34,13 @@
   .fn <- function(f) {
     if (inherits(f, "formula")) rlang::as_function(f) else f
   }
-  tensor_slices_dataset <- function(tensors, name = NULL) .ds_class("from_tensor_slices", tensors)
-  tensors_dataset <- function(tensors, name = NULL) .ds_class("from_tensors", tensors)
+  # tfdatasets: an unnamed list is a tuple of components (x, y), not one array to stack.
+  .tuple <- function(x) {
+    if (!is.list(x) || !is.null(names(x)) || inherits(x, "rkeras_py_object")) return(x)
+    do.call(.rk_python, c(list("py_tuple"), lapply(x, .tuple)))
+  }
+  tensor_slices_dataset <- function(tensors, name = NULL) .ds_class("from_tensor_slices", .tuple(tensors))
+  tensors_dataset <- function(tensors, name = NULL) .ds_class("from_tensors", .tuple(tensors))
   range_dataset <- function(from = 0, to = 0, by = 1, ..., dtype = "int64")
     .ds_class("range", .int(from), .int(to), .int(by), dtype = dtype)
   zip_datasets <- function(...) {

@@ -122,8 +122,10 @@ def _plain(value: Any, depth: int = 0) -> Any:
         return items
     if type(value) is dict:
         return {k: _plain(v, depth + 1) for k, v in value.items()}
-    if type(value) in (list, tuple):
-        return type(value)(_plain(v, depth + 1) for v in value)
+    if type(value) is tuple:
+        return tuple(_plain(v, depth + 1) for v in value)
+    if isinstance(value, list):     # also the converters' UnnamedList (Keras weak-references outputs)
+        return [_plain(v, depth + 1) for v in value]
     return value
 
 

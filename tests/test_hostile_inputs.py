@@ -174,7 +174,7 @@ R_CASES = {
     "compile-optimizer-null": ("compile(model, optimizer = NULL, loss = 'mse')",
                                r"`optimizer` must be an optimizer name"),
     "na-for-logical-argument": ("layer_dense(units = 2, use_bias = NA)",
-                                r"`use_bias` must be TRUE or FALSE; got NULL/NA"),
+                                r"`use_bias` is NA; give a value"),
     "nan-learning-rate": ("optimizer_adam(learning_rate = NaN)", r"`learning_rate` is NA/NaN"),
     "inf-learning-rate": ("optimizer_sgd(learning_rate = Inf)", r"`learning_rate` is inf"),
     "complex-features": ("fit(model, x + 1i, y, verbose = 0)", r"`x` holds complex numbers"),

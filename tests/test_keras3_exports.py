@@ -83,7 +83,7 @@ def test_keras3_exports_are_all_in_the_r_front_end():
     from rkeras.r import frontend
     from rkeras.r.convert import to_python
     from rkeras.r.keras3_not_provided import NOT_PROVIDED
-    from rkeras.r.session import r_call, r_eval
+    from rkeras.r import r_call, r_eval
 
     frontend.install()
     r_eval("suppressPackageStartupMessages(library(keras3))")

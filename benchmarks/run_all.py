@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -28,7 +29,7 @@ import _common as C  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 # Ours first, in the order of BENCHMARKS.md; any other bench_*.py (e.g. bench_distribute.py) after.
-ORDER = ["training", "r_path", "conversion", "startup", "scaling", "profile"]
+ORDER = ["training", "r_path", "slides", "conversion", "startup", "r_start", "scaling", "profile"]
 SECTIONS = ["training", "r_path", "conversion", "memory", "startup", "scaling", "profile"]
 TIMEOUT = 25 * 60
 
@@ -59,11 +60,23 @@ def run_one(name: str, tree: Path, env: dict) -> dict:
           flush=True)
     t0 = time.perf_counter()
     started = time.time()
+    stop = threading.Event()
+
+    def beat() -> None:     # a benchmark's set-up can be silent for minutes: say it is alive
+        while not stop.wait(60):
+            print(f"######## {name}: still running, {time.perf_counter() - t0:.0f} s "
+                  f"(load average {C.loadavg()})", flush=True)
+
+    heartbeat = threading.Thread(target=beat, daemon=True)
+    heartbeat.start()
     try:
         proc = subprocess.run([C.PYTHON, str(script)], cwd=str(tree), timeout=TIMEOUT, env=env)
         rc = proc.returncode
     except subprocess.TimeoutExpired:
         rc = "timeout"
+    finally:
+        stop.set()
+        heartbeat.join()
     dt = time.perf_counter() - t0
     if tree != C.ROOT:  # bring the results back from the snapshot
         C.RESULTS.mkdir(parents=True, exist_ok=True)

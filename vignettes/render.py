@@ -21,6 +21,7 @@ elsewhere (`--out`, by default a temporary folder) and leaves both files alone.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import json
 import os
@@ -30,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -369,6 +371,26 @@ of every vignette; `tests/test_vignettes.py` renders all ten that way.
 """
 
 
+@contextlib.contextmanager
+def _still_running(label: str, every: float = 30.0):
+    """A line every `every` s while a vignette knits (minutes, its output captured): not hung."""
+    stop = threading.Event()
+    started = time.perf_counter()
+
+    def beat() -> None:
+        while not stop.wait(every):
+            print(f"[render] {label} still running, {time.perf_counter() - started:.0f} s "
+                  f"(load average {os.getloadavg()[0]:.1f})", flush=True)
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -406,7 +428,8 @@ def main(argv: list[str] | None = None) -> int:
         for lang in langs:
             print(f"[render] {name} ({lang}, fraction {fraction:g}) ...", flush=True)
             try:
-                record = render(name, lang, out_root, fraction, timeout=args.timeout)
+                with _still_running(f"{name} ({lang})"):
+                    record = render(name, lang, out_root, fraction, timeout=args.timeout)
             except Exception as error:  # keep going: report every failure at the end
                 failures.append((name, lang, error))
                 print(f"[render] {name} ({lang}) FAILED: {error}", flush=True)

@@ -54,6 +54,7 @@ __all__ = [
     "dataset_reuters",
     "dataset_reuters_word_index",
     "dataset_boston_housing",
+    "dataset_california_housing",
 ]
 
 def _result(x_train: Any, y_train: Any, x_test: Any, y_test: Any) -> RList:
@@ -130,16 +131,6 @@ def _index_sequences(parts: list, num_words, skip_top, maxlen, start_char, oov_c
         out.append((xs[start:start + len(part)], labels))
         start += len(part)
     return out
-
-
-def _remove_long_seq(maxlen: int, seq: list, label: Any) -> tuple:
-    """Keras's `python_utils.remove_long_seq`: keep sequences shorter than maxlen."""
-    new_seq, new_label = [], []
-    for x, y in zip(seq, label):
-        if len(x) < maxlen:
-            new_seq.append(x)
-            new_label.append(y)
-    return new_seq, new_label
 
 
 # ------------------------------------------------------------------- mnist
@@ -652,15 +643,58 @@ def dataset_boston_housing(
     file = find_dataset_file(_BOSTON, path)
     x, y = load_numeric_npz(file, ("x", "y"))
 
-    # From here on: Keras's boston_housing.load_data(), step by step.
+    return _shuffle_split(x, y, test_split, seed)
+
+
+def _shuffle_split(x: Any, y: Any, test_split: float, seed: int) -> RList:
+    """The end of Keras's boston_housing and california_housing load_data(), step by step."""
     rng = np.random.RandomState(seed)
     indices = np.arange(len(x))
     rng.shuffle(indices)
     x = x[indices]
     y = y[indices]
+    n_train = int(len(x) * (1 - test_split))
+    return _result(np.array(x[:n_train]), np.array(y[:n_train]),
+                   np.array(x[n_train:]), np.array(y[n_train:]))
 
-    x_train = np.array(x[: int(len(x) * (1 - test_split))])
-    y_train = np.array(y[: int(len(x) * (1 - test_split))])
-    x_test = np.array(x[int(len(x) * (1 - test_split)) :])
-    y_test = np.array(y[int(len(x) * (1 - test_split)) :])
-    return _result(x_train, y_train, x_test, y_test)
+
+# ------------------------------------------------------ california housing
+_CALIFORNIA = DatasetSource(
+    dataset="california_housing",
+    names=("california_housing.npz",),
+    origin=f"{KERAS_ORIGIN}california_housing.npz",
+    file_hash="1a2e3a52e0398de6463aebe6f4a8da34fb21fbb6b934cf88c3425e766f2a1a6f",
+)
+
+
+def dataset_california_housing(
+    version: str = "large", path: str = "california_housing.npz", test_split: float = 0.2,
+    seed: int = 113,
+) -> RList:
+    """Loads the California Housing price regression dataset.
+
+    20,640 census block groups (1990), 8 features each; the target is the
+    median house value in dollars. Exactly Keras's
+    `keras.datasets.california_housing.load_data()`.
+
+    Args:
+        version: `"large"` (20,640 rows) or `"small"` (600 rows).
+        path: an existing file, or the name to look for in `$RKERAS_DATASETS`, Keras's cache.
+        test_split, seed: the test fraction, in [0, 1), and the seed of the shuffle before it.
+
+    Returns:
+        A nested `RList`: `train$x` (`(num_samples, 8)`), `train$y`, `test$x`, `test$y`.
+    """
+    if version not in ("small", "large"):
+        raise ArgumentError(
+            "Argument `version` must be one of 'small', 'large'. "
+            f"Received: version={version!r}"
+        )
+    test_split = _check_test_split(test_split)
+    seed = as_nonnegative(seed, "seed", strict=True)
+    file = find_dataset_file(_CALIFORNIA, path)
+    x, y = load_numeric_npz(file, ("x", "y"))
+
+    if version == "small":      # Keras: the first 600 rows, before the shuffle
+        x, y = x[:600], y[:600]
+    return _shuffle_split(x, y, test_split, seed)

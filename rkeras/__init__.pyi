@@ -145,6 +145,7 @@ __all__: list[str] = [
     'custom_metric',
     'dataset_auto_shard',
     'dataset_boston_housing',
+    'dataset_california_housing',
     'dataset_cifar10',
     'dataset_cifar100',
     'dataset_fashion_mnist',
@@ -10256,7 +10257,7 @@ def to_categorical(x: Any, num_classes: Any = None) -> Any:
     """
 
 
-# --- dataset (9) ----------------------------------------
+# --- dataset (10) ----------------------------------------
 
 def dataset_boston_housing(
     path: Any = 'boston_housing.npz',
@@ -10266,6 +10267,17 @@ def dataset_boston_housing(
     """R keras3 verb dataset_boston_housing: calls rkeras.datasets.dataset_boston_housing
 
     Loads the Boston housing price regression dataset.
+    """
+
+def dataset_california_housing(
+    version: Any = 'large',
+    path: Any = 'california_housing.npz',
+    test_split: Any = 0.2,
+    seed: Any = 113,
+) -> Any:
+    """R keras3 verb dataset_california_housing: calls rkeras.datasets.dataset_california_housing
+
+    Loads the California Housing price regression dataset.
     """
 
 def dataset_cifar10() -> Any:

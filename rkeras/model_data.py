@@ -27,6 +27,7 @@ import numpy as np
 from .caller_syntax import shape_text
 from .data_values import check_float32_range, check_frame_values, check_real
 from .errors import DataError
+from .function_batches import batch_generator, is_batch_function
 
 _PASS_THROUGH_MODULES = ("tensorflow", "keras", "jax", "torch")
 
@@ -118,6 +119,9 @@ def as_model_data(value: Any, role: str) -> Any:
 
             return factor_codes(value, role=role).codes
         value = value.to_numpy()
+    if is_batch_function(value):
+        # keras3: a function is called once per batch; list(x, y) -> Keras's (x, y).
+        return batch_generator(value, lambda batch: _batch(batch, role))
     if hasattr(value, "__next__") or callable(value):
         return value  # generators: Keras reads them batch by batch
     array = np.asarray(value)
@@ -131,6 +135,13 @@ def as_model_data(value: Any, role: str) -> Any:
     check_float32_range(array, role)
     _check_finite(array, role)
     return _keras_layout(array)
+
+
+def _batch(batch: Any, role: str) -> Any:
+    """One batch a data function returned: R's list(x, y[, w]) as Keras's tuple, each part checked."""
+    if isinstance(batch, list):
+        return tuple(as_model_data(part, f"{role}()[[{i + 1}]]") for i, part in enumerate(batch))
+    return as_model_data(batch, f"{role}()")
 
 
 def _keras_layout(array: np.ndarray) -> np.ndarray:

@@ -21,6 +21,7 @@ from .atomic_files import atomic_path, check_model_file, explain_load_error
 from .conventions import as_count, as_index, as_nonnegative, as_number, as_verbose, normalize_shape
 from .errors import ArgumentError
 from .freeze import freeze_weights, layer_position, unfreeze_weights
+from .function_batches import is_batch_function
 from .input_layout import as_text_input, match_columns, remember_columns
 from .labels import as_labels, factor_codes, is_factor
 from .model_data import as_model_data, check_input_shape, check_labels, check_lengths
@@ -212,6 +213,8 @@ def _is_dataset(value) -> bool:
 def _validation_data(validation_data, model=None):
     if validation_data is None:
         return None
+    if is_batch_function(validation_data):
+        return as_model_data(validation_data, "validation_data")   # keras3: called per batch
     if _is_dataset(validation_data):
         # tf.data gives (x, y) batches itself, as in `fit(ds, validation_data = val_ds)`.
         return validation_data

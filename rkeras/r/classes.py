@@ -450,9 +450,13 @@ class _Super:
     def __init__(self, cls: type, obj: Any):
         self.__dict__["_super"] = super(cls, obj)
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattribute__(self, name: str) -> Any:
+        # Every name, dunders included, comes from the parent class: keras3's
+        # `super()$`__init__`()` means the parent's __init__, not this proxy's.
+        if name == "__dict__":
+            return object.__getattribute__(self, name)
         name = {"initialize": "__init__", "finalize": "__del__"}.get(name, name)
-        return getattr(self.__dict__["_super"], name)
+        return getattr(object.__getattribute__(self, "__dict__")["_super"], name)
 
     def __repr__(self) -> str:
         return repr(self.__dict__["_super"])

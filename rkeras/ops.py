@@ -171,6 +171,10 @@ def op_shape(x):
 @verb_kind("function")
 def op_reshape(x, newshape):
     """Reshape `x`; an NA/None (or -1) size takes the rest, as keras3's `op_reshape`."""
+    if isinstance(newshape, np.ndarray) and newshape.ndim == 1:
+        # R's c(60000, 784) arrives as a 1-d array: its values are the sizes
+        # (Shape() of an array would be the array's own shape, (2,)).
+        newshape = newshape.tolist()
     dims = Shape(newshape)
     return _ops().reshape(x, tuple(-1 if d is None else d for d in dims))
 

@@ -53,6 +53,7 @@ from ..rlist import RList
 from ..verbs import call_verb
 from . import python_objects
 from .convert import RFunction, r_function, register_to_python, register_to_r, set_class, to_python, to_r
+from .convert.rules import plain_lists
 from .convert.to_r import array_to_r
 from .evaluate import r_call, r_eval
 from .handles import new_handle
@@ -156,6 +157,7 @@ def run_verb_from_r(name: str, args: Any = None):
     kwargs: dict[str, Any] = {}
     unnamed: list[Any] = []
     for rname, value in _items(args):
+        value = plain_lists(value)      # Keras's tree utilities take a list subclass as one leaf
         if not rname:
             unnamed.append(value)
             continue

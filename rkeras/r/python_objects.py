@@ -31,6 +31,7 @@ from ..pipe import PendingLayer
 from .convert import RFunction, register_to_python, to_python
 from .evaluate import r_call
 from .handles import BASE_CLASS, new_handle, object_of, r_classes_for
+from .py_functions import python_function
 
 __all__ = ["CALLABLE_CLASS", "OutputCaptureContext", "helpers", "is_presented_callable"]
 
@@ -236,4 +237,5 @@ def helpers(for_r: Callable[[Any], Any], env) -> dict:
         "capture_begin": capture_begin,
         "capture_end": capture_end,
         "py_doc": lambda obj: inspect.getdoc(obj) or "",
+        "py_func": lambda fn, name, formals: present(python_function(fn, name, formals)),
     }

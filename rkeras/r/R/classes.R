@@ -229,6 +229,13 @@ print.rkeras_class_constructor <- function(x, ...) {
 
 `$.rkeras_class_constructor` <- function(x, name) .rk_python("getattr", environment(x)$.rk_cls, name)
 
+# The class members given in `...`, as rlang::list2 (keras3) takes them: a
+# trailing comma is allowed (Callback("C", on_epoch_end = f, )).
+.rk_list2 <- function(...) {
+  env <- environment()
+  tryCatch(list(...), error = function(e) .rk_nonempty_dots(env, e))
+}
+
 .rk_members <- function(named, dots, public) {
   members <- Filter(Negate(is.null), named)
   members <- utils::modifyList(members, dots, keep.null = TRUE)
@@ -249,7 +256,7 @@ Layer <- function(classname, initialize = NULL, call = NULL, build = NULL, get_c
                   ..., public = list(), private = list(), inherit = NULL,
                   parent_env = parent.frame()) {
   members <- .rk_members(list(initialize = initialize, call = call, build = build,
-                              get_config = get_config), list(...), public)
+                              get_config = get_config), .rk_list2(...), public)
   .rk_define("layer", classname, members, private, substitute(inherit), parent_env)
 }
 
@@ -260,7 +267,7 @@ Model <- function(classname, initialize = NULL, call = NULL, train_step = NULL,
   members <- .rk_members(list(initialize = initialize, call = call, train_step = train_step,
                               predict_step = predict_step, test_step = test_step,
                               compute_loss = compute_loss, compute_metrics = compute_metrics),
-                         list(...), public)
+                         .rk_list2(...), public)
   .rk_define("model", classname, members, private, substitute(inherit), parent_env)
 }
 
@@ -281,13 +288,13 @@ Callback <- function(classname, on_epoch_begin = NULL, on_epoch_end = NULL,
     on_test_batch_begin = on_test_batch_begin, on_test_batch_end = on_test_batch_end,
     on_predict_begin = on_predict_begin, on_predict_end = on_predict_end,
     on_predict_batch_begin = on_predict_batch_begin,
-    on_predict_batch_end = on_predict_batch_end), list(...), public)
+    on_predict_batch_end = on_predict_batch_end), .rk_list2(...), public)
   .rk_define("callback", classname, members, private, substitute(inherit), parent_env)
 }
 
 Loss <- function(classname, call = NULL, ..., public = list(), private = list(),
                  inherit = NULL, parent_env = parent.frame()) {
-  members <- .rk_members(list(call = call), list(...), public)
+  members <- .rk_members(list(call = call), .rk_list2(...), public)
   .rk_define("loss", classname, members, private, substitute(inherit), parent_env)
 }
 
@@ -295,13 +302,13 @@ Metric <- function(classname, initialize = NULL, update_state = NULL, result = N
                    public = list(), private = list(), inherit = NULL,
                    parent_env = parent.frame()) {
   members <- .rk_members(list(initialize = initialize, update_state = update_state,
-                              result = result), list(...), public)
+                              result = result), .rk_list2(...), public)
   .rk_define("metric", classname, members, private, substitute(inherit), parent_env)
 }
 
 Constraint <- function(classname, call = NULL, get_config = NULL, ..., public = list(),
                        private = list(), inherit = NULL, parent_env = parent.frame()) {
-  members <- .rk_members(list(call = call, get_config = get_config), list(...), public)
+  members <- .rk_members(list(call = call, get_config = get_config), .rk_list2(...), public)
   .rk_define("constraint", classname, members, private, substitute(inherit), parent_env)
 }
 
@@ -309,7 +316,7 @@ LearningRateSchedule <- function(classname, call = NULL, initialize = NULL, get_
                                  ..., public = list(), private = list(), inherit = NULL,
                                  parent_env = parent.frame()) {
   members <- .rk_members(list(initialize = initialize, call = call, get_config = get_config),
-                         list(...), public)
+                         .rk_list2(...), public)
   .rk_define("lr_schedule", classname, members, private, substitute(inherit), parent_env)
 }
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 from ...labels import FactorCodes, factor_codes
 from .. import session, sexp
 from ..sexp import R, cdata, set_class
+from . import keras_config as _keras_config
 from . import to_python as _to_python_rules
 from . import to_r as _to_r_rules
 from .functions import RFunction, r_function
@@ -68,6 +69,8 @@ for _matcher, _function in _to_r_rules.RULES:
     TO_R.add(_matcher, _function, first=False)
 for _matcher, _function in _to_python_rules.RULES:
     TO_PYTHON.add(_matcher, _function, first=False)
+# get_config()'s class travels with the config (keras3's attr(config, "__class__")).
+_keras_config.install()
 
 
 def set_attr(robj, name: str, value) -> None:

@@ -27,6 +27,7 @@ __all__ = [
     "ConvertOptions",
     "StrList",
     "UnnamedList",
+    "plain_lists",
     "register_to_r",
     "register_to_python",
     "r_value",
@@ -170,6 +171,24 @@ class UnnamedList(list):
     """
 
     __slots__ = ()
+
+
+def plain_lists(value: Any) -> Any:
+    """`value` with every :class:`UnnamedList` in it (nested in lists and dicts) a plain ``list``.
+
+    For arguments handed to Keras: its tree utilities treat a list subclass as
+    one leaf, so `op_concatenate(list(x_train, x_test))` would try to make one
+    tensor of two arrays. Containers without one are returned as they are.
+    """
+    if isinstance(value, UnnamedList):
+        return [plain_lists(v) for v in value]
+    if type(value) is list:
+        out = [plain_lists(v) for v in value]
+        return value if all(a is b for a, b in zip(out, value)) else out
+    if type(value) is dict:
+        out_d = {k: plain_lists(v) for k, v in value.items()}
+        return value if all(out_d[k] is v for k, v in value.items()) else out_d
+    return value
 
 
 def _takes_options(fn: Callable) -> bool:

@@ -28,10 +28,13 @@ def _load_generator():
 
 
 def test_committed_verbs_file_matches_the_registry():
+    gen = _load_generator()
     committed = rsource.VERBS_FILE.read_text(encoding="utf-8")
     expected = rsource.render_verbs_file()
-    if committed != expected:
-        pytest.fail(_load_generator().stale_message(committed, expected), pytrace=False)
+    if gen.body(committed) != gen.body(expected):
+        pytest.fail(gen.stale_message(committed, expected), pytrace=False)
+    keras_version = rsource.verbs_file_key().split(";")[0]
+    assert committed.splitlines()[1].startswith(f"# key: {keras_version}; rkeras sources ")
 
 
 def test_verbs_file_defines_every_verb_once_and_names_them():
@@ -45,9 +48,17 @@ def test_verbs_file_defines_every_verb_once_and_names_them():
     assert "layer_dense <- function(object, units, activation = NULL," in text
 
 
-def test_file_for_another_keras_is_not_used(monkeypatch):
-    assert rsource.read_verbs_file() is not None
-    monkeypatch.setattr(rsource, "verbs_file_key", lambda: "keras 0.0.1")
+def test_source_for_another_key_is_not_used_and_the_cache_serves_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    key = rsource.verbs_file_key()
+    assert key.startswith("keras ") and "; rkeras sources " in key
+    monkeypatch.setattr(rsource, "verbs_file_key", lambda: "keras 0.0.1; rkeras sources 0")
+    assert rsource.read_verbs_file() is None          # neither the committed file nor a cache
+    rsource.write_verbs_cache()
+    text = rsource.read_verbs_file()
+    assert text is not None and text.splitlines()[1] == "# key: keras 0.0.1; rkeras sources 0"
+    assert "layer_dense <- function(object, units," in text
+    monkeypatch.setattr(rsource, "verbs_file_key", lambda: "keras 0.0.2; rkeras sources 0")
     assert rsource.read_verbs_file() is None
 
 

@@ -53,7 +53,6 @@ from ..rlist import RList
 from ..verbs import call_verb
 from . import python_objects
 from .convert import RFunction, r_function, register_to_python, register_to_r, set_class, to_python, to_r
-from .convert.rules import plain_lists
 from .convert.to_r import array_to_r
 from .evaluate import r_call, r_eval
 from .handles import new_handle
@@ -65,6 +64,7 @@ from .rsource import (
     r_param_name,
     read_verbs_file,
     verb_help,
+    write_verbs_cache,
 )
 from .session import entered
 
@@ -147,6 +147,27 @@ def _seed_r(kwargs: dict) -> None:
 _R_SIDE_EFFECTS = {"set_random_seed": _seed_r}
 
 
+# Verbs whose data Keras copies (cast to float32, tensors): R's garbage goes first.
+_DATA_VERBS = frozenset({"fit", "evaluate", "predict", "train_on_batch", "test_on_batch",
+                         "predict_on_batch"})
+_BIG_DATA_BYTES = 64 << 20
+
+
+def _collect_r_garbage_before_copies(kwargs: dict) -> None:
+    """A full R garbage collection before Keras copies large data (about 40 ms).
+
+    R collects when *its* allocations pass a threshold; it does not see the
+    hundreds of MB Keras is about to allocate for a large `x`, so R vectors
+    the script no longer uses (`x <- x / 255` leaves the old `x`) would
+    otherwise stay in memory through the whole `fit`: 210 MB of the slides'
+    MNIST script's peak (BENCHMARKS.md, issue 15).
+    """
+    big = sum(v.nbytes for v in kwargs.values() if isinstance(v, np.ndarray))
+    if big >= _BIG_DATA_BYTES:
+        with entered() as sess:
+            sess.rlib.R_gc()
+
+
 def run_verb_from_r(name: str, args: Any = None):
     """Run verb `name` with the arguments R collected (``.rk_verb``).
 
@@ -157,7 +178,6 @@ def run_verb_from_r(name: str, args: Any = None):
     kwargs: dict[str, Any] = {}
     unnamed: list[Any] = []
     for rname, value in _items(args):
-        value = plain_lists(value)      # Keras's tree utilities take a list subclass as one leaf
         if not rname:
             unnamed.append(value)
             continue
@@ -182,6 +202,8 @@ def run_verb_from_r(name: str, args: Any = None):
                 f'{name}(): argument "{r_param_name(name, subject)}" is missing, with no default.')
     if name in _R_ARGUMENT_FIXES:
         kwargs = _R_ARGUMENT_FIXES[name](kwargs)
+    if name in _DATA_VERBS:
+        _collect_r_garbage_before_copies(kwargs)
     with r_syntax():         # messages show R code (c(60000, 784)), not Python's
         result = call_verb(verb, (), kwargs)
     if name in _R_SIDE_EFFECTS:
@@ -524,6 +546,7 @@ def install(force: bool = False) -> float:
         if pregenerated is None:            # builds the registry (imports Keras)
             masked = _masked(env, sorted(registry()))
             r_eval(generate_source(masked), env)
+            write_verbs_cache()             # the next start needs no Keras
         else:
             r_eval(pregenerated, env)
             masked = _masked(env, list(env[".rk_verb_names"]))

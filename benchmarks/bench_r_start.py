@@ -36,6 +36,21 @@ def snapshot(rev: str) -> Path:
     return dest
 
 
+def run_from(tree: Path | None) -> str:
+    """`python -c` code running `rkeras run ARGV[1]` with rkeras imported from `tree` (None: as installed).
+
+    The venv's editable install of the checkout is a meta-path finder that wins over
+    PYTHONPATH, so it is taken out first for an older tree.
+    """
+    head = ""
+    if tree is not None:
+        head = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path "
+                "if '__editable__' not in getattr(f, '__module__', '')]; "
+                f"sys.path.insert(0, {str(tree)!r}); ")
+    return head + ("import sys; "
+                   "from rkeras.cli import main; sys.exit(main(['run', sys.argv[1]]))")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=int(os.environ.get("BENCH_REPEATS", 7)))
@@ -45,7 +60,7 @@ def main(argv=None) -> int:
     (work / "hi.R").write_text(HI)
     (work / "keras.R").write_text(KERAS)
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", RKERAS_PROGRESS="0")
-    run_code = "import sys; from rkeras.cli import main; sys.exit(main(['run', sys.argv[1]]))"
+    run_code = run_from(None)
     cmds = {
         "Rscript hi.R": (["Rscript", "hi.R"], env),
         "stock rpy2 starts R": ([C.PYTHON, "-c", "import rpy2.rinterface as ri; ri.initr()"], env),
@@ -53,10 +68,9 @@ def main(argv=None) -> int:
         "rkeras run keras.R": ([C.PYTHON, "-c", run_code, "keras.R"], env),
     }
     if args.before:
-        old = snapshot(args.before)
-        old_env = dict(env, PYTHONPATH=str(old))
-        cmds[f"rkeras run hi.R ({args.before})"] = ([C.PYTHON, "-c", run_code, "hi.R"], old_env)
-        cmds[f"rkeras run keras.R ({args.before})"] = ([C.PYTHON, "-c", run_code, "keras.R"], old_env)
+        old_code = run_from(snapshot(args.before))
+        cmds[f"rkeras run hi.R ({args.before})"] = ([C.PYTHON, "-c", old_code, "hi.R"], env)
+        cmds[f"rkeras run keras.R ({args.before})"] = ([C.PYTHON, "-c", old_code, "keras.R"], env)
     names = list(cmds)
     times: dict = {n: [] for n in names}
     load_start = C.loadavg()

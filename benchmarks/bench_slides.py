@@ -53,6 +53,7 @@ def main(argv=None) -> int:
     ap.add_argument("--repeats", type=int, default=int(os.environ.get("BENCH_REPEATS", 5)))
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--keras3", action="store_true", help="also run R keras3 from /work/peer/lib")
+    ap.add_argument("--before", default=None, help="also run `rkeras run` from a git archive of this revision")
     args = ap.parse_args(argv)
     machine = C.machine()
     work = tempfile.mkdtemp(prefix="rkeras-slides-")
@@ -68,6 +69,11 @@ def main(argv=None) -> int:
         k3env = dict(env, R_LIBS=str(PEER / "lib"), RETICULATE_PYTHON=C.PYTHON,
                      R_PROFILE_USER=str(PEER / "keras3-peer.Rprofile"))
         cmds["keras3 1.5.1"] = (["Rscript", str(script)], k3env)
+    if args.before:
+        from bench_r_start import run_from, snapshot
+
+        cmds[f"rkeras run ({args.before})"] = ([C.PYTHON, "-c", run_from(snapshot(args.before)), str(script)],
+                                              env)
     names = list(cmds)
     load_start = C.loadavg()
     runs: dict = {n: [] for n in names}
@@ -97,7 +103,7 @@ def main(argv=None) -> int:
     other = [r["other"] for n in names for r in runs[n]]
     md = ["## The slides' MNIST script: rkeras vs plain Keras vs keras3 (issue 15)", "",
           f"Command: `python benchmarks/bench_slides.py --repeats {args.repeats} --epochs {args.epochs}"
-          f"{' --keras3' if args.keras3 else ''}` — r_scripts/slides_mnist.R with `epochs = {args.epochs}`; "
+          f"{' --keras3' if args.keras3 else ''}{' --before ' + args.before if args.before else ''}` — r_scripts/slides_mnist.R with `epochs = {args.epochs}`; "
           f"each run a fresh process, interleaved ({args.repeats} rounds, order rotating); "
           "whole-process wall time and peak RSS (`/usr/bin/time -v`); median (min–max); ratios are "
           "per round against plain Keras in the same round, median (min–max).", "",

@@ -301,3 +301,107 @@ def test_installed_reticulate_is_never_loaded_into_the_embedded_r(tmp_path):
     assert "namespace from: TRUE" in res.stdout
     only = rkeras_run(tmp_path, "invisible(requireNamespace('reticulate'))\ncat('done\\n')\n")
     assert (only.returncode, only.stdout) == (0, "done\n"), only.stderr[-2000:]
+
+
+# --------------------------------------------------------------------------- 10: relayed conditions
+def test_warnings_and_messages_inside_python_reach_the_callers_handlers():
+    from rkeras.r import r_assign, r_eval, r_function, to_python
+    r_assign("through_python", r_function(lambda f: f()))
+    seen = to_python(r_eval("""
+        seen <- character()
+        value <- withCallingHandlers(
+          through_python(function() {
+            warning(structure(class = c("myWarning", "warning", "condition"),
+                              list(message = "w1", call = NULL)))
+            message("m1")
+            through_python(function() warning("deep"))        # nested: R -> Py -> R -> Py -> R
+            "value"
+          }),
+          myWarning = function(w) seen <<- c(seen, "classed"),
+          warning = function(w) { seen <<- c(seen, paste("W", conditionMessage(w)))
+                                  invokeRestart("muffleWarning") },
+          message = function(m) { seen <<- c(seen, paste("M", trimws(conditionMessage(m))))
+                                  invokeRestart("muffleMessage") })
+        c(value, seen)"""))
+    assert seen == ["value", "classed", "W w1", "M m1", "W deep"]
+
+
+def test_suppress_and_capture_of_conditions_raised_inside_python():
+    from rkeras.r import r_assign, r_eval, r_function, to_python
+    r_assign("through_python", r_function(lambda f: f()))
+    out = to_python(r_eval("""
+        noisy <- function() { message("hello from R"); warning("careful"); 1 }
+        shown <- capture.output(withCallingHandlers(through_python(noisy),
+                                  warning = function(w) invokeRestart("muffleWarning")),
+                                type = "message")
+        hidden <- capture.output(suppressMessages(suppressWarnings(through_python(noisy))),
+                                 type = "message")
+        caught <- tryCatch(through_python(noisy), warning = function(w) conditionMessage(w))
+        list(shown = shown, hidden = length(hidden), caught = caught)"""))
+    assert out["shown"] == "hello from R"
+    assert out["hidden"] == 0 and out["caught"] == "careful"
+
+
+def test_conditions_before_an_error_inside_python_are_signalled_first():
+    from rkeras.r import r_assign, r_eval, r_function, to_python
+    r_assign("through_python", r_function(lambda f: f()))
+    got = to_python(r_eval("""
+        seen <- character()
+        tryCatch(withCallingHandlers(through_python(function() { warning("first"); stop("then") }),
+                                     warning = function(w) { seen <<- c(seen, conditionMessage(w))
+                                                             invokeRestart("muffleWarning") }),
+                 error = function(e) seen <<- c(seen, conditionMessage(e)))
+        seen"""))
+    assert got[0] == "first" and "then" in got[1]
+
+
+def test_relayed_conditions_are_capped_with_a_count(monkeypatch):
+    from rkeras.r import conditions, r_assign, r_eval, r_function, to_python
+    monkeypatch.setattr(conditions, "RELAY_MAX", 3)
+    r_assign("through_python", r_function(lambda f: f()))
+    got = to_python(r_eval("""
+        seen <- character()
+        withCallingHandlers(through_python(function() for (i in 1:5) warning(paste("w", i))),
+                            warning = function(w) { seen <<- c(seen, conditionMessage(w))
+                                                    invokeRestart("muffleWarning") })
+        seen"""))
+    assert got[:3] == ["w 1", "w 2", "w 3"] and len(got) == 4
+    assert got[3].startswith("2 more warnings/messages")
+
+
+def test_pure_python_callers_still_get_r_warnings_as_rwarning():
+    from rkeras.r import RWarning, r_eval
+    with pytest.warns(RWarning, match=r"^plain \(in R: f\(\)\)$"):
+        r_eval('f <- function() warning("plain"); f2 <- function() f(); invisible(f2())')
+
+
+def test_callback_warnings_and_messages_reach_r_around_fit(tmp_path):
+    res = rkeras_run(tmp_path, """
+        library(keras3)
+        model <- keras_model_sequential(input_shape = 2) |> layer_dense(1)
+        model |> compile(loss = "mse", optimizer = "sgd")
+        cb <- callback_lambda(on_epoch_end = function(epoch, logs) {
+          message("epoch done ", epoch)
+          warning("careful ", epoch)
+        })
+        x <- matrix(runif(20), 10); y <- runif(10)
+        seen <- character()
+        h <- withCallingHandlers(
+          fit(model, x, y, epochs = 3, verbose = 0, callbacks = list(cb)),
+          warning = function(w) { seen <<- c(seen, conditionMessage(w)); invokeRestart("muffleWarning") })
+        cat("seen:", paste(seen, collapse = "|"), "\\n")
+        cat("quiet start\\n", file = stderr())
+        h <- suppressMessages(suppressWarnings(fit(model, x, y, epochs = 2, verbose = 0,
+                                                    callbacks = list(cb))))
+        cat("quiet end\\n", file = stderr())
+        h <- fit(model, x, y, epochs = 1, verbose = 0, callbacks = list(cb))
+    """)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "seen: careful 1|careful 2|careful 3" in res.stdout
+    err = res.stderr
+    first, quiet, last = err.split("quiet start")[0], err.split("quiet start")[1].split("quiet end")[0], \
+        err.split("quiet end")[1]
+    assert [ln for ln in first.splitlines() if ln.startswith("epoch done")] == \
+        ["epoch done 1", "epoch done 2", "epoch done 3"]       # keras3's epochs are 1-based
+    assert quiet.strip() == "", quiet
+    assert "epoch done 1" in last and "Warning message:\ncareful 1" in last

@@ -14,6 +14,17 @@ here (:func:`remember_python_exception`) and, if the R error is not caught in
 R and comes back to Python, the :class:`RError` has the original exception as
 ``__cause__`` and ``py_exception``.
 
+R code that runs inside a Python call made from R (an R callback during
+``fit``, an R-defined layer method) cannot reach the R handlers of the code
+that called Python: rpy2 evaluates under ``R_ToplevelExec``, which starts a
+fresh R handler stack. So, while :func:`relaying` is active (the R-to-Python
+dispatcher, :mod:`rkeras.r.convert.functions`, opens it around every call),
+R code run here has its warnings and messages muffled and collected as R
+condition objects (:func:`take_relayed`); the R wrapper of the Python call
+signals them again in the caller's context when Python returns, so
+``withCallingHandlers(warning = )``, ``suppressWarnings()`` and
+``suppressMessages()`` around ``fit`` see them, in order (issue 14 item 10).
+
 These functions take and return R objects (rpy2); converting Python values
 is :mod:`rkeras.r.evaluate`'s job.
 """
@@ -21,7 +32,9 @@ is :mod:`rkeras.r.evaluate`'s job.
 from __future__ import annotations
 
 import collections
+import contextlib
 import itertools
+import threading
 import warnings
 from typing import Any, Optional
 
@@ -30,7 +43,7 @@ from .session import Session, entered
 from .sexp import REALSXP, STRSXP, R, cdata, strings
 
 __all__ = ["RError", "RWarning", "remember_python_exception", "run_captured", "eval_code",
-           "call_function"]
+           "call_function", "relaying", "RELAY_MAX"]
 
 
 class RError(RuntimeError):
@@ -79,6 +92,38 @@ def remember_python_exception(exc: BaseException) -> int:
     return token
 
 
+RELAY_MAX = 10_000
+"""Conditions kept per Python call for relaying; beyond that one warning says how many were dropped."""
+
+_relay = threading.local()
+
+
+@contextlib.contextmanager
+def relaying():
+    """Collect the warnings/messages of R code run inside this block (a Python call made from R).
+
+    Yields a list that receives the R condition objects (rpy2), in the order
+    R raised them, plus a count of those dropped beyond :data:`RELAY_MAX`
+    (``frame[0]``, an int). Nested blocks collect separately: the inner R
+    wrapper signals its own conditions, and R code of the outer block then
+    collects them again.
+    """
+    stack = getattr(_relay, "stack", None)
+    if stack is None:
+        stack = _relay.stack = []
+    frame: list = [0]
+    stack.append(frame)
+    try:
+        yield frame
+    finally:
+        stack.pop()
+
+
+def _relay_frame() -> Optional[list]:
+    stack = getattr(_relay, "stack", None)
+    return stack[-1] if stack else None
+
+
 def _unpack(res) -> Any:
     """Turn ``.rk_capture()``'s result list into a value, warnings and maybe an RError."""
     R.ensure()
@@ -86,6 +131,17 @@ def _unpack(res) -> Any:
     cd = cdata(res)
     elt = rlib.VECTOR_ELT
     ok = rlib.LOGICAL_ELT(elt(cd, 0), 0) == 1
+    frame = _relay_frame()
+    if frame is not None and rlib.Rf_xlength(cd) > 8:
+        relayed = elt(cd, 8)
+        n = rlib.Rf_xlength(relayed)
+        if n:
+            conds = res[8]
+            for i in range(n):
+                if len(frame) <= RELAY_MAX:
+                    frame.append(conds[i])
+                else:
+                    frame[0] += 1
     warns = elt(cd, 6)
     for i in range(rlib.Rf_xlength(warns)):
         msg, call = strings(elt(warns, i))
@@ -119,6 +175,8 @@ def run_captured(sess: Session, helper, *args) -> Any:
     Also turns failures that escaped the R-side ``tryCatch`` (an interrupt)
     into ``KeyboardInterrupt`` / :class:`RError`. Call inside :func:`entered`.
     """
+    if _relay_frame() is not None:
+        args = (*args, sess.ri.BoolSexpVector([True]))      # the helpers' `relay` argument
     try:
         res = helper(*args)
     except sess.embedded.RRuntimeError as e:

@@ -11,17 +11,27 @@
   if (is.null(cl)) return(NULL)
   txt <- tryCatch(paste(deparse(cl, nlines = 1L, width.cutoff = width), collapse = ""),
                   error = function(e) NULL)
-  internal <- c("eval(.rk_expr", ".rk_thunk(", "doTryCatch(", "withVisible(")
+  internal <- c("eval(.rk_expr", ".rk_thunk(", "doTryCatch(", "withVisible(", ".rk_fun(")
   if (is.null(txt) || any(startsWith(txt, internal))) NULL else txt
 }
 
 # Runs thunk() with errors caught and warnings collected (and muffled).
-# Returns list(ok, value, message, class, call, py_token, warnings, condition):
-# `warnings` is a list of c(message, call or NA); `py_token` identifies a
-# Python exception that crossed into R (rkeras_python_error); `condition` is
-# the error condition itself (NULL when ok).
-.rk_capture <- function(.rk_thunk, width = 100L) {
+# Returns list(ok, value, message, class, call, py_token, warnings, condition,
+# relayed): `warnings` is a list of c(message, call or NA); `py_token`
+# identifies a Python exception that crossed into R (rkeras_python_error);
+# `condition` is the error condition itself (NULL when ok).
+#
+# relay = TRUE when this R code runs inside a Python call made from R (an R
+# callback during fit, an R-defined layer method): R's handler stack does not
+# reach across Python (rpy2 evaluates under R_ToplevelExec, which starts a
+# fresh one), so warnings and messages are muffled here and returned, in
+# order, as the condition objects themselves (`relayed`); the R wrapper of the
+# Python call signals them again in the caller's context when Python returns
+# (.rk_signal_relayed), where withCallingHandlers(), suppressWarnings() and
+# suppressMessages() see them (issue 14 item 10).
+.rk_capture <- function(.rk_thunk, width = 100L, relay = FALSE) {
   warns <- list()
+  relayed <- list()
   out <- withCallingHandlers(
     tryCatch(list(TRUE, .rk_thunk()),
              error = function(e) list(FALSE, e)),
@@ -30,34 +40,55 @@
       # without the bridge (then caught above; a Python caller sees RError).
       if (getOption("warn", 0L) >= 2L) return()
       cl <- .rk_call_text(conditionCall(w), width)
-      warns[[length(warns) + 1L]] <<- c(conditionMessage(w), if (is.null(cl)) NA_character_ else cl)
+      if (relay) {
+        if (is.null(cl)) w["call"] <- list(NULL)
+        relayed[[length(relayed) + 1L]] <<- w
+      } else {
+        warns[[length(warns) + 1L]] <<- c(conditionMessage(w), if (is.null(cl)) NA_character_ else cl)
+      }
       tryInvokeRestart("muffleWarning")
+    },
+    message = function(m) {
+      if (!relay) return()
+      relayed[[length(relayed) + 1L]] <<- m
+      tryInvokeRestart("muffleMessage")
     })
   if (isTRUE(out[[1L]])) {
-    list(TRUE, out[[2L]], NULL, NULL, NULL, NULL, warns, NULL)
+    list(TRUE, out[[2L]], NULL, NULL, NULL, NULL, warns, NULL, relayed)
   } else {
     e <- out[[2L]]
     msg <- tryCatch(conditionMessage(e), error = function(e2) "<unprintable R condition>")
     tok <- if (inherits(e, "rkeras_python_error")) e$py_token else NULL
     list(FALSE, NULL, paste(msg, collapse = "\n"), class(e), .rk_call_text(conditionCall(e), width),
-         tok, warns, e)
+         tok, warns, e, relayed)
   }
 }
 
+# Signals again, in the caller's context, the warnings and messages of R code
+# that ran inside a Python call (see .rk_capture), then returns the value the
+# Python call gave: `res` is list(value, conditions) of class rkeras_py_relay.
+.rk_signal_relayed <- function(res) {
+  for (cond in res$conditions) {
+    if (inherits(cond, "warning")) warning(cond)
+    else if (inherits(cond, "message")) message(cond)
+  }
+  res$value
+}
+
 # Evaluates R source text in `env` (several expressions: the last value).
-.rk_eval_text <- function(code, env) {
+.rk_eval_text <- function(code, env, relay = FALSE) {
   .rk_capture(function() {
     .rk_exprs <- parse(text = code, keep.source = FALSE)
     .rk_value <- NULL
     for (.rk_i in seq_along(.rk_exprs)) .rk_value <- eval(.rk_exprs[[.rk_i]], env)
     .rk_value
-  })
+  }, relay = relay)
 }
 
 # Calls f (a function, or its name such as "mean" or "stats::sd") with the
 # list `args`. Arguments are bound to .rk_arg1, .rk_arg2 ... in a fresh
 # environment so that substitute() in f sees short names, not deparsed data.
-.rk_call_fun <- function(f, args, env) {
+.rk_call_fun <- function(f, args, env, relay = FALSE) {
   .rk_capture(function() {
     e <- new.env(parent = env)
     n <- length(args)
@@ -73,7 +104,7 @@
     nm <- names(args)
     if (!is.null(nm)) names(cl) <- c("", nm)
     eval(cl, e)
-  })
+  }, relay = relay)
 }
 
 # The arguments a call was given, as a named list: `fnames` are the formals of

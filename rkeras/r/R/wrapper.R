@@ -12,9 +12,12 @@
   env$.rk_dispatch <- dispatch
   env$.rk_collect <- .rk_collect
   env$.rk_raise <- .rk_raise_python_error
+  env$.rk_relay <- .rk_signal_relayed
   env$.rk_fnames <- fnames
   src <- paste0("function(", formals_src, ") {\n",
                 "  .rk_res <- .rk_dispatch(.rk_handle, .rk_collect(.rk_fnames, environment()))\n",
+                # warnings/messages of R code that ran inside the Python call (bridge.R)
+                "  if (inherits(.rk_res, \"rkeras_py_relay\")) .rk_res <- .rk_relay(.rk_res)\n",
                 "  if (inherits(.rk_res, \"rkeras_py_error_marker\")) .rk_raise(.rk_res, sys.call())\n",
                 "  .rk_res\n}")
   eval(parse(text = src, keep.source = FALSE)[[1L]], env)

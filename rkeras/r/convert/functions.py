@@ -81,7 +81,18 @@ _DISPATCH = None          # the rternalized dispatcher (one per process, never f
 
 
 def _call_python(handle, rargs):
-    """Called from R by every function made by r_function: run its Python callable."""
+    """Called from R by every function made by r_function: run its Python callable.
+
+    R code the callable runs has its warnings and messages collected
+    (:func:`rkeras.r.conditions.relaying`); they go back to R with the result
+    (:func:`_with_relayed`), where the wrapper signals them again.
+    """
+    with conditions.relaying() as frame:
+        res = _run_python(handle, rargs)
+    return _with_relayed(res, frame) if len(frame) > 1 or frame[0] else res
+
+
+def _run_python(handle, rargs):
     try:
         with session.entered():
             R.ensure()
@@ -101,6 +112,31 @@ def _call_python(handle, rargs):
             return _returnable(r_value(fn(*pos, **kw)))
     except BaseException as e:          # noqa: BLE001 - everything must reach R as an error
         return _error_marker(e)
+
+
+def _with_relayed(res, frame: list):
+    """The result of a Python call and the R conditions raised under it, for the R wrapper."""
+    try:
+        with session.entered():
+            R.ensure()
+            conds = list(frame[1:])
+            if frame[0]:
+                conds.append(_dropped_warning(frame[0]))
+            marker = make_list([res, make_list(conds)], ["value", "conditions"])
+            set_class(marker, ["rkeras_py_relay"])
+        return _returnable(marker)
+    except BaseException:               # noqa: BLE001 - the result itself must reach R
+        return res
+
+
+def _dropped_warning(n: int):
+    """An R warning condition saying that ``n`` relayed conditions were dropped."""
+    msg = (f"{n} more warnings/messages of R code run inside one Python call were dropped "
+           f"(rkeras relays at most {conditions.RELAY_MAX}).")
+    import rpy2.rinterface as ri
+    cond = make_list([str_vector([msg]), ri.NULL], ["message", "call"])
+    set_class(cond, ["simpleWarning", "warning", "condition"])
+    return cond
 
 
 def _bind_positional(fn, pos: list, kw: dict):

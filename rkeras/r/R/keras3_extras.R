@@ -257,24 +257,30 @@ run_dir <- function() getwd()
 
 # ---- export_savedmodel() (tensorflow's generic, keras3's Model method) --------
 
-export_savedmodel <- function(object, export_dir_base, ...) UseMethod("export_savedmodel")
+# tensorflow's export_savedmodel() is an S3 generic and keras3 adds the method
+# for Keras models. S3 dispatch does not search attached environments (R >= 3.6)
+# and rkeras is not a package, so the Keras model case is handled here and
+# other classes go to methods registered by other code (getS3method()).
+export_savedmodel <- function(object, export_dir_base, ...) {
+  if (inherits(object, "keras.src.models.model.Model"))
+    return(.rk_export_keras_model(object, export_dir_base, ...))
+  for (cls in class(object)) {
+    method <- utils::getS3method("export_savedmodel", cls, optional = TRUE)
+    if (!is.null(method)) return(method(object, export_dir_base, ...))
+  }
+  stop("export_savedmodel() exports a Keras model (keras_model(), keras_model_sequential() ...); ",
+       "got an object of class ", paste(class(object), collapse = "/"), call. = FALSE)
+}
 
 # keras3: model$export(export_dir_base, format = ...) and the model, invisibly.
-export_savedmodel.keras.src.models.model.Model <- function(object, export_dir_base, ...,
-                                                           format = "tf_saved_model",
-                                                           verbose = NULL, input_signature = NULL) {
+.rk_export_keras_model <- function(object, export_dir_base, ..., format = "tf_saved_model",
+                                   verbose = NULL, input_signature = NULL) {
   args <- c(list(path.expand(export_dir_base)), list(...), list(format = format))
   if (!is.null(verbose)) args$verbose <- verbose
   if (!is.null(input_signature)) args$input_signature <- input_signature
   do.call(object$export, args)
   invisible(object)
 }
-
-export_savedmodel.default <- function(object, export_dir_base, ...) {
-  stop("export_savedmodel() exports a Keras model (keras_model(), keras_model_sequential() ...); ",
-       "got an object of class ", paste(class(object), collapse = "/"), call. = FALSE)
-}
-# (UseMethod() finds the methods beside the generic: no registration needed.)
 
 # ---- tensorboard() (tensorflow::tensorboard) -----------------------------------
 

@@ -9964,6 +9964,7 @@ def compile(
     steps_per_execution: Any = 1,
     jit_compile: Any = 'auto',
     auto_scale_loss: Any = True,
+    **kwargs: Any,
 ) -> Any:
     """R keras3 verb compile: calls rkeras.models.compile
 

@@ -245,6 +245,15 @@ def as_padding(value: Any, arg: str) -> Any:
     return as_integer_tuple(value, arg, minimum=0)
 
 
+def _is_size_tensor(item: Any) -> bool:
+    """A scalar integer tensor (TF, Keras, JAX ...): a size Keras's backends accept."""
+    module = type(item).__module__ or ""
+    if not module.startswith(("tensorflow", "keras", "jax", "torch")):
+        return False
+    dtype = str(getattr(item, "dtype", ""))
+    return tuple(getattr(item, "shape", (1,))) == () and "int" in dtype
+
+
 def normalize_shape(value: Any, arg: str) -> Any:
     """A shape as a tuple of ints, with None (NA) for an unknown size.
 
@@ -267,6 +276,11 @@ def normalize_shape(value: Any, arg: str) -> Any:
         item = scalar(item)
         if is_missing(item):
             shape.append(None)
+            continue
+        if _is_size_tensor(item):
+            # op_shape(x)[[1]] while TF traces a call(): the size is known when
+            # the graph runs (keras3: random_normal(shape = c(batch, dim))).
+            shape.append(item)
             continue
         if isinstance(item, bool) or not isinstance(item, numbers.Real):
             raise ArgumentError(

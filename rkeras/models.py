@@ -19,7 +19,7 @@ import numpy as np
 from .argument_checks import check_compile_arguments, check_fit_arguments
 from .atomic_files import atomic_path, check_model_file, explain_load_error
 from .conventions import as_count, as_index, as_nonnegative, as_number, as_verbose, normalize_shape
-from .errors import ArgumentError
+from .errors import ArgumentError, did_you_mean
 from .freeze import freeze_weights, layer_position, unfreeze_weights
 from .function_batches import is_batch_function
 from .input_layout import as_text_input, match_columns, remember_columns
@@ -163,7 +163,7 @@ def _optimizer(optimizer):
 
 def compile(object, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
             weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
-            jit_compile="auto", auto_scale_loss=True):
+            jit_compile="auto", auto_scale_loss=True, **kwargs):
     """Configure a model for training; returns the model (for piping).
 
     Names are checked before Keras sees them: `optimizer="rmsprp"` fails at
@@ -177,6 +177,8 @@ def compile(object, optimizer="rmsprop", loss=None, metrics=None, loss_weights=N
         metrics: a name, a list of names/`metric_*()` objects, or a dict per output.
         loss_weights, weighted_metrics, run_eagerly, steps_per_execution,
         jit_compile, auto_scale_loss: as `keras.Model.compile`.
+        **kwargs: only for a model class with its own `compile()` (keras3's
+            GAN example: `compile(gan, d_optimizer = ..., loss_fn = ...)`).
 
     Example:
         ```python
@@ -185,6 +187,21 @@ def compile(object, optimizer="rmsprop", loss=None, metrics=None, loss_weights=N
         ```
     """
     model = unwrap(object)
+    if _own_compile(model):
+        # A subclass's compile() has its own signature (keras3 calls object$compile(...)):
+        # it gets the extra arguments and the standard ones that were changed.
+        given = dict(optimizer=optimizer, loss=loss, metrics=metrics, loss_weights=loss_weights,
+                     weighted_metrics=weighted_metrics, run_eagerly=run_eagerly,
+                     steps_per_execution=steps_per_execution, jit_compile=jit_compile,
+                     auto_scale_loss=auto_scale_loss)
+        changed = {k: v for k, v in given.items() if not _is_default(v, _COMPILE_DEFAULTS[k])}
+        model.compile(**changed, **kwargs)
+        return object
+    if kwargs:
+        name = next(iter(kwargs))
+        raise ArgumentError(f"compile(): unknown argument `{name}`."
+                            f"{did_you_mean(name, _COMPILE_DEFAULTS)} Arguments of compile: "
+                            f"{', '.join(sorted(_COMPILE_DEFAULTS))}.")
     steps_per_execution = as_nonnegative(steps_per_execution, "steps_per_execution")
     check_compile_arguments(optimizer, loss, metrics)
     optimizer = _optimizer(optimizer)
@@ -198,6 +215,21 @@ def compile(object, optimizer="rmsprop", loss=None, metrics=None, loss_weights=N
                   steps_per_execution=steps_per_execution, jit_compile=jit_compile,
                   auto_scale_loss=auto_scale_loss)
     return object
+
+
+_COMPILE_DEFAULTS = dict(optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
+                         weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+                         jit_compile="auto", auto_scale_loss=True)
+
+
+def _is_default(value, default) -> bool:
+    return value is default or (type(value) is type(default) and value == default)
+
+
+def _own_compile(model) -> bool:
+    """True when the model's class defines compile() itself (an R- or Python-written subclass)."""
+    import keras
+    return getattr(type(model), "compile", None) is not keras.Model.compile
 
 
 def _is_dataset(value) -> bool:

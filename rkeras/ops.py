@@ -164,8 +164,16 @@ def op_arange(start, end=None, step=1, dtype=None, include_end=True):
 
 @verb_kind("function")
 def op_shape(x):
-    """The shape of a tensor or array as keras3's shape object (None for an unknown size)."""
-    return Shape(_ops().shape(x))
+    """The shape of a tensor or array as keras3's shape object (None for an unknown size).
+
+    While TF traces a function (a layer's call() in fit), an unknown size is a
+    scalar tensor, as in keras3: `op_shape(x)[[1]]` is the batch size, usable
+    in `random_normal(shape = c(batch, dim))`.
+    """
+    dims = _ops().shape(x)
+    if any(d is not None and not isinstance(d, (int, np.integer)) for d in dims):
+        return tuple.__new__(Shape, [d if d is None or hasattr(d, "dtype") else int(d) for d in dims])
+    return Shape(dims)
 
 
 @verb_kind("function")

@@ -102,8 +102,10 @@ def register_keras_serializable(object, name=None, package="Custom"):
     """Register a custom class or function so saved models find it again; returns it."""
     import keras
 
-    obj = unwrap(object)
-    return keras.saving.register_keras_serializable(package=package, name=name)(obj)
+    keras.saving.register_keras_serializable(package=package, name=name)(unwrap(object))
+    # keras3 returns what it was given: a class constructor (layer_custom <-
+    # register_keras_serializable(Layer(...))) stays a constructor, not the bare class.
+    return object
 
 
 @verb_kind("object")

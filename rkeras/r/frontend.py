@@ -393,6 +393,11 @@ def _is_model(obj: Any) -> bool:
     return keras is not None and isinstance(obj, keras.Model)
 
 
+def _is_loss(obj: Any) -> bool:
+    keras = sys.modules.get("keras")
+    return keras is not None and isinstance(obj, keras.losses.Loss)
+
+
 def _layer_to_r(obj: Any):
     handle = new_handle(obj, ["rkeras_layer_object", "rkeras_py_object"])
     return r_call(_front_end.layer_function, handle)
@@ -430,8 +435,10 @@ def _for_r(value: Any, depth: int = 0) -> Any:
         return value
     if _is_lone_layer(value):
         return _layer_to_r(value)
-    if _is_model(value) and "py_callable" in _HELPERS:
-        return _HELPERS["py_callable"](value)     # keras3: a model is an R function too
+    if (_is_model(value) or _is_loss(value)) and "py_callable" in _HELPERS:
+        # keras3: a model is an R function too, and so is a loss object
+        # (loss_fn <- loss_sparse_categorical_crossentropy(); loss_fn(y, logits)).
+        return _HELPERS["py_callable"](value)
     if _is_ragged_sequences(value):
         return [np.asarray(seq, dtype=np.int32) for seq in value]
     if isinstance(value, np.ndarray) and value.ndim == 1:

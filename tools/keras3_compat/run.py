@@ -314,6 +314,17 @@ def _not_provided() -> dict[str, str]:
     return dict(module.NOT_PROVIDED)
 
 
+NOT_COMPARABLE_VIGNETTES = HERE / "not_comparable_vignettes.json"
+
+
+def not_comparable_vignettes() -> dict[str, str]:
+    """Vignettes that cannot run offline on either side (network, jax), with the reason."""
+    if not NOT_COMPARABLE_VIGNETTES.exists():
+        return {}
+    data = json.loads(NOT_COMPARABLE_VIGNETTES.read_text(encoding="utf-8"))
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
 def write_table(results: dict, path: Path) -> str:
     meta = results.get("meta", {})
     lines = [
@@ -399,6 +410,13 @@ def write_table(results: dict, path: Path) -> str:
     lines.append(f"| **total** | **{vt['n']}** | **{vt['k']}** | **{vt['r']}** | **{vt['net']}** |")
     lines += ["", "A chunk that is not reached (the vignette's timeout) counts as not ok; "
               "(timeout) marks those vignettes.", ""]
+    skipped = not_comparable_vignettes()
+    if skipped:
+        lines += ["Vignettes not comparable offline (not run on either side; "
+                  "`tools/keras3_compat/not_comparable_vignettes.json`):", "",
+                  "| vignette | reason |", "| --- | --- |"]
+        lines += [f"| {n} | {why} |" for n, why in sorted(skipped.items())]
+        lines.append("")
     lines += ["## keras3 exports rkeras does not provide, by decision", "",
               "From `rkeras/r/keras3_not_provided.py` (the table `tests/test_keras3_exports.py` "
               "checks; every other of keras3 1.5.1's 792 exports must exist in the R front end).", ""]
@@ -498,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     if not a.tests_only:
         for rmd in vignette_files(src):
             name = str(rmd.relative_to(src / "vignettes-src"))
-            if not wanted(name):
+            if not wanted(name) or (name in not_comparable_vignettes() and not a.only):
                 continue
             evaluable = sum(c["eval"] for c in extract_chunks(rmd))
             entry = results["vignettes"].setdefault(name, {})

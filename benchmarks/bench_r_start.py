@@ -60,7 +60,8 @@ def main(argv=None) -> int:
     (work / "hi.R").write_text(HI)
     (work / "keras.R").write_text(KERAS)
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", RKERAS_PROGRESS="0")
-    run_code = run_from(None)
+    # rkeras from the tree this script is in (a snapshot when run_all benchmarks the committed code)
+    run_code = run_from(C.ROOT)
     cmds = {
         "Rscript hi.R": (["Rscript", "hi.R"], env),
         "stock rpy2 starts R": ([C.PYTHON, "-c", "import rpy2.rinterface as ri; ri.initr()"], env),

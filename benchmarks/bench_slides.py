@@ -29,7 +29,6 @@ import _common as C  # noqa: E402
 
 SLIDES = C.ROOT / "r_scripts" / "slides_mnist.R"
 LAB = C.ROOT / "benchmarks" / "lab_slides_keras.py"
-RKERAS_CLI = os.path.join(os.path.dirname(C.PYTHON), "rkeras")
 PEER = Path("/work/peer")
 
 
@@ -63,15 +62,16 @@ def main(argv=None) -> int:
     script.write_text(text.replace("epochs = 5", f"epochs = {args.epochs}"), encoding="utf-8")
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg",
                RKERAS_DATASETS=os.environ.get("RKERAS_DATASETS", "/work/shared/data"))
-    cmds = {"rkeras run": ([RKERAS_CLI, "run", str(script)], env),
+    from bench_r_start import run_from, snapshot
+
+    # rkeras from the tree this script is in (a snapshot when run_all benchmarks the committed code)
+    cmds = {"rkeras run": ([C.PYTHON, "-c", run_from(C.ROOT), str(script)], env),
             "plain Keras": ([C.PYTHON, str(LAB), "--epochs", str(args.epochs)], env)}
     if args.keras3 and (PEER / "lib" / "keras3").is_dir():
         k3env = dict(env, R_LIBS=str(PEER / "lib"), RETICULATE_PYTHON=C.PYTHON,
                      R_PROFILE_USER=str(PEER / "keras3-peer.Rprofile"))
         cmds["keras3 1.5.1"] = (["Rscript", str(script)], k3env)
     if args.before:
-        from bench_r_start import run_from, snapshot
-
         cmds[f"rkeras run ({args.before})"] = ([C.PYTHON, "-c", run_from(snapshot(args.before)), str(script)],
                                               env)
     names = list(cmds)

@@ -245,7 +245,7 @@ def as_padding(value: Any, arg: str) -> Any:
     return as_integer_tuple(value, arg, minimum=0)
 
 
-def _is_size_tensor(item: Any) -> bool:
+def is_size_tensor(item: Any) -> bool:
     """A scalar integer tensor (TF, Keras, JAX ...): a size Keras's backends accept."""
     module = type(item).__module__ or ""
     if not module.startswith(("tensorflow", "keras", "jax", "torch")):
@@ -277,7 +277,7 @@ def normalize_shape(value: Any, arg: str) -> Any:
         if is_missing(item):
             shape.append(None)
             continue
-        if _is_size_tensor(item):
+        if is_size_tensor(item):
             # op_shape(x)[[1]] while TF traces a call(): the size is known when
             # the graph runs (keras3: random_normal(shape = c(batch, dim))).
             shape.append(item)

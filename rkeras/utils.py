@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .argument_checks import R_NA
-from .conventions import normalize_shape
+from .conventions import is_size_tensor, normalize_shape
 from .errors import ArgumentError
 from .registry import takes_dots, verb_kind
 
@@ -53,9 +53,17 @@ def _dims(value: Any) -> list:
         return [None]
     if hasattr(value, "as_list") and callable(value.as_list):     # TensorShape
         return [None if d is None else int(d) for d in value.as_list()]
+    if not isinstance(value, np.ndarray) and is_size_tensor(value):
+        return [value]      # keras3: a scalar integer tensor is a size (shape(batch_size, 128))
     if hasattr(value, "shape") and not isinstance(value, (np.generic,)) and (
             not isinstance(value, np.ndarray) or value.ndim > 0) and _is_tensor_like(value):
-        return [None if d is None else int(d) for d in tuple(value.shape)]
+        dims = tuple(value.shape)
+        if None in dims and not isinstance(value, np.ndarray):
+            # While TF traces (train_step), keras3's shape(x) is ops$shape(x): an
+            # unknown size is a scalar tensor, usable as a size.
+            from keras import ops
+            return [d if d is None or hasattr(d, "dtype") else int(d) for d in ops.shape(value)]
+        return [None if d is None else int(d) for d in dims]
     if isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.ndim > 0):
         out: list = []
         for item in (value.tolist() if isinstance(value, np.ndarray) else value):

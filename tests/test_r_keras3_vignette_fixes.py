@@ -169,3 +169,25 @@ compile(m, loss = "mse", optimizer = "sgd")
 h <- fit(m, matrix(1, 10, 4), rep(4, 10), verbose = 0, batch_size = 5)""")
     assert np.isclose(R("h$metrics$loss[1]"), 0.0, atol=1e-6)
     assert R("dim(predict(m, matrix(1, 3, 4), verbose = 0))").tolist() == [3, 1]
+
+
+def test_shape_of_a_traced_tensor_in_train_step(R):
+    # custom_train_step's GAN: batch_size <- shape(real_images)[[1]] inside train_step,
+    # then tf$random$normal(shape(batch_size, latent_dim)) and op_ones(c(batch_size, 1)).
+    R("""library(tensorflow)
+G <- Model("TracedShape",
+  initialize = function(...) { super$initialize(...); self$d <- layer_dense(units = 1) },
+  call = function(x) self$d(x),
+  train_step = function(data) {
+    x <- data[[1]]
+    batch_size <- shape(x)[[1]]
+    z <- tf$random$normal(shape(batch_size, 3))
+    labels <- op_concatenate(list(op_ones(c(batch_size, 1)), op_zeros(c(batch_size, 1))))
+    list(n = op_sum(labels) + 0 * op_sum(z), rows = op_shape(z)[[1]] * 1)
+  })
+g <- G(); compile(g, optimizer = "sgd")
+h <- fit(g, matrix(1, 8, 2), rep(1, 8), batch_size = 4, verbose = 0)""")
+    assert np.isclose(R("h$metrics$n"), 4.0)
+    assert np.isclose(R("h$metrics$rows"), 4.0)
+    assert R("format(shape(op_ones(c(2, 3))))") == "shape(2, 3)"
+    assert R("format(shape(2, NA))") == "shape(2, NA)"

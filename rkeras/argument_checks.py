@@ -11,6 +11,8 @@ as an integer"). These checks run before Keras sees the call:
   has no meaning, a float beyond float32's range for a hyper-parameter,
   NULL/NA for a TRUE/FALSE argument, and :data:`R_NA` (the bridge's marker for
   a logical/character NA) for any argument;
+  The hand-written callback verbs (`callback_lambda`, the checkpoint verbs)
+  get the same checks (:func:`rkeras.verbs.prepare`);
 * :func:`check_fit_arguments` and :func:`check_compile_arguments`, for the
   hand-written `fit` / `evaluate` / `predict` and `compile`.
 """
@@ -102,6 +104,11 @@ def check_values(verb, bound: dict[str, Any]) -> None:
             raise ArgumentError(f"{verb.name}(): `{arg}` must be TRUE or FALSE; got NULL/NA "
                                 f"(None). Leave it out for the default, "
                                 f"{'TRUE' if defaults[arg] else 'FALSE'}.")
+        if (isinstance(scalar(value), (str, bytes)) and isinstance(defaults.get(arg), bool)
+                and arg != "verbose"):
+            # Keras tests a string for truth: save_best_only = "FALSE" would mean TRUE.
+            raise ArgumentError(f"{verb.name}(): `{arg}` must be TRUE or FALSE; got "
+                                f"{describe(value, True)}.")
         if isinstance(value, (list, tuple)) and len(value) <= 16:
             items = list(value)
         else:

@@ -57,7 +57,17 @@ def callback_lambda(on_epoch_begin=None, on_epoch_end=None, on_train_begin=None,
     """
     import keras
 
+    from .conventions import describe
+    from .errors import ArgumentTypeError
+
     hooks = dict(locals())
+    for name in _INDEXED_HOOKS + _LOGS_HOOKS:
+        hook = hooks[name]
+        if hook is not None and not callable(hook):
+            # Keras's LambdaCallback would take it and fail at the first epoch, deep in fit().
+            takes = "(epoch, logs)" if name in _INDEXED_HOOKS else "(logs)"
+            raise ArgumentTypeError(f"callback_lambda(): `{name}` must be a function{takes}; got "
+                                    f"{describe(hook, True)}.")
     kwargs = {}
     for name in _INDEXED_HOOKS:
         if hooks[name] is not None:

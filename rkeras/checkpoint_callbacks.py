@@ -30,9 +30,22 @@ __all__ = ["callback_model_checkpoint", "callback_backup_and_restore"]
 
 def _save_freq(value):
     """'epoch' (or False for BackupAndRestore) as it is; a number as a positive int."""
-    if isinstance(value, str) or value is False:
+    if (isinstance(value, str) and value == "epoch") or value is False:
         return value
+    if isinstance(value, str):
+        from .errors import ArgumentError
+        raise ArgumentError(f"`save_freq` must be \"epoch\" or a number of batches; got {value!r}.")
     return as_integer(value, "save_freq", minimum=1)
+
+
+def _path(value, arg: str, verb: str):
+    """A file or folder path (str or os.PathLike), refused otherwise before Keras fails on it."""
+    if isinstance(value, (str, os.PathLike)) and os.fspath(value):
+        return value
+    from .conventions import describe
+    from .errors import ArgumentTypeError
+    raise ArgumentTypeError(f"{verb}(): `{arg}` must be a file path (a non-empty string); got "
+                            f"{describe(value, True)}.")
 
 
 def _is_local(path) -> bool:
@@ -112,6 +125,7 @@ def callback_model_checkpoint(filepath, **kwargs):
         >>> cb = callback_model_checkpoint("best.keras", save_best_only=True)
         >>> # model >> fit(x, y, validation_split=0.2, callbacks=cb)
     """
+    filepath = _path(filepath, "filepath", "callback_model_checkpoint")
     if "save_freq" in kwargs:
         kwargs["save_freq"] = _save_freq(kwargs["save_freq"])
     return AtomicModelCheckpoint(filepath, **kwargs)
@@ -125,6 +139,7 @@ def callback_backup_and_restore(backup_dir, **kwargs):
     atomically, so a run killed while writing its backup resumes from the
     previous one instead of failing on a truncated file.
     """
+    backup_dir = _path(backup_dir, "backup_dir", "callback_backup_and_restore")
     if "save_freq" in kwargs:
         kwargs["save_freq"] = _save_freq(kwargs["save_freq"])
     return AtomicBackupAndRestore(backup_dir, **kwargs)

@@ -103,6 +103,11 @@ def as_integer(value: Any, arg: str, minimum: int | None = None, *,
     value = scalar(value, lists=strict)
     if isinstance(value, bool):
         raise ArgumentError(f"`{arg}` must be an integer; got the logical value {value}.")
+    if isinstance(value, (str, bytes)) and not strict and arg not in STRING_VALUED_ARGS:
+        # Keras would keep the string (callback_early_stopping(patience = "abc") compared it
+        # with epoch counts at the end of the first epoch) or fail deep inside.
+        raise ArgumentError(f"`{arg}` must be a whole number; got {describe(value, True)}. "
+                            f"Give a number ({arg} = 5, not \"5\").")
     if not isinstance(value, numbers.Real):
         if not strict or (value is None and allow_none):
             return value
@@ -395,6 +400,12 @@ def as_verbose(value: Any, arg: str = "verbose") -> Any:
     return value
 
 
+# Integer-like arguments that Keras also takes as a string (TensorBoard's
+# profile_batch = "10,20", save_freq = "epoch", padding = "same"): every other
+# integer-like argument refuses strings (as_integer).
+STRING_VALUED_ARGS = frozenset({"verbose", "profile_batch", "save_freq", "update_freq",
+                                "padding", "cropping"})
+
 # Argument name -> rule. Names not listed fall back to `default_rule_for`.
 COUNT_ARGS = {
     "units", "filters", "groups", "num_heads", "key_dim", "value_dim",
@@ -454,6 +465,12 @@ FAMILY_EXCEPTIONS: dict[tuple[str, str], Transform | None] = {
     ("op_in_top_k", "k"): as_integer,
     # Keras's default 0 is an int, but the threshold is a real number (keras3 passes it).
     ("callback_early_stopping", "min_delta"): None,
+    # Int defaults of real-valued arguments (label_smoothing = 0.1, a max norm of 2.5 ...).
+    ("metric_binary_crossentropy", "label_smoothing"): None,
+    ("metric_categorical_crossentropy", "label_smoothing"): None,
+    ("constraint_maxnorm", "max_value"): None,
+    ("activation_squareplus", "b"): None,
+    ("op_logspace", "base"): None,
     # keras3's random_integer(): whole-number bounds, maxval rounded up (0 and 1e4 from R are doubles).
     ("random_integer", "minval"): as_integer,
     ("random_integer", "maxval"): lambda v, arg: as_integer(

@@ -150,7 +150,9 @@ def is_hand_written(verb: Verb) -> bool:
 def prepare(verb: Verb, bound: dict[str, Any]) -> dict[str, Any]:
     """Resolve objects and apply the conventions to the supplied arguments."""
     bound = {name: resolve_value(value) for name, value in bound.items()}
-    if not is_hand_written(verb):
+    # Hand-written callbacks keep Keras's arguments (checkpoint verbs) or take plain functions
+    # (callback_lambda): the same conventions and value checks fit them.
+    if not is_hand_written(verb) or verb.family == "callback":
         bound = conventions.normalize_arguments(verb.name, bound, verb.defaults)
         check_values(verb, bound)
     for name, check in _NAME_CHECKS.items():

@@ -23,9 +23,22 @@ def test_integral_numbers_become_ints(value, expected):
     assert result == expected and type(result) is int
 
 
-@pytest.mark.parametrize("value", [None, "auto", [1, 2]])
+@pytest.mark.parametrize("value", [None, [1, 2]])
 def test_non_numbers_pass_through(value):
     assert as_integer(value, "units") is value
+
+
+@pytest.mark.parametrize("value", ["abc", "5", b"5", np.str_("5")])
+def test_strings_are_refused_for_integer_arguments(value):
+    # Keras kept callback_early_stopping(patience = "abc") and compared it with epochs later.
+    with pytest.raises(ArgumentError, match=r"`patience` must be a whole number; got .*\(str|bytes\)"):
+        as_integer(value, "patience")
+
+
+@pytest.mark.parametrize("arg, value", [("profile_batch", "10,20"), ("save_freq", "epoch"),
+                                        ("update_freq", "batch"), ("padding", "same")])
+def test_documented_string_values_pass_through(arg, value):
+    assert as_integer(value, arg) == value
 
 
 def test_non_integral_number_names_the_argument():

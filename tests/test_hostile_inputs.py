@@ -15,7 +15,7 @@ import pytest
 
 import rkeras as rk
 from rkeras.argument_checks import R_NA
-from rkeras.errors import ArgumentError, DataError, RKerasError
+from rkeras.errors import ArgumentError, ArgumentTypeError, DataError, RKerasError
 
 NAN, INF = float("nan"), float("inf")
 
@@ -117,6 +117,27 @@ CASES = {
     "float64-beyond-float32-evaluate": (
         lambda: compiled() >> rk.evaluate(np.full((12, 4), 1e39), Y, verbose=0),
         DataError, r"`x` has 48 value\(s\) beyond float32"),
+    # strings for integer arguments (Keras kept patience = "abc" until the first epoch's end)
+    "integer-argument-string": (lambda: rk.callback_early_stopping(patience="abc"),
+                                ArgumentError, r"`patience` must be a whole number; got 'abc' \(str\)"),
+    "count-argument-string": (lambda: rk.layer_dense(units="8"),
+                              ArgumentError, r"`units` must be a whole number; got '8' \(str\)"),
+    "logical-argument-string": (lambda: rk.callback_model_checkpoint("m.keras", save_best_only="FALSE"),
+                                ArgumentError, r"`save_best_only` must be TRUE or FALSE; got 'FALSE'"),
+    # hand-written callback verbs get the same checks
+    "callback-lambda-not-a-function": (lambda: rk.callback_lambda(on_epoch_end=5),
+                                       ArgumentTypeError, r"callback_lambda\(\): `on_epoch_end` must be a "
+                                                      r"function\(epoch, logs\); got 5 \(int\)"),
+    "callback-lambda-na": (lambda: rk.callback_lambda(on_train_end=R_NA),
+                           ArgumentError, r"callback_lambda\(\): `on_train_end` is NA"),
+    "checkpoint-path-not-a-string": (lambda: rk.callback_model_checkpoint(5),
+                                     ArgumentTypeError, r"`filepath` must be a file path .* got 5 \(int\)"),
+    "checkpoint-nan-threshold": (lambda: rk.callback_model_checkpoint(
+        "m.keras", initial_value_threshold=NAN), ArgumentError, r"`initial_value_threshold` is NA/NaN"),
+    "checkpoint-save-freq-string": (lambda: rk.callback_backup_and_restore("b", save_freq="often"),
+                                    ArgumentError, r"`save_freq` must be \"epoch\" or a number"),
+    "checkpoint-verbose-string": (lambda: rk.callback_model_checkpoint("m.keras", verbose="loud"),
+                                  ArgumentError, r"`verbose` must be \"auto\", 0, 1 or 2"),
 }
 
 
@@ -151,6 +172,11 @@ def test_values_that_mean_something_are_still_accepted():
                                    validation_split=np.float64(0.25), shuffle="batch",
                                    callbacks=rk.callback_terminate_on_nan())
     assert len(history.metrics["loss"]) == 2
+    # string-valued integer-like arguments, and real numbers behind Keras's int defaults
+    assert rk.callback_tensorboard(log_dir="logs", profile_batch="2,4").__class__.__name__ == "TensorBoard"
+    assert rk.callback_model_checkpoint("m.keras", save_freq="epoch").save_freq == "epoch"
+    assert rk.metric_binary_crossentropy(label_smoothing=0.1).label_smoothing == 0.1
+    assert rk.constraint_maxnorm(max_value=2.5).max_value == 2.5
 
 
 def test_a_nan_learning_rate_used_to_make_every_weight_nan():
@@ -180,6 +206,13 @@ R_CASES = {
     "complex-features": ("fit(model, x + 1i, y, verbose = 0)", r"`x` holds complex numbers"),
     "float64-beyond-float32": ("x[2, 3] <- 1e39; fit(model, x, y, verbose = 0)",
                                r"first is 1e\+39 at position \[2, 3\]"),
+    "integer-argument-string": ("callback_early_stopping(patience = 'abc')",
+                                r"`patience` must be a whole number; got 'abc'"),
+    "callback-lambda-not-a-function": ("callback_lambda(on_epoch_end = 5)",
+                                       r"`on_epoch_end` must be a function\(epoch, logs\)"),
+    "callback-lambda-na": ("callback_lambda(on_epoch_end = NA)", r"`on_epoch_end` is NA"),
+    "checkpoint-path-not-a-string": ("callback_model_checkpoint(NULL)",
+                                     r"`filepath` must be a file path"),
 }
 
 

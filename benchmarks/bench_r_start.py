@@ -30,7 +30,9 @@ KERAS = 'library(keras)\nprint(names(formals(layer_dense))[1:2])\n'
 
 def snapshot(rev: str) -> Path:
     dest = Path(tempfile.mkdtemp(prefix=f"rkeras-{rev}-"))
-    archive = subprocess.run(["git", "-C", str(C.ROOT), "archive", "--format=tar", rev],
+    # run_all's snapshots are not repositories: $RKERAS_GIT_DIR names the checkout then
+    repo = os.environ.get("RKERAS_GIT_DIR", str(C.ROOT))
+    archive = subprocess.run(["git", "-C", repo, "archive", "--format=tar", rev],
                              capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
     return dest

@@ -21,6 +21,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from ..errors import DataError
 from . import session
 
 __all__ = [
@@ -363,11 +364,11 @@ def str_vector(values: Sequence) -> Any:
                 try:
                     b = v.encode(R.native_codec, "surrogateescape")
                 except UnicodeEncodeError:
-                    raise ValueError(f"R strings cannot hold lone surrogate characters: {v!r} "
+                    raise DataError(f"R strings cannot hold lone surrogate characters: {v!r} "
                                      f"(encode it, e.g. s.encode('utf-8', 'replace'))") from None
                 enc = _CE_NATIVE
             if b"\x00" in b:
-                raise ValueError(f"R strings cannot contain NUL characters: {v!r}")
+                raise DataError(f"R strings cannot contain NUL characters: {v!r}")
             sset(c, i, mk(b, len(b), enc))
     return obj
 
@@ -380,11 +381,11 @@ def dim_vector(shape: Sequence[int], n: int) -> Any:
     """
     for d in shape:
         if not 0 <= int(d) <= R_INT_MAX:
-            raise ValueError(f"array shape {tuple(int(x) for x in shape)} has a dimension of "
+            raise DataError(f"array shape {tuple(int(x) for x in shape)} has a dimension of "
                              f"{int(d)}; R array dimensions must lie in 0..{R_INT_MAX}. "
                              f"Reshape the array first.")
     if int(np.prod([int(d) for d in shape], dtype=object)) != n:
-        raise ValueError(f"array shape {tuple(shape)} does not hold {n} elements")
+        raise DataError(f"array shape {tuple(shape)} does not hold {n} elements")
     return int_vector(list(shape))
 
 

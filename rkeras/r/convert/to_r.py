@@ -353,7 +353,9 @@ def _ndarray_to_r(a: np.ndarray):
         _fill(c, np.complex128, shape, a)
     elif kind in "US":
         flat = a.reshape(-1, order="F")
-        vals = [x.decode("utf-8", "replace") if isinstance(x, bytes) else str(x) for x in flat.tolist()]
+        # bytes that are not UTF-8 keep their bytes in R (surrogateescape, as R strings come back)
+        vals = [x.decode("utf-8", "surrogateescape") if isinstance(x, bytes) else str(x)
+                for x in flat.tolist()]
         o = str_vector(vals)
     elif kind == "O":
         flat = a.reshape(-1, order="F").tolist()
@@ -473,7 +475,8 @@ def _is_pd_na(obj) -> bool:
 
 def _mapping_to_r(obj):
     keys = list(obj.keys())
-    return make_list([r_value(obj[k]) for k in keys], [str(k) for k in keys])
+    # {1: .., "1": ..} would become two elements named "1" (R's names are strings).
+    return make_list([r_value(obj[k]) for k in keys], distinct_labels(keys, "dict key"))
 
 
 def _rlist_to_r(obj):
@@ -499,6 +502,26 @@ def _sequence_to_r(obj):
 
 def _range_to_r(obj):
     return _ndarray_to_r(np.arange(obj.start, obj.stop, obj.step))
+
+
+def distinct_labels(labels, what: str) -> list:
+    """Labels as R strings; refuses labels that differ in Python but print the same.
+
+    R factor levels and row names are strings, so ``1`` and ``"1"`` would
+    become one duplicated level (an invalid factor) or row name (issue 14).
+    """
+    texts = [str(x) for x in labels]
+    if len(set(texts)) != len(texts):
+        from ...errors import ArgumentError
+        seen: dict = {}
+        for x, t in zip(labels, texts):
+            if t in seen:
+                raise ArgumentError(
+                    f"the {what} values {seen[t]!r} and {x!r} are different in Python but both "
+                    f"become {t!r} in R, which needs distinct strings. Make them one type "
+                    f"first (e.g. .astype(str) / .rename_categories(str)).")
+            seen.setdefault(t, x)
+    return texts
 
 
 def _categorical_to_r(cat):
@@ -557,46 +580,6 @@ def _series_to_r(s):
     o = _series_values_to_r(s)
     if not _default_index(s.index, len(s)):
         set_attr(cdata(o), R.S_names, str_vector([str(x) for x in s.index]))
-def distinct_labels(labels, what: str) -> list:
-    """Labels as R strings; refuses labels that differ in Python but print the same.
-
-    R factor levels and row names are strings, so ``1`` and ``"1"`` would
-    become one duplicated level (an invalid factor) or row name (issue 14).
-    """
-    texts = [str(x) for x in labels]
-    if len(set(texts)) != len(texts):
-        from ...errors import ArgumentError
-        seen: dict = {}
-        for x, t in zip(labels, texts):
-            if t in seen:
-                raise ArgumentError(
-                    f"the {what} values {seen[t]!r} and {x!r} are different in Python but both "
-                    f"become {t!r} in R, which needs distinct strings. Make them one type "
-                    f"first (e.g. .astype(str) / .rename_categories(str)).")
-            seen.setdefault(t, x)
-    return texts
-
-
-def distinct_labels(labels, what: str) -> list:
-    """Labels as R strings; refuses labels that differ in Python but print the same.
-
-    R factor levels and row names are strings, so ``1`` and ``"1"`` would
-    become one duplicated level (an invalid factor) or row name (issue 14).
-    """
-    texts = [str(x) for x in labels]
-    if len(set(texts)) != len(texts):
-        from ...errors import ArgumentError
-        seen: dict = {}
-        for x, t in zip(labels, texts):
-            if t in seen:
-                raise ArgumentError(
-                    f"the {what}s {seen[t]!r} and {x!r} are different in Python but both "
-                    f"become {t!r} in R, which needs distinct strings. Make them one type "
-                    f"first (e.g. .astype(str) / .rename_categories(str)).")
-            seen.setdefault(t, x)
-    return texts
-
-
     return o
 
 

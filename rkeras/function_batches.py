@@ -71,19 +71,29 @@ class FunctionBatches:
     def __iter__(self) -> "FunctionBatches":
         return self
 
-    def _fill(self) -> None:
+    def _next_item(self) -> Any:
         try:
             batch = self._fn()
-            item = None if batch is None else self._convert(batch)
+            return None if batch is None else self._convert(batch)
         except BaseException as e:  # noqa: BLE001 - re-raised in the thread that asks
-            item = _Raised(e)
-        self._ready.put(item)
+            return _Raised(e)
+
+    def _fill(self) -> None:
+        self._ready.put(self._next_item())
 
     def _pending_refill(self, _arg) -> int:
         try:
-            self._fill()
+            item = self._next_item()
+            if self._ready.empty() and not isinstance(item, _Raised) and item is not None:
+                # Two batches ahead while the reader waits: slack for a step that
+                # starts before the reader asks again.
+                self._ready.put(item)
+                item = self._next_item()
         finally:
+            # Released before the batch is handed over: a reader woken by it
+            # must be able to ask for the next one (else it waits for ever).
             self._scheduled.release()
+        self._ready.put(item)
         return 0
 
     def _ask_refill(self) -> None:

@@ -66,7 +66,11 @@
   is_py_object <- function(x) inherits(x, "rkeras_py_object")
   py_to_r <- function(x) if (is_py_object(x)) .rk_python("py_to_r", x) else x
   r_to_py <- function(x, convert = FALSE) if (is_py_object(x)) x else .rk_python("r_to_py", x, convert)
-  np_array <- function(data, dtype = NULL, order = "C") .rk_python("np_array", data, dtype, order)
+  # reticulate makes an R vector an array first: np_array(1) has shape (1,), not ().
+  np_array <- function(data, dtype = NULL, order = "C") {
+    if (is.atomic(data) && is.null(dim(data))) data <- as.array(data)
+    .rk_python("np_array", data, dtype, order)
+  }
   .rk_items <- function(...) {
     items <- list(...)
     if (length(items) == 1L && is.null(names(items)) && is.list(items[[1L]]) &&

@@ -189,7 +189,9 @@ def _hugepages(dst: np.ndarray) -> None:
         _madvise(start, end - start, 14)        # MADV_HUGEPAGE; failure is harmless
 
 
-_BLOCK_BYTES = 1 << 20
+# Rows copied per block: half a MiB stays in a core's L2 cache (512 KiB on this EPYC;
+# measured 60000x784 doubles: 129 ms at 512 KiB, 146 ms at 1 MiB, 491 ms at 128 KiB).
+_BLOCK_BYTES = 512 << 10
 _TILE_COLS = 256
 _unlimited_process: bool | None = None
 
@@ -268,7 +270,7 @@ def _copy_c_to_f(dst: np.ndarray, src: np.ndarray, scan=None, scans: list | None
     R is column-major: every element moves. A plain ``np.copyto`` walks one of
     the two arrays with a huge stride (measured 560 ms for 60000x784 doubles,
     about 4x a plain copy). Here the source is taken in blocks of rows of
-    about 1 MiB (they stay in cache); each block is written column tile by
+    about 512 KiB (they stay in cache); each block is written column tile by
     column tile (2-D), or one trailing index at a time (N-D: for R's
     ``[i, j, k]`` order the trailing axes reverse too), so each write is a run
     of contiguous destination memory.

@@ -1,0 +1,114 @@
+"""Fixes found running keras3 1.5.1's own test suite (tools/keras3_compat): real values.
+
+Expected values are keras3's: `super()$`__init__`()` in an R Layer, an R function
+as data called once per batch (keras3's generator functions), np_array(1) of
+shape (1,), keras3's test internals, and the cross-load of a model with an
+R-defined layer between real keras3 and rkeras (skipped without ../peer/lib).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("rpy2")
+
+pytestmark = pytest.mark.r
+
+REPO = Path(__file__).resolve().parent.parent
+PEER_LIB = Path(os.environ.get("KERAS3_PEER_LIB", REPO.parent / "peer" / "lib"))
+
+
+@pytest.fixture(scope="module")
+def R():
+    from rkeras.r import frontend
+    from rkeras.r.convert import to_python
+    from rkeras.r.evaluate import r_eval
+
+    frontend.install()
+
+    def run(code: str):
+        return to_python(r_eval(code))
+    return run
+
+
+def test_super_call_dunder_init(R):
+    out = R("""
+      L <- Layer("MultiplyByX",
+        initialize = function(x) { super()$`__init__`(); self$x <- x },
+        call = function(inputs, ...) inputs * self$x)
+      as.array(L(x = 3)(op_array(c(1, 2))))
+    """)
+    np.testing.assert_allclose(np.asarray(out), [3.0, 6.0])
+
+
+def test_r_function_as_fit_data_called_per_batch(R):
+    out = R("""
+      set_random_seed(1)
+      n <- 0L
+      gen <- function() { n <<- n + 1L; list(matrix(1, 4, 2), matrix(0, 4, 1)) }
+      model <- keras_model_sequential(input_shape = 2) |> layer_dense(1)
+      model |> compile(loss = "mse", optimizer = "sgd")
+      model |> fit(gen, steps_per_epoch = 5, epochs = 2, verbose = 0)
+      fitted <- n
+      p <- predict(model, function() list(matrix(1, 3, 2)), steps = 2, verbose = 0)
+      list(fitted = fitted, rows = nrow(p))
+    """)
+    # 10 batches trained; at most a couple more read ahead (keras3's prefetch).
+    assert 10 <= out["fitted"] <= 14
+    assert out["rows"] == 6
+
+
+def test_r_function_data_error_reaches_r(R):
+    msg = R("""
+      model <- keras_model_sequential(input_shape = 2) |> layer_dense(1)
+      model |> compile(loss = "mse", optimizer = "sgd")
+      tryCatch({ model |> fit(function() stop("no more data"), steps_per_epoch = 2, verbose = 0); "none" },
+               error = function(e) conditionMessage(e))
+    """)
+    assert "no more data" in msg
+
+
+def test_np_array_of_length_one_vector_is_1d(R):
+    assert list(R("np_array(1)$shape")) == [1]
+
+
+def test_keras3_test_internals(R):
+    out = R("""
+      a <- random_array(c(2, 3))
+      k <- keras_array(c(1, 2))
+      list(dim = dim(a), in01 = all(a >= 0 & a < 1), dtype = as.character(k$dtype),
+           n = length(keras_array(list(1, 2))))
+    """)
+    assert list(out["dim"]) == [2, 3] and out["in01"] is True
+    assert out["dtype"] == "float32" and out["n"] == 2
+
+
+@pytest.mark.skipif(not (PEER_LIB / "keras3").is_dir() or shutil.which("Rscript") is None,
+                    reason="real keras3 1.5.1 not installed in ../peer/lib")
+@pytest.mark.parametrize("saver,loader", [("keras3", "rkeras"), ("rkeras", "keras3")])
+def test_r_layer_model_cross_loads(tmp_path, saver, loader):
+    script = REPO / "tools" / "keras3_compat" / "cross_load.R"
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+
+    def side(name, mode):
+        if name == "keras3":
+            e = dict(env, R_LIBS=str(PEER_LIB), RETICULATE_PYTHON=sys.executable)
+            profile = PEER_LIB.parent / "keras3-peer.Rprofile"
+            if profile.exists():
+                e["R_PROFILE_USER"] = str(profile)
+            cmd = ["Rscript", str(script), mode, str(tmp_path)]
+        else:
+            e, cmd = env, [str(Path(sys.executable).parent / "rkeras"), "run", str(script), mode, str(tmp_path)]
+        return subprocess.run(cmd, env=e, capture_output=True, text=True, timeout=300)
+
+    saved = side(saver, "save")
+    assert "saved" in saved.stdout, saved.stderr[-2000:]
+    loaded = side(loader, "load")
+    assert "max |difference| = 0; identical = TRUE" in loaded.stdout, loaded.stderr[-2000:]

@@ -31,7 +31,7 @@ _PENDING_CALL = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)
 
 
 def is_batch_function(value: Any) -> bool:
-    """A plain function (R function, Python function or lambda) given as data, not a generator or Keras object."""
+    """A plain function (R or Python) given as data: not a generator, class or Keras object."""
     if not callable(value) or hasattr(value, "__next__") or isinstance(value, type):
         return False
     module = type(value).__module__ or ""

@@ -105,7 +105,8 @@ def test_r_layer_model_cross_loads(tmp_path, saver, loader):
                 e["R_PROFILE_USER"] = str(profile)
             cmd = ["Rscript", str(script), mode, str(tmp_path)]
         else:
-            e, cmd = env, [str(Path(sys.executable).parent / "rkeras"), "run", str(script), mode, str(tmp_path)]
+            rkeras = str(Path(sys.executable).parent / "rkeras")
+            e, cmd = env, [rkeras, "run", str(script), mode, str(tmp_path)]
         return subprocess.run(cmd, env=e, capture_output=True, text=True, timeout=300)
 
     saved = side(saver, "save")

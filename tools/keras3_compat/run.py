@@ -325,6 +325,26 @@ def not_comparable_vignettes() -> dict[str, str]:
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
+NOT_COMPARABLE = HERE / "not_comparable.json"
+
+
+def not_comparable_section(k_pass: list, r_pass: set) -> list[str]:
+    """The blocks of not_comparable.json (reticulate's or keras3's internals), with their reasons."""
+    if not NOT_COMPARABLE.exists():
+        return []
+    rows = json.loads(NOT_COMPARABLE.read_text())["blocks"]
+    listed = {(r["file"], r["test"]) for r in rows}
+    comparable = [x for x in k_pass if (x[0], x[1]) not in listed]
+    lines = ["", "### Not comparable", "",
+             "Blocks that test reticulate's or keras3's own internals (or need the network), from "
+             "`tools/keras3_compat/not_comparable.json`; they are not counted against rkeras.", "",
+             "| test file | block | reason |", "| --- | --- | --- |"]
+    lines += [f"| {r['file']} | {r['test']} | {r['reason']} |" for r in rows]
+    lines += ["", f"Comparable blocks that pass on keras3: {len(comparable)}; of these, "
+                  f"{sum(x in r_pass for x in comparable)} pass on rkeras."]
+    return lines
+
+
 def write_table(results: dict, path: Path) -> str:
     meta = results.get("meta", {})
     lines = [
@@ -390,6 +410,7 @@ def write_table(results: dict, path: Path) -> str:
     both, r_pass = sorted(passing("keras3")), passing("rkeras")
     lines.append(f"Of the {len(both)} blocks that pass on keras3, {sum(x in r_pass for x in both)} "
                  "pass on rkeras.")
+    lines += not_comparable_section(both, r_pass)
 
     lines += ["", "## Vignettes (`vignettes-src`, evaluable R chunks)", "",
               "| vignette | evaluable chunks | keras3 ok | rkeras ok | network (keras3) |",

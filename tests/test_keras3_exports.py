@@ -80,10 +80,9 @@ def test_keras3_not_provided_entries_are_exports_with_reasons():
 def test_keras3_exports_are_all_in_the_r_front_end():
     pytest.importorskip("rpy2")
     os.environ.setdefault("RKERAS_DATASETS", os.path.abspath(DATA))
-    from rkeras.r import frontend
+    from rkeras.r import frontend, r_call, r_eval
     from rkeras.r.convert import to_python
     from rkeras.r.keras3_not_provided import NOT_PROVIDED
-    from rkeras.r import r_call, r_eval
 
     frontend.install()
     r_eval("suppressPackageStartupMessages(library(keras3))")

@@ -435,7 +435,7 @@ INTEGER_ARGS = {
     "sequence_stride", "fft_length", "num_segments", "N", "M", "num", "target_height",
     "target_width", "top_cropping", "left_cropping", "bottom_cropping", "right_cropping",
     "top_padding", "left_padding", "bottom_padding", "right_padding", "sampling_rate",
-    "start_index", "end_index",
+    "start_index", "end_index", "height", "width",
 }
 
 RULES: dict[str, Transform] = {
@@ -471,6 +471,11 @@ FAMILY_EXCEPTIONS: dict[tuple[str, str], Transform | None] = {
     ("constraint_maxnorm", "max_value"): None,
     ("activation_squareplus", "b"): None,
     ("op_logspace", "base"): None,
+    # A hashing salt is one whole number or two (keras3's as_integer: c(133, 137) -> (133, 137)).
+    ("layer_hashing", "salt"): as_integer_tuple,
+    # A vector of boundaries reaches Keras as a list, as reticulate sends an R vector.
+    ("layer_discretization", "bin_boundaries"): lambda v, arg: (
+        [float(b) for b in np.ravel(v)] if isinstance(v, (np.ndarray, list, tuple)) else v),
     # keras3's random_integer(): whole-number bounds, maxval rounded up (0 and 1e4 from R are doubles).
     ("random_integer", "minval"): as_integer,
     ("random_integer", "maxval"): lambda v, arg: as_integer(

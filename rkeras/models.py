@@ -43,7 +43,7 @@ __all__ = [
 
 @verb_kind("object")
 def keras_model_sequential(input_shape=None, name=None, layers=None, trainable=True,
-                           input_dtype=None, input_batch_size=None, input_name=None):
+                           input_dtype=None, input_batch_size=None, input_name=None, dtype=None):
     """Create a Sequential model (R keras3's `keras_model_sequential`).
 
     Args:
@@ -54,6 +54,7 @@ def keras_model_sequential(input_shape=None, name=None, layers=None, trainable=T
         layers: layers to add, in order.
         trainable: whether the model's weights are trainable.
         input_dtype, input_batch_size, input_name: passed to the input layer.
+        dtype: the input layer's dtype (keras3 takes it as `input_dtype`'s other name).
 
     Returns:
         A plain `keras.Sequential` model.
@@ -68,9 +69,11 @@ def keras_model_sequential(input_shape=None, name=None, layers=None, trainable=T
     input_shape = normalize_shape(input_shape, "input_shape")
     stack = []
     if input_shape is not None:
-        stack.append(keras.Input(shape=input_shape, dtype=input_dtype,
+        stack.append(keras.Input(shape=input_shape, dtype=input_dtype if dtype is None else dtype,
                                  batch_size=input_batch_size, name=input_name))
-    stack += list(unwrap(layers or []))
+    layers = unwrap(layers)
+    # keras3 takes one layer as well as a list of them (its `as_list`).
+    stack += [layers] if isinstance(layers, keras.Layer) else list(layers or [])
     return keras.Sequential(stack, name=name, trainable=trainable)
 
 

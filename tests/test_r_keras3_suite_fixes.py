@@ -113,3 +113,25 @@ def test_r_layer_model_cross_loads(tmp_path, saver, loader):
     assert "saved" in saved.stdout, saved.stderr[-2000:]
     loaded = side(loader, "load")
     assert "max |difference| = 0; identical = TRUE" in loaded.stdout, loaded.stderr[-2000:]
+
+
+def test_preprocessing_layer_arguments_as_keras3(R):
+    # test-layers-preprocessing.R: height/width whole numbers, salt c(a, b) a pair,
+    # bin_boundaries a vector, keras_model_sequential(layers = <one layer>, dtype =).
+    out = R("""
+      crop <- layer_center_crop(height = 2, width = 3)
+      y <- as.array(crop(array(1, c(1, 4, 4, 1))))
+      h <- layer_hashing(num_bins = 3, salt = c(133, 137))
+      d <- layer_discretization(bin_boundaries = c(0, 1, 2))
+      binned <- as.array(d(op_array(c(-1.5, 0.5, 1.5, 3))))
+      m <- keras_model_sequential(layers = layer_normalization(mean = 3, variance = 2),
+                                  input_shape = 1, dtype = "float64")
+      list(dim = dim(y), salt = unlist(h$get_config()$salt), binned = binned,
+           n_layers = length(m$layers), dtype = m$inputs[[1]]$dtype,
+           is_mac_arm64 = is_mac_arm64())
+    """)
+    assert list(out["dim"]) == [1, 2, 3, 1]
+    assert list(out["salt"]) == [133, 137]
+    assert list(np.asarray(out["binned"]).ravel()) == [0, 1, 2, 3]
+    assert out["n_layers"] == 1 and out["dtype"] == "float64"
+    assert out["is_mac_arm64"] is False

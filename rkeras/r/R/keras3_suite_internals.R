@@ -22,3 +22,10 @@ create_layer <- function(LayerClass, object, args = list()) {
   layer <- do.call(LayerClass, args)
   if (missing(object) || is.null(object)) layer else layer(object)
 }
+
+# keras3:::is_mac_arm64(): TRUE on Apple silicon (the suite then pins ops to the
+# CPU); rkeras reads the platform as keras3 does.
+is_mac_arm64 <- function() {
+  info <- Sys.info()
+  identical(unname(info[["sysname"]]), "Darwin") && identical(unname(info[["machine"]]), "arm64")
+}

@@ -24,38 +24,7 @@ def _demo(args) -> int:
     return main(epochs=args.epochs)
 
 
-def _prefetch_keras(path: str) -> None:
-    """Import Keras in a background thread while R starts, if the script asks for keras.
-
-    R's start (about 0.7 s, part of it waiting for rpy2's `Rscript` probes) and
-    Keras's import (2-3 s, needed by the script's first verb) are independent:
-    on a second core they overlap. A script that does not mention keras
-    imports nothing (`rkeras run` stays fast for it); the main thread's own
-    import of Keras waits for this one (Python's per-module import lock).
-    """
-    import re
-
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            text = fh.read(1 << 20)
-    except OSError:
-        return
-    if not re.search(r"\b(?:library|require)\s*\(\s*[\"']?(?:keras3?|rkeras)\b|\bkeras3?::", text):
-        return
-    import importlib
-    import threading
-
-    def load() -> None:
-        try:
-            importlib.import_module("keras")
-        except Exception:    # noqa: BLE001 - the script's own import reports it
-            pass
-
-    threading.Thread(target=load, name="rkeras-prefetch-keras", daemon=True).start()
-
-
 def _run(args) -> None:
-    _prefetch_keras(args.file)
     from .r.script import run_script
 
     exit_after_script(run_script(args.file, args.args))

@@ -64,7 +64,7 @@ class RAccess:
     the few functions cffi does not declare), ``NIL``, ``NA_STRING``,
     ``CE_UTF8``, ``NA_REAL_BITS`` (R's NA_real_ as a float64 array) and the
     symbols ``S_names``, ``S_dim``, ``S_class``, ``S_levels``, ``S_rownames``,
-    ``S_tzone``, ``S_units``.
+    ``S_tzone``, ``S_units``, ``S_dimnames``.
     """
 
     ready = False
@@ -109,7 +109,8 @@ class RAccess:
         self.S_vector = rlib.Rf_install(b"vector")
         for attr, name in (("S_names", "names"), ("S_dim", "dim"), ("S_class", "class"),
                            ("S_levels", "levels"), ("S_rownames", "row.names"),
-                           ("S_tzone", "tzone"), ("S_units", "units")):
+                           ("S_tzone", "tzone"), ("S_units", "units"),
+                           ("S_dimnames", "dimnames")):
             setattr(self, attr, rlib.Rf_install(name.encode()))
         mark = self.libR.MARK_NOT_MUTABLE       # a macro in R's headers, a function in libR
         mark.argtypes = [ctypes.c_void_p]

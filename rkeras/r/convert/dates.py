@@ -6,8 +6,10 @@ attribute. Both directions go through one routine each: :func:`_time_numbers`
 reads those numbers (NA as a mask), :func:`_time_vector` writes them.
 
 * Date -> ``datetime64[D]`` (length 1: ``datetime.date``); NA <-> ``NaT``.
-* POSIXct -> tz-aware ``pandas.DatetimeIndex`` (tz = ``tzone``, else UTC;
-  length 1: ``pandas.Timestamp``).
+* POSIXct -> tz-aware ``pandas.DatetimeIndex`` (tz = ``tzone``; no or empty
+  ``tzone`` = local time, ``dateutil.tz.tzlocal()``, back as ``tzone = ""``;
+  length 1: ``pandas.Timestamp``). POSIXlt: as its ``as.POSIXct()``.
+* difftime -> ``timedelta64[us]`` :class:`RArray` keeping R's units.
 * Back to R, a naive ``datetime64`` becomes Date when every value is
   midnight (or the unit is days or coarser), else POSIXct in UTC;
   ``timedelta64`` becomes ``difftime`` in seconds.
@@ -16,6 +18,7 @@ reads those numbers (NA as a mask), :func:`_time_vector` writes them.
 from __future__ import annotations
 
 import datetime as _dt
+import warnings
 from typing import Optional, Sequence
 
 import numpy as np
@@ -36,12 +39,14 @@ from ..sexp import (
     typeof,
     view,
 )
+from .rarray import with_r_attributes
 from .rules import ConvertOptions, by_storage_type
 
 __all__ = [
     "date_values", "posixct_values", "date_to_python", "posixct_to_python",
     "dates_to_r", "datetime64_to_r", "datetime_index_to_r", "datetime_to_r", "date_to_r",
-    "datetime64_scalar_to_r", "timedelta64_to_r", "nat_to_r",
+    "datetime64_scalar_to_r", "timedelta64_to_r", "nat_to_r", "difftime_to_python",
+    "posixlt_to_python", "fractional_dates_to_r", "is_local_tz",
 ]
 
 _POSIXCT = ("POSIXct", "POSIXt")
@@ -64,15 +69,44 @@ def _time_numbers(robj) -> tuple[np.ndarray, np.ndarray]:
 
 
 def date_values(robj) -> np.ndarray:
-    """R Date (double or integer days) -> ``datetime64[D]`` (NaT for NA)."""
+    """R Date (double or integer days) -> ``datetime64[D]`` (NaT for NA).
+
+    A Date with a fraction of a day (``structure(18000.5, class = "Date")``)
+    becomes ``datetime64[us]`` with the time of day kept, as an :class:`RArray`
+    of class ``Date`` that :func:`rkeras.r.to_r` gives back as the same Date.
+    """
     numbers, bad = _time_numbers(robj)
-    out = np.floor(numbers).astype(np.int64).astype("datetime64[D]")
+    days = np.floor(numbers)
+    if np.array_equal(days, numbers):
+        out = days.astype(np.int64).astype("datetime64[D]")
+        out[bad] = np.datetime64("NaT")
+        return out
+    out = np.round(numbers * _US_PER_DAY).astype(np.int64).astype("datetime64[us]")
     out[bad] = np.datetime64("NaT")
-    return out
+    return with_r_attributes(out, {"class": ["Date"]})
+
+
+def _local_tz():
+    """The session's local time zone as a pandas tz (R's POSIXct with no or an empty ``tzone``)."""
+    from dateutil.tz import tzlocal
+    return tzlocal()
+
+
+def is_local_tz(tz) -> bool:
+    """True for the local-time tz that an R POSIXct without ``tzone`` gets in Python."""
+    from dateutil.tz import tzlocal
+    return isinstance(tz, tzlocal)
 
 
 def posixct_values(robj):
-    """R POSIXct -> tz-aware pandas DatetimeIndex (tz = tzone attribute, else UTC)."""
+    """R POSIXct -> tz-aware pandas DatetimeIndex (tz = ``tzone``; no or empty ``tzone`` = local time).
+
+    R's POSIXct without a time zone means "the session's local time"; it gets
+    ``dateutil.tz.tzlocal()`` (same instants, shown in local time, as R shows
+    them), which :func:`rkeras.r.to_r` turns back into ``tzone = ""``. A
+    ``tzone`` that pandas does not know gives UTC and a warning (R itself
+    warns and uses UTC for an unknown time zone).
+    """
     import pandas as pd
     numbers, bad = _time_numbers(robj)
     arr = np.round(numbers * 1e6).astype(np.int64).astype("datetime64[us]")
@@ -82,12 +116,44 @@ def posixct_values(robj):
     tz = None
     if tz_attr is not None and typeof(tz_attr) == STRSXP and R.rlib.Rf_xlength(tz_attr):
         tz = strings(tz_attr)[0] or None
-    if tz:
-        try:
-            idx = idx.tz_convert(tz)
-        except Exception:   # noqa: BLE001 - a tzone R knows and pandas does not: keep UTC
-            pass
-    return idx
+    if not tz:
+        return idx.tz_convert(_local_tz())
+    try:
+        return idx.tz_convert(tz)
+    except Exception:   # noqa: BLE001 - pandas raises several types for an unknown zone
+        warnings.warn(f"the R POSIXct time zone {tz!r} is unknown to Python (and to R, which "
+                      f"also uses UTC for it); the times come back in UTC", RuntimeWarning,
+                      stacklevel=2)
+        return idx
+
+
+_US_PER_DAY = 86400e6
+_DIFFTIME_SECONDS = {"secs": 1.0, "mins": 60.0, "hours": 3600.0, "days": 86400.0, "weeks": 604800.0}
+
+
+def difftime_to_python(robj, opts: ConvertOptions):
+    """The rule for R class ``difftime``: ``timedelta64[us]`` keeping R's units (an :class:`RArray`).
+
+    Never simplified to a scalar, so the units always travel: ``to_r`` gives
+    back a difftime in the same units (exact to the microsecond).
+    """
+    c = cdata(robj)
+    units_attr = get_attr(c, R.S_units)
+    units = strings(units_attr)[0] if units_attr is not None and typeof(units_attr) == STRSXP \
+        and R.rlib.Rf_xlength(units_attr) else None
+    if typeof(c) not in (REALSXP, INTSXP) or units not in _DIFFTIME_SECONDS or \
+            get_attr(c, R.S_dim) is not None:
+        return by_storage_type(robj, opts)
+    numbers, bad = _time_numbers(robj)
+    out = np.round(numbers * _DIFFTIME_SECONDS[units] * 1e6).astype(np.int64).astype("timedelta64[us]")
+    out[bad] = np.timedelta64("NaT")
+    return with_r_attributes(out, {"class": ["difftime"], "units": units})
+
+
+def posixlt_to_python(robj, opts: ConvertOptions):
+    """The rule for R class ``POSIXlt`` (a list of fields): as its ``as.POSIXct()``."""
+    ct = R.ri.baseenv["as.POSIXct"](robj)
+    return posixct_to_python(ct, opts)
 
 
 def _time_to_python(robj, opts: ConvertOptions, values, scalar):
@@ -98,7 +164,7 @@ def _time_to_python(robj, opts: ConvertOptions, values, scalar):
     if nm is not None:
         import pandas as pd
         return pd.Series(v, index=pd.Index(strings(nm), dtype=object))
-    if opts.simplify and len(v) == 1:
+    if opts.simplify and len(v) == 1 and not getattr(v, "r_attributes", None):   # RArray: keep its class
         return scalar(v[0])
     return v
 
@@ -158,14 +224,15 @@ def datetime64_to_r(a: np.ndarray, tz: Optional[str]):
         return _time_vector(d, ["Date"])
     secs = a.astype("datetime64[us]").astype(np.int64) / 1e6
     secs[nat] = np.nan
-    return _time_vector(secs, _POSIXCT, tz or "UTC")
+    return _time_vector(secs, _POSIXCT, "UTC" if tz is None else tz)
 
 
 def datetime_index_to_r(idx):
-    """pandas DatetimeIndex (naive or tz-aware) -> Date / POSIXct."""
+    """pandas DatetimeIndex (naive or tz-aware) -> Date / POSIXct (local time -> ``tzone = ""``)."""
     tz = idx.tz
     if tz is not None:
-        return datetime64_to_r(idx.tz_convert("UTC").tz_localize(None).to_numpy(), str(tz))
+        return datetime64_to_r(idx.tz_convert("UTC").tz_localize(None).to_numpy(),
+                               "" if is_local_tz(tz) else str(tz))
     return datetime64_to_r(idx.to_numpy(), None)
 
 
@@ -189,14 +256,22 @@ def datetime64_scalar_to_r(obj):
     return datetime64_to_r(np.array([obj]), None)
 
 
-def timedelta64_to_r(a: np.ndarray):
-    """``timedelta64`` values -> R ``difftime`` in seconds (NaT = NA)."""
+def timedelta64_to_r(a: np.ndarray, units: str = "secs"):
+    """``timedelta64`` values -> R ``difftime`` in ``units`` (default seconds; NaT = NA)."""
     flat = a.reshape(-1, order="F")
     secs = flat.astype("timedelta64[ns]").astype(np.int64) / 1e9
     secs[np.isnat(flat)] = np.nan
-    o = _time_vector(secs, ["difftime"])
-    set_attr(cdata(o), R.S_units, str_vector(["secs"]))
+    o = _time_vector(secs / _DIFFTIME_SECONDS.get(units, 1.0), ["difftime"])
+    set_attr(cdata(o), R.S_units, str_vector([units if units in _DIFFTIME_SECONDS else "secs"]))
     return o
+
+
+def fractional_dates_to_r(a: np.ndarray):
+    """``datetime64`` values that came from an R Date with fractions of days -> that R Date."""
+    flat = a.reshape(-1, order="F")
+    days = flat.astype("datetime64[us]").astype(np.int64) / _US_PER_DAY
+    days[np.isnat(flat)] = np.nan
+    return _time_vector(days, ["Date"])
 
 
 def nat_to_r():

@@ -14,6 +14,7 @@ which apply the tables (lock held, R started).
 from __future__ import annotations
 
 import inspect
+import threading
 from typing import Any, Callable, NamedTuple, Optional, Sequence
 
 from .. import handles
@@ -27,6 +28,9 @@ __all__ = [
     "ConvertOptions",
     "StrList",
     "UnnamedList",
+    "NAName",
+    "NA_NAME",
+    "MAX_DEPTH",
     "plain_lists",
     "register_to_r",
     "register_to_python",
@@ -162,6 +166,23 @@ class StrList(list):
     __slots__ = ()
 
 
+class NAName(str):
+    """An R ``NA`` name of a list element: the text ``"<NA>"`` (as R prints it) that remembers it was NA.
+
+    R names are strings or NA, and ``""`` means "no name"; an ``RList`` name is
+    a ``str`` or None (no name). ``to_python`` gives an NA name as ``NA_NAME``
+    and ``to_r`` gives it back as ``NA_character_``, not as the text ``"<NA>"``.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NA_NAME"
+
+
+NA_NAME = NAName("<NA>")
+
+
 class UnnamedList(list):
     """A ``list`` that came from an unnamed R list.
 
@@ -250,8 +271,49 @@ def register_to_python(r_class: Any, *, first: bool = True) -> Callable:
 # --------------------------------------------------------------------------
 # Applying the tables (R started, lock held)
 # --------------------------------------------------------------------------
-def python_value(robj, opts: ConvertOptions):
-    """``robj`` converted by the first matching R -> Python rule (unchanged if none)."""
+MAX_DEPTH = 100
+"""How deep values may nest (lists in lists ...) in one conversion, either way.
+
+Nested values are converted recursively, a few Python frames per level; far
+below Python's recursion limit a clear ``DataError`` says how deep the value
+is (and whether it contains itself), instead of a ``RecursionError``.
+"""
+
+_nesting = threading.local()
+
+
+def _too_deep(direction: str, stack: list):
+    from ...errors import DataError
+    if direction == "to_r":
+        seen: dict = {}
+        for i, x in enumerate(stack):
+            if id(x) in seen:
+                return DataError(
+                    f"to_r(): the {type(x).__name__} contains itself ({i - seen[id(x)]} level(s) down), "
+                    f"so it has no R value. Pass a copy without the self-reference.")
+            seen[id(x)] = i
+    what = "Python value" if direction == "to_r" else "R list"
+    return DataError(
+        f"{direction}(): the {what} is nested more than {MAX_DEPTH} levels deep (lists within lists); "
+        f"the R bridge converts at most {MAX_DEPTH} levels. Flatten it first, or pass it as one object "
+        f"(in R: a Python handle / an environment) instead of nested lists.")
+
+
+def _nested(direction: str, fn: Callable, value: Any, *args: Any):
+    stack = getattr(_nesting, direction, None)
+    if stack is None:
+        stack = []
+        setattr(_nesting, direction, stack)
+    if len(stack) >= MAX_DEPTH:
+        raise _too_deep(direction, stack + [value])
+    stack.append(value)
+    try:
+        return fn(value, *args)
+    finally:
+        stack.pop()
+
+
+def _python_value(robj, opts: ConvertOptions):
     c = cdata(robj)
     rule = TO_PYTHON.find_for_r(robj, rclass(c), typeof(c))
     if rule is None:
@@ -259,12 +321,21 @@ def python_value(robj, opts: ConvertOptions):
     return rule.function(robj, opts)
 
 
-def r_value(obj):
-    """``obj`` converted by the first matching Python -> R rule."""
+def python_value(robj, opts: ConvertOptions):
+    """``robj`` converted by the first matching R -> Python rule (unchanged if none)."""
+    return _nested("to_python", _python_value, robj, opts)
+
+
+def _r_value(obj):
     rule = TO_R.find_for_python(obj)
     if rule is None:   # only before the built-in rules are installed: the last one matches all
         return handles.new_handle(obj)
     return rule.function(obj)
+
+
+def r_value(obj):
+    """``obj`` converted by the first matching Python -> R rule."""
+    return _nested("to_r", _r_value, obj)
 
 
 def by_storage_type(robj, opts: ConvertOptions):

@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from ...argument_checks import R_NA
+from ...errors import DataError
 from ...rlist import RList
 from .. import handles, session
 from ..sexp import (
@@ -78,9 +79,17 @@ from ..sexp import (
     wrap,
     writable_view,
 )
-from .dates import date_to_python, date_values, posixct_to_python, posixct_values
+from .dates import (
+    date_to_python,
+    date_values,
+    difftime_to_python,
+    posixct_to_python,
+    posixct_values,
+    posixlt_to_python,
+)
 from .functions import RFunction
-from .rules import ConvertOptions, StrList, UnnamedList, by_storage_type, python_value
+from .rarray import with_r_attributes
+from .rules import NA_NAME, ConvertOptions, StrList, UnnamedList, by_storage_type, python_value
 
 __all__ = ["to_python", "RULES", "factor_parts", "categorical_from_factor"]
 
@@ -154,7 +163,21 @@ def _numeric_to_python(robj, opts: ConvertOptions):
         return pd.Series(arr, index=pd.Index(names, dtype=object), copy=False)
     if opts.simplify and n == 1 and shape is None:
         return _scalar(arr[0], t)
+    if shape is not None:
+        return with_r_attributes(arr, array_attributes(c, opts))
     return arr
+
+
+def array_attributes(c, opts: ConvertOptions) -> dict:
+    """The R attributes an array keeps in Python (:class:`RArray`): ``dimnames`` and ``class``."""
+    out = {}
+    dn = get_attr(c, R.S_dimnames)
+    if dn is not None:
+        out["dimnames"] = python_value(wrap(dn), ConvertOptions(opts.copy, False))
+    cls = rclass(c)
+    if cls:
+        out["class"] = list(cls)
+    return out
 
 
 def _character_to_python(robj, opts: ConvertOptions):
@@ -165,7 +188,7 @@ def _character_to_python(robj, opts: ConvertOptions):
     if shape is not None:
         a = np.empty(n, dtype=object)
         a[:] = vals
-        return a.reshape(shape, order="F")
+        return with_r_attributes(a.reshape(shape, order="F"), array_attributes(c, opts))
     nm = get_attr(c, R.S_names)
     if nm is not None:
         import pandas as pd
@@ -196,7 +219,8 @@ def _list_to_python(robj, opts: ConvertOptions):
     names = strings(nm)
     if all(names) and len(set(names)) == len(names):
         return dict(zip(names, values))
-    return RList.from_values(values, [x if x else None for x in names])
+    # "" is R's "no name" (None); an NA name is NA_NAME, which to_r gives back as NA.
+    return RList.from_values(values, [NA_NAME if x is None else (x or None) for x in names])
 
 
 def _pairlist_to_python(robj, opts: ConvertOptions):
@@ -234,6 +258,12 @@ def factor_parts(robj):
 def categorical_from_factor(robj):
     import pandas as pd
     vw, levels, ordered = factor_parts(robj)
+    if None in levels:
+        raise DataError(
+            f"this R factor has NA as one of its levels (level {levels.index(None) + 1} of "
+            f"{len(levels)}; factor(..., exclude = NULL) or addNA() make one), and a pandas "
+            f"Categorical cannot have a missing category. In R, give that level a name first: "
+            f"levels(f)[is.na(levels(f))] <- \"(missing)\", or drop it with factor(f).")
     codes = vw.astype(np.int32) - 1
     codes[vw == NA_INTEGER] = -1
     # R allows duplicated levels only in broken factors; pandas refuses them.
@@ -360,6 +390,23 @@ def _dataframe_to_python(robj, opts):
     return df
 
 
+def _integer64_to_python(robj, opts):
+    """bit64's ``integer64``: 64-bit integers stored in a double's bits -> int64 (NA: float64 NaN)."""
+    c = cdata(robj)
+    if typeof(c) != REALSXP or get_attr(c, R.S_dim) is not None:
+        return by_storage_type(robj, opts)
+    n = R.rlib.Rf_xlength(c)
+    ints = np.array(view(robj, c, REALSXP, (n,)).view(np.int64))
+    na = ints == np.iinfo(np.int64).min
+    out = ints
+    if na.any():
+        out = ints.astype(np.float64)
+        out[na] = np.nan
+    if opts.simplify and n == 1 and get_attr(c, R.S_names) is None:
+        return None if na[0] else out.item()
+    return out
+
+
 def _closure_to_python(robj, opts):
     """An R function: the Python callable it wraps (r_function), else an RFunction."""
     fn = handles.python_callable_of(robj)
@@ -389,6 +436,9 @@ RULES = [
     ("factor", _factor_to_python),
     ("Date", date_to_python),
     ("POSIXct", posixct_to_python),
+    ("POSIXlt", posixlt_to_python),
+    ("difftime", difftime_to_python),
+    ("integer64", _integer64_to_python),
     ("rkeras_py_object", _handle_to_python),
     ("rkeras_r_na", _r_na_to_python),
     (NILSXP, _null_to_python),

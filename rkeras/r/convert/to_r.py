@@ -70,11 +70,13 @@ from .dates import (
     datetime64_to_r,
     datetime_index_to_r,
     datetime_to_r,
+    fractional_dates_to_r,
     nat_to_r,
     timedelta64_to_r,
 )
 from .functions import RFunction, r_function
-from .rules import StrList, UnnamedList, r_value
+from .rarray import RArray
+from .rules import NAName, StrList, UnnamedList, r_value
 
 __all__ = ["to_r", "RULES", "BEFORE_TO_R", "array_to_r"]
 
@@ -483,7 +485,62 @@ def _mapping_to_r(obj):
 
 def _rlist_to_r(obj):
     items = obj.items()
-    return make_list([r_value(v) for _, v in items], [n or "" for n, _ in items])
+    o = make_list([r_value(v) for _, v in items])
+    # None = no name (""); NA_NAME = an NA name (to_python's for R's NA names)
+    set_attr(cdata(o), R.S_names, str_vector([None if isinstance(n, NAName) else ("" if n is None else n)
+                                               for n, _ in items]))
+    return o
+
+
+def _rarray_to_r(a):
+    """An :class:`RArray` (an array from R): the array, then its R attributes put back."""
+    attrs = a.r_attributes
+    plain = np.asarray(a)
+    classes = list(attrs.get("class") or [])
+    if plain.dtype.kind == "m" and "difftime" in classes:
+        return timedelta64_to_r(plain, attrs.get("units") or "secs")
+    if plain.dtype.kind == "M" and "Date" in classes:
+        return fractional_dates_to_r(plain)
+    o = _ndarray_to_r(plain)
+    if not attrs or plain.dtype.kind not in "biufcUSO":
+        return o
+    c = cdata(o)
+    set_attr(c, R.S_dim, dim_vector(plain.shape, plain.size))   # a 1-d R array (a table) keeps its dim
+    if attrs.get("dimnames") is not None:
+        set_attr(c, R.S_dimnames, _dimnames_to_r(attrs["dimnames"], plain.shape))
+    if classes and "factor" not in classes:    # R refuses class "factor" on other types
+        set_class(o, [str(x) for x in classes])
+    return o
+
+
+def _dimnames_to_r(dimnames, shape):
+    """``RArray.r_attributes["dimnames"]`` -> an R list of character vectors, checked against ``shape``.
+
+    Checked here because R's ``dimnames<-`` raises an R error (fatal outside R's
+    error protection) for labels that do not fit the array.
+    """
+    from ...errors import DataError
+    if isinstance(dimnames, RList):
+        names, values = list(dimnames.names()), list(dimnames.values())
+    elif isinstance(dimnames, Mapping):
+        names, values = list(dimnames.keys()), list(dimnames.values())
+    else:
+        names, values = None, list(dimnames)
+    bad = len(values) != len(shape) or any(
+        v is not None and (isinstance(v, (str, bytes)) or len(v) != n) for v, n in zip(values, shape))
+    if bad:
+        raise DataError(
+            f"r_attributes['dimnames'] of this RArray does not fit its shape {tuple(shape)}: it needs "
+            f"one list of labels (or None) per axis, each as long as that axis. Fix it, or pass "
+            f"np.asarray(x) for an array without R labels.")
+    out = [R.ri.NULL if v is None else str_vector([None if x is None else str(x) for x in v])
+           for v in values]
+    if names is None:
+        return make_list(out)
+    o = make_list(out)
+    set_attr(cdata(o), R.S_names, str_vector([None if isinstance(n, NAName) else ("" if n is None else str(n))
+                                               for n in names]))
+    return o
 
 
 def _unnamed_list_to_r(obj):
@@ -543,6 +600,12 @@ def _series_values_to_r(s):
     dtype = s.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         return _categorical_to_r(pd.Categorical(s))
+    if isinstance(dtype, (pd.PeriodDtype, pd.IntervalDtype)):
+        from ...errors import DataError
+        hint = ("s.dt.to_timestamp() (the periods' start times) or s.astype(str)"
+                if isinstance(dtype, pd.PeriodDtype) else
+                "s.array.left / s.array.right (the bounds, as two columns) or s.astype(str)")
+        raise DataError(f"pandas {dtype} values have no R type; convert them first: {hint}.")
     if isinstance(dtype, pd.DatetimeTZDtype):
         return datetime_index_to_r(pd.DatetimeIndex(s))
     if isinstance(dtype, pd.BooleanDtype):
@@ -613,6 +676,12 @@ def _dataframe_to_r(df):
             idx.min() >= -R_INT_MAX and idx.max() <= R_INT_MAX:
         rn = int_vector([int(x) for x in idx])
     else:
+        if not isinstance(idx, pd.MultiIndex) and idx.hasnans:
+            from ...errors import DataError
+            raise DataError(
+                f"the DataFrame index has a missing label (at position "
+                f"{int(np.flatnonzero(np.asarray(idx.isna()))[0]) + 1}), and R row names cannot be NA. "
+                f"Fill it first (df.rename(index={{None: 'name'}})) or df.reset_index(drop=True).")
         rn = str_vector(distinct_labels(idx, "index label"))
     set_attr(c, R.S_rownames, rn)
     return o
@@ -655,6 +724,7 @@ RULES = [
     (str, _str_to_r),
     ((bytes, bytearray, memoryview), _bytes_to_r),
     (np.datetime64, datetime64_scalar_to_r),
+    (RArray, _rarray_to_r),
     (np.ma.MaskedArray, _masked_to_r),
     (np.ndarray, _ndarray_to_r),
     (_pandas_type("DataFrame"), _dataframe_to_r),

@@ -31,10 +31,13 @@ from . import keras_config as _keras_config
 from . import to_python as _to_python_rules
 from . import to_r as _to_r_rules
 from .functions import RFunction, r_function
+from .rarray import RArray
 from .rules import (
+    NA_NAME,
     TO_PYTHON,
     TO_R,
     ConvertOptions,
+    NAName,
     RuleTable,
     StrList,
     UnnamedList,
@@ -57,6 +60,9 @@ __all__ = [
     "RFunction",
     "StrList",
     "UnnamedList",
+    "NAName",
+    "NA_NAME",
+    "RArray",
     "FactorCodes",
     "factor_codes",
     "converter",

@@ -12,11 +12,15 @@ character vector                         ``StrList`` (a ``list`` of ``str``, NA 
                                          ``None``; length 1: ``str``); with ``dim``:
                                          object ``ndarray``
 complex / raw                            complex128 ``ndarray`` / ``bytes``
-factor (``ordered`` too)                 ``pandas.Categorical`` (levels in order)
-Date / POSIXct                           see :mod:`.dates`
+... with ``dimnames`` or a class         an :class:`RArray` (``ndarray`` subclass)
+(``table``)                              keeping them in ``r_attributes``
+factor (``ordered`` too)                 ``pandas.Categorical`` (levels in order;
+                                         an NA level: ``DataError``)
+Date / POSIXct / POSIXlt / difftime      see :mod:`.dates`
+bit64 ``integer64``                      int64 (from the double's bits)
 data.frame                               ``pandas.DataFrame`` (column types kept)
 list with complete, unique names         ``dict`` (order kept)
-list with some/duplicate names           ``rkeras.rlist.RList``
+list with some/duplicate names           ``rkeras.rlist.RList`` (NA name: ``NA_NAME``)
 unnamed list                             ``UnnamedList`` (a ``list``)
 NULL                                     ``None``
 R function                               ``RFunction``; a wrapper made by
@@ -34,6 +38,8 @@ Memory: double, integer (without NA) and complex vectors come back as
 **zero-copy**, read-only, Fortran-ordered views of R's memory
 (:func:`rkeras.r.sexp.view`); logical vectors and vectors with NA are
 converted with one copy; ``copy=True`` always returns writable, owned arrays.
+
+Every type change, exactly: docs/conversions.md.
 
 Data frames: automatic row names (1..n) <-> ``RangeIndex(0..n)``; other
 integer row names -> an integer index (labels, not positions); character row

@@ -6,7 +6,8 @@ still get an ordinary array (Keras, numpy and pandas take it as one, with no
 copy), and the same value given back to R should be the same R object. So
 :func:`rkeras.r.to_python` returns such arrays as an ``RArray``: an ``ndarray``
 subclass with one extra field, :attr:`RArray.r_attributes` (a dict of the
-kept R attributes as Python values), which :func:`rkeras.r.to_r` puts back.
+kept R attributes as Python values), which :func:`rkeras.r.to_r` puts back
+(:mod:`.attributes`).
 
 The attributes belong to this very array only: any array derived from it
 (a slice, ``a.T``, ``a + 1``, ``a.copy()``) has none, because dimnames that

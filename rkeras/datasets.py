@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .conventions import as_count, as_nonnegative, as_number
+from .conventions import as_choice, as_count, as_nonnegative, as_number
 from .dataset_files import (
     KERAS_ORIGIN,
     CifarFiles,
@@ -667,10 +667,8 @@ _CALIFORNIA = DatasetSource(
 )
 
 
-def dataset_california_housing(
-    version: str = "large", path: str = "california_housing.npz", test_split: float = 0.2,
-    seed: int = 113,
-) -> RList:
+def dataset_california_housing(version: str = "large", path: str = "california_housing.npz",
+                               test_split: float = 0.2, seed: int = 113) -> RList:
     """Loads the California Housing price regression dataset.
 
     20,640 census block groups (1990), 8 features each; the target is the
@@ -680,16 +678,18 @@ def dataset_california_housing(
     Args:
         version: `"large"` (20,640 rows) or `"small"` (600 rows).
         path: an existing file, or the name to look for in `$RKERAS_DATASETS`, Keras's cache.
-        test_split, seed: the test fraction, in [0, 1), and the seed of the shuffle before it.
+        test_split: the test fraction, in [0, 1).
+        seed: the seed of the shuffle before the split.
 
     Returns:
         A nested `RList`: `train$x` (`(num_samples, 8)`), `train$y`, `test$x`, `test$y`.
+
+    Examples:
+        ```python
+        (x_train, y_train), (x_test, y_test) = dataset_california_housing(version="small")
+        ```
     """
-    if version not in ("small", "large"):
-        raise ArgumentError(
-            "Argument `version` must be one of 'small', 'large'. "
-            f"Received: version={version!r}"
-        )
+    version = as_choice(version, "version", ("small", "large"))
     test_split = _check_test_split(test_split)
     seed = as_nonnegative(seed, "seed", strict=True)
     file = find_dataset_file(_CALIFORNIA, path)

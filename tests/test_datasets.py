@@ -598,7 +598,7 @@ def test_all_lists_exactly_the_public_verbs_with_real_signatures():
     assert ds.__all__ == [
         "dataset_mnist", "dataset_fashion_mnist", "dataset_cifar10", "dataset_cifar100",
         "dataset_imdb", "dataset_imdb_word_index", "dataset_reuters",
-        "dataset_reuters_word_index", "dataset_boston_housing",
+        "dataset_reuters_word_index", "dataset_boston_housing", "dataset_california_housing",
     ]
     assert str(inspect.signature(dataset_imdb)).startswith(
         "(path: 'str' = 'imdb.npz', num_words: 'int | None' = None, skip_top: 'int' = 0, "

@@ -22,25 +22,11 @@ pytestmark = pytest.mark.r
 @pytest.fixture(scope="module")
 def R():
     """Evaluate R code in the embedded R (front end installed); return Python values."""
-    import keras
 
-    from rkeras.r import frontend, r_assign, r_eval, r_function, to_python
+    from rkeras.r import frontend, r_eval, to_python
 
     frontend.install()
-    # op_matmul comes from the registry once the op_* verbs land; until then a
-    # stand-in with keras3's arguments.
-    if not to_python(r_eval("exists('op_matmul')")):
-        r_assign("op_matmul", r_function(keras.ops.matmul))
-    # keras3's vignettes use the tensorflow R package's `tf`; the test gives R
-    # the Python module (GradientTape for a custom train_step).
-    # (a Python class is not callable through `$` in the front end, so `tf`
-    # here is a namespace whose GradientTape is a function).
-    import types
-
-    import tensorflow as tf
-
-    from rkeras.r import to_r
-    r_assign("tf", to_r(types.SimpleNamespace(GradientTape=lambda: tf.GradientTape())))
+    r_eval("library(tensorflow)")  # keras3's guides use the tensorflow package's `tf`
 
     def run(code: str, convert: bool = True):
         value = r_eval(code)

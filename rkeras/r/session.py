@@ -231,7 +231,10 @@ class Session:
 
     def __init__(self) -> None:
         library_path = os.environ.get("LD_LIBRARY_PATH")
-        import rpy2.rinterface as ri
+        from .r_location import rpy2_probes_answered
+
+        with rpy2_probes_answered():  # rpy2's import probes R twice; asked once, cached
+            import rpy2.rinterface as ri
         import rpy2.rinterface_lib._rinterface_capi as capi
         import rpy2.rinterface_lib.embedded as embedded
         from rpy2.rinterface_lib import openrlib

@@ -135,3 +135,55 @@ def test_preprocessing_layer_arguments_as_keras3(R):
     assert list(np.asarray(out["binned"]).ravel()) == [0, 1, 2, 3]
     assert out["n_layers"] == 1 and out["dtype"] == "float64"
     assert out["is_mac_arm64"] is False
+
+
+def test_keras_implementation_internals_as_keras3(R):
+    # keras3 1.5.1: the implementation is "keras" unless KERAS_IMPLEMENTATION is set.
+    out = R("list(get_keras_implementation(), is_keras_implementation(), "
+            "is_tensorflow_implementation())")
+    assert list(out) == ["keras", True, False]
+
+
+def test_r6_class_inheriting_keras_layer(R):
+    # test-custom-layers.R: R6::R6Class(inherit = keras$layers$Layer) through
+    # r_to_py() / create_layer(); self$add_loss(list(<tensor>)) takes the list.
+    out = R("""
+      Scale <- R6::R6Class("Scale", inherit = keras$layers$Layer,
+        public = list(
+          k = NULL,
+          initialize = function(k, ...) { super$initialize(...); self$k <- k },
+          call = function(x, mask = NULL) {
+            self$add_loss(list(op_sum(x)))
+            x * self$k
+          }))
+      lyr <- r_to_py(Scale)(k = 3)
+      y <- as.array(lyr(op_array(matrix(c(1, 2), 1))))
+      same <- identical(r_to_py(Scale), r_to_py(Scale))
+      made <- create_layer(Scale, NULL, list(k = 2, name = "twice"))
+      list(y = y, loss = as.numeric(lyr$losses[[1]]), same = same, name = made$name,
+           shape = unlist(as.list(op_ones(c(2, 5))$shape)))
+    """)
+    np.testing.assert_allclose(np.asarray(out["y"]), [[3.0, 6.0]])
+    assert out["loss"] == pytest.approx(3.0)
+    assert out["same"] is True and out["name"] == "twice"
+    assert list(out["shape"]) == [2, 5]
+
+
+def test_r_to_py_dispatches_user_methods_and_r6_privates(R):
+    # test-py-class.R "R6 privates": r_to_py() is generic; private members stay R values.
+    out = R("""
+      o <- structure(1, class = "unconvertible")
+      r_to_py.unconvertible <- function(x, convert = FALSE) stop("object not convertable")
+      err <- tryCatch(r_to_py(o), error = function(e) conditionMessage(e))
+      Counter <- R6::R6Class("Counter",
+        public = list(initialize = function() private$n <- o,
+                      bump = function() { private$n <- private$n + 1; NULL },
+                      get = function() unclass(private$n)),
+        private = list(n = NULL))
+      PyCounter <- r_to_py(Counter)
+      a <- PyCounter(); b <- PyCounter()
+      a$bump(); a$bump(); b$bump()
+      list(err = err, a = a$get(), b = b$get())
+    """)
+    assert out["err"] == "object not convertable"
+    assert out["a"] == 3.0 and out["b"] == 2.0

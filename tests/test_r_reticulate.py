@@ -30,7 +30,9 @@ def test_namespaces_resolve_to_rkeras():
     assert rpy('reticulate::py_available()') is True
     assert rpy('as.character(tensorflow::tf_version())') == ".".join(
         __import__("tensorflow").__version__.split(".")[:2])
-    assert rpy('keras3:::is_tensorflow_implementation()') is True
+    # keras3 1.5.1's implementation is "keras" unless KERAS_IMPLEMENTATION says otherwise.
+    assert rpy('keras3:::is_tensorflow_implementation()') is False
+    assert rpy('keras3:::is_keras_implementation()') is True
     # the registered namespace is rkeras's, not an installed reticulate
     assert rpy('environmentName(asNamespace("reticulate"))') == "reticulate"
     assert rpy('exists("py_to_r", envir = asNamespace("reticulate"), inherits = FALSE)') is True

@@ -29,6 +29,7 @@ import numpy as np
 
 from ..pipe import PendingLayer
 from .convert import RFunction, register_to_python, to_python
+from .convert.rules import plain_lists
 from .evaluate import r_call
 from .handles import BASE_CLASS, new_handle, object_of, r_classes_for
 from .py_functions import python_function
@@ -121,6 +122,10 @@ def helpers(for_r: Callable[[Any], Any], env) -> dict:
         return new_handle(obj)
 
     def call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        # reticulate hands an unnamed R list over as a plain list; Keras's tree
+        # utilities take a list subclass as one leaf (self$add_loss(list(loss))).
+        args = tuple(plain_lists(a) for a in args)
+        kwargs = {k: plain_lists(v) for k, v in kwargs.items()}
         return present(fn(*args, **kwargs))
 
     def import_module(name: str, convert: bool = True) -> Any:

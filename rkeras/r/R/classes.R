@@ -374,6 +374,33 @@ mark_active <- active_property
   invisible(f)
 }
 
+# r_to_py(<R6ClassGenerator>), as keras3 code uses it (R6::R6Class(inherit =
+# keras$layers$Layer, public = list(...)); create_layer(<R6 class>, ...)): a
+# Python class with the generator's public methods and fields, active bindings
+# as properties and private members as `private`. An R6 parent is converted
+# first and becomes the Python base, so `super$initialize(...)` reaches it.
+.rk_r6_class <- function(gen) {
+  cached <- gen$.__rk_py_class__
+  if (!is.null(cached)) return(cached)
+  inherit <- gen$get_inherit()
+  if (inherits(inherit, "R6ClassGenerator")) inherit <- environment(.rk_r6_class(inherit))$cls
+  else if (is.function(inherit) && inherits(inherit, "rkeras_class_constructor"))
+    inherit <- environment(inherit)$.rk_cls
+  else if (inherits(inherit, "rkeras_class_object")) inherit <- environment(inherit)$cls
+  members <- c(as.list(gen$public_fields), as.list(gen$public_methods))
+  members <- members[setdiff(names(members), c("clone", ".__enclos_env__"))]
+  for (nm in names(gen$active)) members[[nm]] <- active_property(gen$active[[nm]])
+  private <- c(as.list(gen$private_fields), as.list(gen$private_methods))
+  cls <- .rk_new_class(if (is.null(inherit)) "object" else "custom", gen$classname, members,
+                       private, if (is.null(inherit)) "object" else inherit, gen$parent_env)
+  # An instance of a Layer subclass is a layer function, as the layer verbs give.
+  f <- function(...) .rk_self(.rk_classes("instantiate", cls, ...))
+  class(f) <- c("rkeras_class_object", "function")
+  # One Python class per generator, as reticulate caches it.
+  gen$.__rk_py_class__ <- f
+  f
+}
+
 # keras3: `self$model$stop_training <- TRUE` in a callback assigns `model` back
 # to the callback; Keras's `model` is a read-only property, so assigning the
 # same model is a no-op.

@@ -19,8 +19,12 @@ random_array <- function(..., gen = stats::runif) {
 # keras3's old layer-wrapper helper: make a `LayerClass` layer from `args` and
 # compose it with `object` (add to a Sequential model, or call on a tensor).
 create_layer <- function(LayerClass, object, args = list()) {
+  if (inherits(LayerClass, "R6ClassGenerator")) LayerClass <- .rk_r6_class(LayerClass)
   layer <- do.call(LayerClass, args)
-  if (missing(object) || is.null(object)) layer else layer(object)
+  if (missing(object) || is.null(object)) return(.rk_self(layer))
+  # A layer instance (e.g. of an R6 class) composes as a layer verb does.
+  if (is.function(layer)) return(layer(object))
+  .rk_python("compose", layer, object)[[1L]]
 }
 
 # keras3:::is_mac_arm64(): TRUE on Apple silicon (the suite then pins ops to the
@@ -28,4 +32,17 @@ create_layer <- function(LayerClass, object, args = list()) {
 is_mac_arm64 <- function() {
   info <- Sys.info()
   identical(unname(info[["sysname"]]), "Darwin") && identical(unname(info[["machine"]]), "arm64")
+}
+
+# keras3:::get_keras_implementation() and its predicates: keras3 reads the
+# KERAS_IMPLEMENTATION option/variable, "keras" unless set; rkeras is Keras 3.
+get_keras_implementation <- function(default = "keras") {
+  value <- Sys.getenv("KERAS_IMPLEMENTATION", getOption("keras.implementation", default))
+  tolower(value)
+}
+is_keras_implementation <- function(implementation = get_keras_implementation()) {
+  identical(implementation, "keras")
+}
+is_tensorflow_implementation <- function(implementation = get_keras_implementation()) {
+  grepl("^tensorflow", implementation)
 }

@@ -65,7 +65,17 @@
   import_builtins <- function(convert = TRUE, delay_load = FALSE) .rk_python("py_builtins")
   is_py_object <- function(x) inherits(x, "rkeras_py_object")
   py_to_r <- function(x) if (is_py_object(x)) .rk_python("py_to_r", x) else x
-  r_to_py <- function(x, convert = FALSE) if (is_py_object(x)) x else .rk_python("r_to_py", x, convert)
+  # reticulate's r_to_py is an S3 generic: a user's r_to_py.<class> method
+  # (found from the caller's scope, as S3 dispatch finds it) wins; R6 class generators become Python classes.
+  r_to_py <- function(x, convert = FALSE) {
+    for (cl in class(x)) {
+      method <- get0(paste0("r_to_py.", cl), envir = parent.frame(), mode = "function")
+      if (!is.null(method)) return(method(x, convert = convert))
+    }
+    if (is_py_object(x)) return(x)
+    if (inherits(x, "R6ClassGenerator")) return(.rk_r6_class(x))
+    .rk_python("r_to_py", x, convert)
+  }
   # reticulate makes an R vector an array first: np_array(1) has shape (1,), not ().
   np_array <- function(data, dtype = NULL, order = "C") {
     if (is.atomic(data) && is.null(dim(data))) data <- as.array(data)

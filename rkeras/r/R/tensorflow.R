@@ -96,7 +96,7 @@
   # Promises: binding them imports nothing (the front end stays lazy until used).
   delayedAssign("keras", .rk_reticulate$import("keras"), assign.env = env)
   delayedAssign("tf", .rk_reticulate$import("tensorflow"), assign.env = .rk_tensorflow)
-  for (n in c("is_tensorflow_implementation", "have_h5py", "have_pyyaml", "have_pillow"))
+  for (n in c("have_h5py", "have_pyyaml", "have_pillow"))
     if (!exists(n, envir = env, inherits = FALSE)) assign(n, function() TRUE, envir = env)
   if (!exists("keras_version", envir = env, inherits = FALSE))
     assign("keras_version", function() package_version(keras$`__version__`), envir = env)
@@ -126,5 +126,11 @@ print.keras_shape <- function(x, ...) {
   cat(format(x), "\n", sep = "")
   invisible(x)
 }
+# The tensorflow package's as.list() of a TensorShape: one element per axis,
+# NULL for an unknown size (unlist(as.list(x$shape)) is the known sizes).
+as.list.tensorflow.python.framework.tensor_shape.TensorShape <- function(x, ...)
+  as.list(.rk_python("py_call", .rk_python("py_getattr", x, "as_list")))
 .rk_s3 <- c(.rk_s3, list(c("format", "keras_shape", "format.keras_shape"),
-                         c("print", "keras_shape", "print.keras_shape")))
+                         c("print", "keras_shape", "print.keras_shape"),
+                         c("as.list", "tensorflow.python.framework.tensor_shape.TensorShape",
+                           "as.list.tensorflow.python.framework.tensor_shape.TensorShape")))

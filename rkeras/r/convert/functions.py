@@ -32,7 +32,7 @@ from typing import Any, Callable, Optional
 from .. import conditions, handles, session
 from ..rsource import function_formals
 from ..sexp import R, cdata, element, get_attr, make_list, set_class, str_vector, strings
-from .rules import ConvertOptions, python_value, r_value
+from .rules import ConvertOptions, plain_lists, python_value, r_value
 
 __all__ = ["RFunction", "r_function", "call_r"]
 
@@ -109,6 +109,10 @@ def _run_python(handle, rargs):
                 else:
                     pos.append(value)
             pos, kw = _bind_positional(fn, pos, kw)
+            # reticulate hands an unnamed R list to Python as a plain list; Keras's
+            # tree utilities take a list subclass as one leaf (self$add_loss(list(x))).
+            pos = [plain_lists(v) for v in pos]
+            kw = {k: plain_lists(v) for k, v in kw.items()}
             return _returnable(r_value(fn(*pos, **kw)))
     except BaseException as e:          # noqa: BLE001 - everything must reach R as an error
         return _error_marker(e)

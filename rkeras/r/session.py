@@ -231,7 +231,7 @@ class Session:
 
     def __init__(self) -> None:
         library_path = os.environ.get("LD_LIBRARY_PATH")
-        from .r_location import rpy2_probes_answered
+        from .r_location import r_environment_answered, rpy2_probes_answered
 
         with rpy2_probes_answered():  # rpy2's import probes R twice; asked once, cached
             import rpy2.rinterface as ri
@@ -249,7 +249,8 @@ class Session:
 
         with openrlib.rlock:
             if not embedded.isinitialized():
-                ri.initr()
+                with r_environment_answered():  # initr() asks a third R for its variables
+                    ri.initr()
             # robjects: importing it once in the starting thread completes
             # rpy2's set-up; rkeras never relies on its global conversion.
             import rpy2.robjects  # noqa: F401

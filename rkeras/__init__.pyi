@@ -10076,6 +10076,7 @@ def keras_model_sequential(
     input_batch_size: Any = None,
     input_name: Any = None,
     dtype: Any = None,
+    batch_size: Any = None,
 ) -> Any:
     """R keras3 verb keras_model_sequential: calls rkeras.models.keras_model_sequential
 

@@ -190,10 +190,19 @@ def check_input_shape(model: Any, x: Any) -> None:
     if not inputs or len(inputs) != 1:
         return
     expected = tuple(inputs[0].shape)
-    got = (None,) + tuple(x.shape[1:])
+    # Keras's functional models adjust a rank that differs by a trailing axis of
+    # size 1 (Functional._adjust_input_rank): predict(model, c(1, 2, 3)) for
+    # keras_input(shape = 1) runs in keras3, so it is not refused here.
+    shape = x.shape
+    if len(shape) == len(expected) - 1 and expected[-1] == 1:
+        expected = expected[:-1]
+    elif len(shape) == len(expected) + 1 and shape[-1] == 1:
+        shape = shape[:-1]
+    got = (None,) + tuple(shape[1:])
     if len(expected) != len(got) or any(
             e is not None and e != g for e, g in zip(expected[1:], got[1:])):
         hint = ""
+        expected = tuple(inputs[0].shape)
         if np.prod([d for d in expected[1:] if d]) == np.prod(x.shape[1:]):
             hint = f" Reshape it first: array_reshape(x, {shape_text([x.shape[0], *expected[1:]])})."
         raise DataError(

@@ -43,7 +43,8 @@ __all__ = [
 
 @verb_kind("object")
 def keras_model_sequential(input_shape=None, name=None, layers=None, trainable=True,
-                           input_dtype=None, input_batch_size=None, input_name=None, dtype=None):
+                           input_dtype=None, input_batch_size=None, input_name=None, dtype=None,
+                           batch_size=None):
     """Create a Sequential model (R keras3's `keras_model_sequential`).
 
     Args:
@@ -54,7 +55,8 @@ def keras_model_sequential(input_shape=None, name=None, layers=None, trainable=T
         layers: layers to add, in order.
         trainable: whether the model's weights are trainable.
         input_dtype, input_batch_size, input_name: passed to the input layer.
-        dtype: the input layer's dtype (keras3 takes it as `input_dtype`'s other name).
+        dtype, batch_size: other names of `input_dtype` and `input_batch_size`
+            (keras3 passes its `...` to the input layer, which takes both).
 
     Returns:
         A plain `keras.Sequential` model.
@@ -69,6 +71,9 @@ def keras_model_sequential(input_shape=None, name=None, layers=None, trainable=T
     input_shape = normalize_shape(input_shape, "input_shape")
     stack = []
     if input_shape is not None:
+        if batch_size is not None:
+            input_batch_size = batch_size
+        input_batch_size = as_count(input_batch_size, "input_batch_size")
         stack.append(keras.Input(shape=input_shape, dtype=input_dtype if dtype is None else dtype,
                                  batch_size=input_batch_size, name=input_name))
     layers = unwrap(layers)

@@ -187,3 +187,38 @@ def test_r_to_py_dispatches_user_methods_and_r6_privates(R):
     """)
     assert out["err"] == "object not convertable"
     assert out["a"] == 3.0 and out["b"] == 2.0
+
+
+def test_layer_wrapper_sequential_batch_size_and_rank_adjust(R):
+    # test-Layer.R / test-layer-methods.R: create_layer_wrapper()'s formals are
+    # `object` + initialize's; keras_model_sequential(batch_size =); predict() of a
+    # vector for keras_input(shape = 1) (Keras adds the trailing axis, as in keras3).
+    out = R("""
+      Twice(keras$layers$Layer) %py_class% {
+        initialize <- function(units, activation = NULL) super$initialize()
+        call <- function(x) x * 2
+      }
+      w <- create_layer_wrapper(Twice)
+      f <- names(formals(w))
+      m <- keras_model_sequential(input_shape = 3, batch_size = 4) |> w(units = 1)
+      inp <- keras_input(shape = 1)
+      fm <- keras_model(inp, inp * 2)
+      list(formals = f, batch = m$inputs[[1]]$shape[[1]], n = length(m$layers),
+           pred = predict(fm, c(1, 2, 3), verbose = 0))
+    """)
+    assert list(out["formals"]) == ["object", "units", "activation"]
+    assert out["batch"] == 4 and out["n"] == 1
+    np.testing.assert_allclose(np.asarray(out["pred"]).ravel(), [2.0, 4.0, 6.0])
+
+
+def test_tensor_as_matrix_and_as_tensor_shape(R):
+    # test-layers-normalization.R: as.matrix(<tensor>); tensorflow's as_tensor(shape =)
+    # reshapes row-major, and fills from one value.
+    out = R("""
+      t <- op_array(matrix(c(1, 2, 3, 4, 5, 6), 2, byrow = TRUE))
+      list(m = as.matrix(t), r = as.array(as_tensor(1:6, shape = c(2, 3), dtype = "float64")),
+           f = as.array(as_tensor(7, shape = c(2, 2))))
+    """)
+    np.testing.assert_allclose(np.asarray(out["m"]), [[1, 2, 3], [4, 5, 6]])
+    np.testing.assert_allclose(np.asarray(out["r"]), [[1, 2, 3], [4, 5, 6]])
+    np.testing.assert_allclose(np.asarray(out["f"]), [[7, 7], [7, 7]])

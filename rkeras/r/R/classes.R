@@ -126,11 +126,24 @@
 
 # A Python class as an R function: calling it makes an instance
 # (`__class__`(...) in from_config, `do.call(MyClass, config)`).
-.rk_class_function <- function(cls) {
+# With `init` (the class's initialize), the function has its formals, without
+# `self` (reticulate: formals(MyClass) are __init__'s).
+.rk_class_function <- function(cls, init = NULL) {
   force(cls)
   f <- function(...) .rk_classes("instantiate", cls, ...)
+  if (is.function(init)) {
+    frmls <- formals(init)
+    if (length(frmls) && identical(names(frmls)[[1L]], "self")) frmls <- frmls[-1L]
+    fnames <- names(frmls)
+    f <- as.function.default(c(frmls, quote(
+      do.call(.rk_classes, c(list("instantiate", cls), .rk_collect(fnames, environment()))))))
+  }
   class(f) <- c("rkeras_class_object", "function")
   f
+}
+
+.rk_init_of <- function(members) {
+  if (is.function(members[["initialize"]])) members[["initialize"]] else members[["__init__"]]
 }
 
 # ---- the class factory ---------------------------------------------------------
@@ -369,7 +382,7 @@ mark_active <- active_property
     inherit <- environment(inherit)$cls
   cls <- .rk_new_class(if (is.null(inherit)) "object" else "custom", classname, members,
                        private, if (is.null(inherit)) "object" else inherit, parent_env)
-  f <- .rk_class_function(cls)
+  f <- .rk_class_function(cls, .rk_init_of(members))
   assign(classname, f, envir = parent_env)
   invisible(f)
 }

@@ -102,6 +102,8 @@ Math.rkeras_tensor <- function(x, ...) .rk_python("op", .Generic, x)
 Summary.rkeras_tensor <- function(..., na.rm = FALSE) .rk_python("op", .Generic, ...)
 mean.rkeras_tensor <- function(x, ...) .rk_python("op", "mean", x)
 as.array.rkeras_tensor <- function(x, ...) .rk_python("as_array", x)
+# (as the tensorflow package: a tensor's names() are Python attributes, not dimnames)
+as.matrix.rkeras_tensor <- function(x, ...) as.matrix(.rk_python("as_array", x), ...)
 as.numeric.rkeras_tensor <- function(x, ...) as.numeric(.rk_python("as_array", x))
 # as.numeric() dispatches on as.double methods; dim(), length() read the shape.
 as.double.rkeras_tensor <- function(x, ...) as.double(.rk_python("as_array", x))
@@ -152,4 +154,5 @@ length.rkeras_tensor <- function(x) {
   c("Summary", "rkeras_tensor", "Summary.rkeras_tensor"),
   c("mean", "rkeras_tensor", "mean.rkeras_tensor"),
   c("as.array", "rkeras_tensor", "as.array.rkeras_tensor"),
+  c("as.matrix", "rkeras_tensor", "as.matrix.rkeras_tensor"),
   c("as.numeric", "rkeras_tensor", "as.numeric.rkeras_tensor")))

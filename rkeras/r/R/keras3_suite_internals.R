@@ -46,3 +46,25 @@ is_keras_implementation <- function(implementation = get_keras_implementation())
 is_tensorflow_implementation <- function(implementation = get_keras_implementation()) {
   grepl("^tensorflow", implementation)
 }
+
+# keras3:::create_layer_wrapper(Layer): a layer function with `object` and the
+# class's initialize arguments as formals; `modifiers` (name -> function)
+# convert arguments first (keras3's capture_args).
+create_layer_wrapper <- function(Layer, modifiers = NULL, convert = TRUE) {
+  if (!isTRUE(convert)) warning("convert argument is ignored")
+  if (inherits(Layer, "R6ClassGenerator")) Layer <- .rk_r6_class(Layer)
+  frmls <- formals(Layer)
+  frmls <- frmls[names(frmls) != "object"]
+  env <- new.env(parent = environment(create_layer))
+  env$.rk_layer_class <- Layer
+  env$.rk_fnames <- names(frmls)
+  env$.rk_modifiers <- modifiers
+  out <- as.function.default(c(alist(object = ), frmls, quote({
+    args <- .rk_collect(.rk_fnames, environment())
+    for (nm in intersect(names(.rk_modifiers), names(args)))
+      args[[nm]] <- .rk_modifiers[[nm]](args[[nm]])
+    create_layer(.rk_layer_class, if (missing(object)) NULL else object, args)
+  })), envir = env)
+  class(out) <- c("keras_Layer_wrapper", "keras_layer_wrapper", "function")
+  out
+}

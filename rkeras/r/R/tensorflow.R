@@ -11,9 +11,16 @@
   tf_function <- function(f, input_signature = NULL, autograph = TRUE, ...)
     .rk_python("py_call", .rk_python("py_getattr", tf, "function"), f,
                input_signature = input_signature, autograph = autograph, ...)
-  as_tensor <- function(x, dtype = NULL, ..., name = NULL)
-    .rk_python("py_call", .rk_python("py_getattr", tf, "convert_to_tensor"), x,
-               dtype = dtype, name = name)
+  # tensorflow's as_tensor(): `shape` reshapes in row-major order (NA: -1), or
+  # fills the shape when x has one element.
+  as_tensor <- function(x, dtype = NULL, ..., shape = NULL, name = NULL) {
+    t <- .rk_python("py_call", .rk_python("py_getattr", tf, "convert_to_tensor"), x,
+                    dtype = dtype, name = name)
+    if (is.null(shape)) return(t)
+    shape <- as.integer(unlist(shape))
+    shape[is.na(shape)] <- -1L
+    if (prod(dim(t)) == 1L) tf$fill(shape, tf$reshape(t, list())) else tf$reshape(t, shape)
+  }
   shape <- function(...) get("shape", envir = .rk_env)(...)
   install_tensorflow <- function(...) {
     message("rkeras: nothing to install; TensorFlow runs in this process.")

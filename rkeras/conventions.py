@@ -245,6 +245,19 @@ def as_integer_tuple(value: Any, arg: str, minimum: int | None = 1) -> Any:
     )
 
 
+def as_shape_tuple(value: Any, arg: str) -> Any:
+    """A size vector Keras needs as a tuple even of length 1 (`noise_shape = c(1)` -> `(1,)`).
+
+    NA/None elements stay None ("any size"); negative sizes (-1) pass to Keras.
+    """
+    if callable(value) or isinstance(value, (str, bytes)):
+        return value        # Lambda's output_shape may be a function; Keras checks the rest
+    items = _elements(value)
+    if items is None:
+        items = [value]
+    return tuple(None if is_missing(scalar(item)) else as_integer(item, arg) for item in items)
+
+
 def as_padding(value: Any, arg: str) -> Any:
     """Padding or cropping sizes (>= 0); "same"/"valid" strings pass through."""
     return as_integer_tuple(value, arg, minimum=0)
@@ -448,15 +461,17 @@ RULES: dict[str, Transform] = {
     **{name: as_index for name in INDEX_ARGS},
     **{name: as_index_array for name in INDEX_ARRAY_ARGS},
     **{name: as_integer for name in INTEGER_ARGS},
+    "noise_shape": as_shape_tuple,
     "verbose": as_verbose,
 }
 
 # Where Keras's own meaning of a listed name differs, the verb family wins.
 FAMILY_EXCEPTIONS: dict[tuple[str, str], Transform | None] = {
-    # Keras's Permute `dims` is already 1-based, as in R; only make ints.
-    ("layer_permute", "dims"): as_integer_tuple,
+    # Keras's Permute `dims` is already 1-based, as in R; only make ints (a tuple: c(1) too).
+    ("layer_permute", "dims"): as_shape_tuple,
     # Reshape's target_shape allows -1; normalize_shape would reject it.
-    ("layer_reshape", "target_shape"): as_integer_tuple,
+    ("layer_reshape", "target_shape"): as_shape_tuple,
+    ("layer_lambda", "output_shape"): as_shape_tuple,
     # keras.ops arguments whose int default hides a real number or a logical (keras3 passes them).
     ("op_squareplus", "b"): None,
     ("op_scan", "unroll"): None,
@@ -526,6 +541,7 @@ _RULE_TEXT: dict[Any, str] = {
     as_integer: "a whole number",
     as_integer_tuple: "a whole number or a vector of them (c(3, 3))",
     as_padding: "whole numbers >= 0, a vector, or a string",
+    as_shape_tuple: "a vector of whole numbers (c(1) too), NA for any size",
     as_verbose: '"auto", 0, 1, 2, or TRUE/FALSE',
 }
 

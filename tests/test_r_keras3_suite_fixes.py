@@ -222,3 +222,19 @@ def test_tensor_as_matrix_and_as_tensor_shape(R):
     np.testing.assert_allclose(np.asarray(out["m"]), [[1, 2, 3], [4, 5, 6]])
     np.testing.assert_allclose(np.asarray(out["r"]), [[1, 2, 3], [4, 5, 6]])
     np.testing.assert_allclose(np.asarray(out["f"]), [[7, 7], [7, 7]])
+
+
+def test_size_vectors_reach_keras_as_tuples(R):
+    # test-layers.R: noise_shape = c(1), layer_permute(dims = c(1)),
+    # layer_lambda(output_shape = c(784)), layer_reshape(target_shape = c(4, -1)).
+    out = R("""
+      m <- keras_model_sequential(input_shape = 32) |>
+        layer_dropout(rate = 0.5, noise_shape = c(1)) |>
+        layer_permute(dims = c(1)) |>
+        layer_lambda(function(t) t, output_shape = c(32)) |>
+        layer_reshape(target_shape = c(4, -1))
+      list(noise = unlist(m$layers[[1]]$noise_shape), dims = unlist(m$layers[[2]]$dims),
+           out = dim(predict(m, matrix(1, 2, 32), verbose = 0)))
+    """)
+    assert list(out["noise"]) == [1] and list(out["dims"]) == [1]
+    assert list(out["out"]) == [2, 4, 8]

@@ -13,7 +13,8 @@ endif
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export MPLBACKEND ?= Agg
 
-PYTEST_ARGS ?= -n 2
+# --dist loadfile: a test file shares one embedded R (module fixtures), so it runs on one worker.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 # Modules whose `>>>` examples are real: run as doctests by `make test` (illustrations
 # elsewhere are fenced ```python blocks, never `>>>`).

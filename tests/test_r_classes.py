@@ -27,6 +27,7 @@ def R():
 
     frontend.install()
     r_eval("library(tensorflow)")  # keras3's guides use the tensorflow package's `tf`
+    r_eval(LINEAR)  # every test may use layer_linear, whatever ran before it
 
     def run(code: str, convert: bool = True):
         value = r_eval(code)

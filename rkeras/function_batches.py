@@ -108,7 +108,14 @@ class FunctionBatches:
             item = self._ready.get_nowait()
         elif self._pending_ok:
             self._ask_refill()
-            item = self._ready.get()
+            while True:
+                try:
+                    item = self._ready.get(timeout=0.05)
+                    break
+                except queue.Empty:
+                    # Ask again: a refill asked for while the main thread was between
+                    # pending-call checks may have been taken before the queue emptied.
+                    self._ask_refill()
             self._ask_refill()
         else:
             # No main thread to ask: call here (an R function takes rkeras's R lock itself).

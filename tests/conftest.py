@@ -71,6 +71,28 @@ def r():
 
 
 @pytest.fixture(scope="module")
+def R():
+    """R code in the embedded R with the front end installed: `R(code)` returns Python values.
+
+    `R(code, convert=False)` returns the R object itself. Skips without R or rpy2.
+    """
+    reason = r_missing()
+    if reason:
+        pytest.skip(reason)
+    os.environ.setdefault("RKERAS_DATASETS", str(DATA_DIR))
+    from rkeras.r import frontend
+    from rkeras.r.convert import to_python
+    from rkeras.r.evaluate import r_eval
+
+    frontend.install()
+
+    def run(code: str, convert: bool = True):
+        value = r_eval(code)
+        return to_python(value) if convert else value
+    return run
+
+
+@pytest.fixture(scope="module")
 def tiny_data():
     """(x, labels, one-hot y): 96 samples, 8 features, labels x0 + x1 > 0."""
     import rkeras

@@ -21,21 +21,6 @@ DATA = os.environ.get("RKERAS_DATASETS") or os.path.join(
     os.path.dirname(__file__), "..", "..", "shared", "data")
 
 
-@pytest.fixture(scope="module")
-def R():
-    """Evaluate R code in the embedded R (front end installed); return Python values."""
-    os.environ.setdefault("RKERAS_DATASETS", os.path.abspath(DATA))
-    from rkeras.r import frontend
-    from rkeras.r.convert import to_python
-    from rkeras.r.evaluate import r_eval
-
-    frontend.install()
-
-    def run(code: str, convert: bool = True):
-        value = r_eval(code)
-        return to_python(value) if convert else value
-    return run
-
 
 def out(R, code: str) -> str:
     """What R prints for `code` (capture.output)."""

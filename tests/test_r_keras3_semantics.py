@@ -19,20 +19,6 @@ DATA = os.environ.get("RKERAS_DATASETS") or os.path.join(
     os.path.dirname(__file__), "..", "..", "shared", "data")
 
 
-@pytest.fixture(scope="module")
-def R():
-    """Evaluate R code in the embedded R (front end installed); return Python values."""
-    os.environ.setdefault("RKERAS_DATASETS", os.path.abspath(DATA))
-    from rkeras.r import frontend
-    from rkeras.r.convert import to_python
-    from rkeras.r.evaluate import r_eval
-
-    frontend.install()
-
-    def run(code: str):
-        return to_python(r_eval(code))
-    return run
-
 
 MODEL = ("keras_model_sequential(input_shape = 4) |> layer_dense(2) |> layer_dense(1)")
 

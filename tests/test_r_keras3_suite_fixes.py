@@ -25,18 +25,6 @@ REPO = Path(__file__).resolve().parent.parent
 PEER_LIB = Path(os.environ.get("KERAS3_PEER_LIB", REPO.parent / "peer" / "lib"))
 
 
-@pytest.fixture(scope="module")
-def R():
-    from rkeras.r import frontend
-    from rkeras.r.convert import to_python
-    from rkeras.r.evaluate import r_eval
-
-    frontend.install()
-
-    def run(code: str):
-        return to_python(r_eval(code))
-    return run
-
 
 def test_super_call_dunder_init(R):
     out = R("""

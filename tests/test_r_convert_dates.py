@@ -10,27 +10,10 @@ import pytest
 
 pytest.importorskip("rpy2")
 
-from rkeras.r import r_eval, to_python, to_r  # noqa: E402
-from rkeras.r.evaluate import r_call  # noqa: E402
+
+from r_helpers import r_check, r_identical, rpy  # noqa: E402
 
 pytestmark = pytest.mark.r
-
-
-def R(code):
-    return r_eval(code)
-
-
-def rpy(code, **kw):
-    return to_python(r_eval(code), **kw)
-
-
-def r_check(code_fn: str, obj) -> object:
-    """Apply an R function (source text) to a Python value converted with to_r; return Python."""
-    return to_python(r_call(r_eval(code_fn), to_r(obj)))
-
-
-def r_identical(obj, r_code: str) -> bool:
-    return bool(to_python(r_call(r_eval("function(x, y) identical(x, y)"), to_r(obj), r_eval(r_code))))
 
 
 class TestDates:

@@ -8,18 +8,12 @@ import pytest
 
 pytest.importorskip("rpy2")
 
+from r_helpers import rpy  # noqa: E402
+
 from rkeras.r import RError, RFunction, r_eval, r_function, to_python, to_r  # noqa: E402
 from rkeras.r.evaluate import r_assign, r_call  # noqa: E402
 
 pytestmark = pytest.mark.r
-
-
-def R(code):
-    return r_eval(code)
-
-
-def rpy(code, **kw):
-    return to_python(r_eval(code), **kw)
 
 
 class TestFunctions:

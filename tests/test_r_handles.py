@@ -9,18 +9,12 @@ import pytest
 
 pytest.importorskip("rpy2")
 
+from r_helpers import R  # noqa: E402
+
 from rkeras.r import handles, r_eval, to_python, to_r  # noqa: E402
 from rkeras.r.evaluate import r_call  # noqa: E402
 
 pytestmark = pytest.mark.r
-
-
-def R(code):
-    return r_eval(code)
-
-
-def rpy(code, **kw):
-    return to_python(r_eval(code), **kw)
 
 
 class Thing:

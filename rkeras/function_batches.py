@@ -1,33 +1,46 @@
-"""A function as `x` of fit/evaluate/predict: called once per batch, on the thread that made it.
+"""A function as `x` of fit/evaluate/predict: called once per batch, on Keras's reader thread.
 
 keras3 lets R users pass a function as data (`fit(model, function() list(x, y),
 steps_per_epoch = 10)`): each call returns one batch, `list(x, y)` or
 `list(x)`, and NULL ends the data. Keras takes Python generators, which its
 TensorFlow backend reads through `tf.data.Dataset.from_generator` on a
-background thread; R must never run there (R is single-threaded; keras3
-#986/#1073, bridge-pitfalls.md item 8). So, as keras3 does with reticulate's
-`py_iterator(prefetch = 1)`:
+background thread, while the thread that called `fit` waits inside
+TensorFlow for the batch.
 
-* one batch is computed ahead, on the creating thread;
-* a background thread takes the batch ready and asks the creating (main)
-  thread for the next one with `Py_AddPendingCall`, which the main thread runs
-  between two steps of training, when it is back in Python.
+An R function can run on that reader thread: rkeras serialises every call
+into R under one lock and points R's C-stack check at the calling thread
+(rkeras.r.session). What must not happen is the thread that called `fit`
+from R keeping the lock while it waits for the batch (a deadlock; keras3
+#986/#1073). So:
 
-The function is called from the creating thread only. When that thread is not
-Python's main thread (pending calls run only there), the function is called
-directly (an R function takes rkeras's R lock itself).
+* :func:`reading` wraps Keras's fit/evaluate/predict: while Keras reads, the
+  calling thread lends the R lock (``rkeras.r.session.lent``);
+* each batch is made under the R lock, taken with a timeout so that a reader
+  still asking after Keras has finished (TensorFlow reads ahead) gives up
+  instead of waiting for ever for a lock the caller has taken back: after
+  :func:`reading` ends, the function is never called again.
+
+An earlier design made every batch on the calling thread (asked for with
+``Py_AddPendingCall``, keras3 PR #1197's idea); it deadlocked about one run in
+eight, whenever TensorFlow waited for a batch before the calling thread was
+back in Python to make it.
 """
 
 from __future__ import annotations
 
-import ctypes
-import queue
+import contextlib
+import sys
 import threading
-from typing import Any, Callable
+import weakref
+from typing import Any, Callable, Iterator
 
-__all__ = ["FunctionBatches", "batch_generator", "is_batch_function"]
+__all__ = ["FunctionBatches", "batch_generator", "is_batch_function", "reading"]
 
-_PENDING_CALL = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)
+_POLL = 0.05
+"""Seconds between two checks of "has Keras finished?" while a reader waits for the R lock."""
+
+# The batches behind each generator handed to Keras (a generator takes no attributes).
+_batches_of: "weakref.WeakKeyDictionary[Any, FunctionBatches]" = weakref.WeakKeyDictionary()
 
 
 def is_batch_function(value: Any) -> bool:
@@ -40,14 +53,22 @@ def is_batch_function(value: Any) -> bool:
 
 def batch_generator(fn: Callable[[], Any], convert: Callable[[Any], Any] = lambda b: b):
     """`fn`'s batches as a Python generator (what Keras's data adapters take)."""
-    yield from FunctionBatches(fn, convert)
+    batches = FunctionBatches(fn, convert)
+
+    def generate():
+        yield from batches
+
+    gen = generate()
+    _batches_of[gen] = batches
+    return gen
 
 
-class _Raised:
-    __slots__ = ("error",)
-
-    def __init__(self, error: BaseException):
-        self.error = error
+def _r_lock():
+    """The R lock when the embedded R runs (checked without importing the bridge), else None."""
+    session = sys.modules.get("rkeras.r.session")
+    if session is None or not session.is_started():
+        return None
+    return session.r_lock()
 
 
 class FunctionBatches:
@@ -55,74 +76,72 @@ class FunctionBatches:
 
     Args:
         fn: called with no arguments; returns one batch, or None at the end.
-        convert: applied to each batch (e.g. R's list -> Keras's tuple).
+        convert: applied to each batch (e.g. R's list -> Keras's tuple), under
+            the same lock as `fn`, since it may read R objects.
     """
 
     def __init__(self, fn: Callable[[], Any], convert: Callable[[Any], Any] = lambda b: b):
         self._fn, self._convert = fn, convert
-        self._owner = threading.get_ident()
-        self._pending_ok = threading.current_thread() is threading.main_thread()
-        self._ready: queue.Queue = queue.Queue()
-        self._scheduled = threading.Lock()   # held while a refill is asked for
-        # The C callback must outlive every pending call that may still run it.
-        self._callback = _PENDING_CALL(self._pending_refill)
-        self._fill()
+        self._closed = threading.Event()
+
+    def close(self) -> None:
+        """Never call `fn` again: the next batch asked for is the end of the data."""
+        self._closed.set()
 
     def __iter__(self) -> "FunctionBatches":
         return self
 
-    def _next_item(self) -> Any:
-        try:
-            batch = self._fn()
-            return None if batch is None else self._convert(batch)
-        except BaseException as e:  # noqa: BLE001 - re-raised in the thread that asks
-            return _Raised(e)
-
-    def _fill(self) -> None:
-        self._ready.put(self._next_item())
-
-    def _pending_refill(self, _arg) -> int:
-        try:
-            item = self._next_item()
-            if self._ready.empty() and not isinstance(item, _Raised) and item is not None:
-                # Two batches ahead while the reader waits: slack for a step that
-                # starts before the reader asks again.
-                self._ready.put(item)
-                item = self._next_item()
-        finally:
-            # Released before the batch is handed over: a reader woken by it
-            # must be able to ask for the next one (else it waits for ever).
-            self._scheduled.release()
-        self._ready.put(item)
-        return 0
-
-    def _ask_refill(self) -> None:
-        if self._scheduled.acquire(blocking=False):
-            if ctypes.pythonapi.Py_AddPendingCall(self._callback, None) != 0:
-                self._scheduled.release()   # queue of pending calls full: try at the next batch
+    def _batch(self) -> Any:
+        batch = self._fn()
+        return None if batch is None else self._convert(batch)
 
     def __next__(self) -> Any:
-        if threading.get_ident() == self._owner:
-            if self._ready.empty():
-                self._fill()
-            item = self._ready.get_nowait()
-        elif self._pending_ok:
-            self._ask_refill()
-            while True:
-                try:
-                    item = self._ready.get(timeout=0.05)
-                    break
-                except queue.Empty:
-                    # Ask again: a refill asked for while the main thread was between
-                    # pending-call checks may have been taken before the queue emptied.
-                    self._ask_refill()
-            self._ask_refill()
-        else:
-            # No main thread to ask: call here (an R function takes rkeras's R lock itself).
-            self._fill()
-            item = self._ready.get()
-        if isinstance(item, _Raised):
-            raise item.error
-        if item is None:
+        if self._closed.is_set():
             raise StopIteration
-        return item
+        lock = _r_lock()
+        if lock is None:
+            batch = self._batch()
+        else:
+            while not lock.acquire(timeout=_POLL):
+                if self._closed.is_set():
+                    raise StopIteration
+            try:
+                if self._closed.is_set():
+                    raise StopIteration
+                batch = self._batch()
+            finally:
+                lock.release()
+        if batch is None:
+            raise StopIteration
+        return batch
+
+
+@contextlib.contextmanager
+def reading(*data: Any) -> Iterator[None]:
+    """Run Keras's fit/evaluate/predict on `data`, some of which may be batch generators.
+
+    When one of them comes from :func:`batch_generator` and this thread is
+    inside R, the R lock is lent while Keras reads; afterwards every such
+    generator is closed, so that TensorFlow's read-ahead never calls R again.
+    """
+    batches = [_batches_of[d] for d in data if _is_generator(d) and d in _batches_of]
+    if not batches:
+        yield
+        return
+    session = sys.modules.get("rkeras.r.session")
+    lend = session.lent() if session is not None else contextlib.nullcontext()
+    with lend:
+        try:
+            yield
+        finally:
+            # Before the lock is taken back: a reader waiting for it gives up at once.
+            for b in batches:
+                b.close()
+
+
+def _is_generator(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return hasattr(value, "gi_frame")

@@ -21,7 +21,7 @@ from .atomic_files import atomic_path, check_model_file, explain_load_error
 from .conventions import as_count, as_index, as_nonnegative, as_number, as_verbose, normalize_shape
 from .errors import ArgumentError, did_you_mean
 from .freeze import freeze_weights, layer_position, unfreeze_weights
-from .function_batches import is_batch_function
+from .function_batches import is_batch_function, reading
 from .input_layout import as_text_input, match_columns, remember_columns
 from .labels import as_labels, factor_codes, is_factor
 from .model_data import as_model_data, check_input_shape, check_labels, check_lengths
@@ -402,19 +402,24 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
     verbose = as_verbose(verbose)
     initial_epoch = as_index(initial_epoch, "initial_epoch")
     levels = _factor_levels(y)
+    raw_x = x
     x, y = _model_data(model, x, y, "fit")
     check_labels(model, y)
     validation_split = as_number(validation_split, "validation_split", 0, 1)
+    validation_data = _validation_data(validation_data, model)
     try:
-        keras_history = model.fit(
-            x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=verbose,
-            callbacks=_as_list(unwrap(callbacks)), validation_split=validation_split,
-            validation_data=_validation_data(validation_data, model), shuffle=shuffle,
-            class_weight=_class_weight(class_weight, model, levels),
-            sample_weight=as_model_data(sample_weight, "sample_weight"),
-            initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
-            validation_steps=validation_steps, validation_batch_size=validation_batch_size,
-            validation_freq=validation_freq)
+        with reading(x, validation_data):
+            keras_history = model.fit(
+                x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=verbose,
+                callbacks=_as_list(unwrap(callbacks)), validation_split=validation_split,
+                validation_data=validation_data,
+                # A function's batches come in its own order (Keras would warn, to no use).
+                shuffle=shuffle and not is_batch_function(raw_x),
+                class_weight=_class_weight(class_weight, model, levels),
+                sample_weight=as_model_data(sample_weight, "sample_weight"),
+                initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
+                validation_steps=validation_steps, validation_batch_size=validation_batch_size,
+                validation_freq=validation_freq)
     except KeyboardInterrupt:
         keras_history = model.history
         done = len(next(iter(keras_history.history.values()), []))
@@ -479,10 +484,11 @@ def evaluate(object, x=None, y=None, batch_size=None, verbose="auto", sample_wei
     batch_size, steps = as_count(batch_size, "batch_size"), as_count(steps, "steps")
     verbose = as_verbose(verbose)
     x, y = _model_data(model, x, y, "evaluate")
-    values = model.evaluate(x=x, y=y, batch_size=batch_size, verbose=verbose,
-                            sample_weight=as_model_data(sample_weight, "sample_weight"),
-                            steps=steps, callbacks=_as_list(unwrap(callbacks)),
-                            return_dict=True)
+    with reading(x):
+        values = model.evaluate(x=x, y=y, batch_size=batch_size, verbose=verbose,
+                                sample_weight=as_model_data(sample_weight, "sample_weight"),
+                                steps=steps, callbacks=_as_list(unwrap(callbacks)),
+                                return_dict=True)
     return _named_results(model, values)
 
 
@@ -497,8 +503,9 @@ def predict(object, x, batch_size=None, verbose="auto", steps=None, callbacks=No
     verbose = as_verbose(verbose)
     x = _model_x(model, x, "predict")
     check_input_shape(model, x)
-    return model.predict(x, batch_size=batch_size, verbose=verbose, steps=steps,
-                         callbacks=_as_list(unwrap(callbacks)))
+    with reading(x):
+        return model.predict(x, batch_size=batch_size, verbose=verbose, steps=steps,
+                             callbacks=_as_list(unwrap(callbacks)))
 
 
 def summary(object, line_length=None, positions=None, expand_nested=False,

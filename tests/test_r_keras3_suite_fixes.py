@@ -25,7 +25,6 @@ REPO = Path(__file__).resolve().parent.parent
 PEER_LIB = Path(os.environ.get("KERAS3_PEER_LIB", REPO.parent / "peer" / "lib"))
 
 
-
 def test_super_call_dunder_init(R):
     out = R("""
       L <- Layer("MultiplyByX",
@@ -36,14 +35,6 @@ def test_super_call_dunder_init(R):
     np.testing.assert_allclose(np.asarray(out), [3.0, 6.0])
 
 
-# R functions as fit()'s data deadlock now and then (about 1 run in 8: the main thread waits in
-# TensorFlow for a batch that only the main thread can make; see rkeras/function_batches.py).
-# Skipped until the R lock is released while Keras trains, so that CI never hangs.
-_BATCH_FUNCTION_DEADLOCK = pytest.mark.skip(
-    reason="intermittent deadlock of R functions as data (issue 14/22)")
-
-
-@_BATCH_FUNCTION_DEADLOCK
 def test_r_function_as_fit_data_called_per_batch(R):
     out = R("""
       set_random_seed(1)
@@ -61,7 +52,6 @@ def test_r_function_as_fit_data_called_per_batch(R):
     assert out["rows"] == 6
 
 
-@_BATCH_FUNCTION_DEADLOCK
 def test_r_function_data_error_reaches_r(R):
     msg = R("""
       model <- keras_model_sequential(input_shape = 2) |> layer_dense(1)
@@ -236,3 +226,32 @@ def test_size_vectors_reach_keras_as_tuples(R):
     """)
     assert out["noise"] == "[1]" and out["dims"] == "[1]"   # as Keras stores them
     assert list(out["out"]) == [2, 4, 8]
+
+
+def test_vector_attribute_and_integer_metric_as_keras3(R):
+    # test-callbacks.R: an R vector set on a Python object is a Python list (reticulate),
+    # read back as a plain numeric vector; a metric a callback logs as integers
+    # (logs[["my_epoch"]] <- epoch) is an integer vector in the history, loss stays double.
+    out = R("""
+      LossHistory <- R6::R6Class("LossHistory", inherit = keras$callbacks$Callback,
+        public = list(losses = NULL,
+          on_batch_end = function(batch, logs = list())
+            self$losses <- c(self$losses, logs[["loss"]])))
+      lh <- r_to_py(LossHistory)()
+      cb <- Callback("EpochLogger", on_epoch_end = function(epoch, logs = NULL) {
+        logs[["my_epoch"]] <- epoch
+        logs
+      })
+      model <- keras_model_sequential(input_shape = 2) |> layer_dense(1)
+      model |> compile(loss = "mse", optimizer = "sgd")
+      hist <- model |> fit(matrix(1, 8, 2), matrix(0, 8, 1), batch_size = 4, epochs = 2,
+                           verbose = 0, callbacks = list(lh, cb()))
+      lh$flags <- c(TRUE, FALSE)
+      list(losses_class = class(lh$losses), n = length(lh$losses),
+           flags = lh$flags, epoch_type = typeof(hist$metrics$my_epoch),
+           epoch = hist$metrics$my_epoch, loss_type = typeof(hist$metrics$loss))
+    """)
+    assert out["losses_class"] == "numeric" and out["n"] == 4
+    assert list(out["flags"]) == [True, False]
+    assert out["epoch_type"] == "integer" and list(out["epoch"]) == [1, 2]
+    assert out["loss_type"] == "double"

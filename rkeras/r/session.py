@@ -67,6 +67,7 @@ __all__ = [
     "set_thread_policy",
     "get_thread_policy",
     "is_started",
+    "lent",
     "LOCK_WAIT_WARNING",
 ]
 
@@ -396,6 +397,37 @@ def entered() -> Iterator[Session]:
         # An interrupt R consumed and handled (tryCatch(interrupt=)) needs nothing; an
         # uncaught one was raised as KeyboardInterrupt by the evaluation that saw it.
         interrupts.deliver(ints)
+
+
+@contextlib.contextmanager
+def lent() -> Iterator[None]:
+    """Let other threads run R while this thread runs code that never touches R.
+
+    R calls Python (``fit`` from an R script) with the R lock held, and Keras
+    then reads an R function's batches on a TensorFlow thread while this
+    thread waits in TensorFlow for them: with the lock held, that is a
+    deadlock. Inside this block the lock is free: the reader thread takes it
+    for each batch (R still runs on one thread at a time; R's C stack check
+    follows it, see :class:`rkeras.r.interrupts.CStack`); R code called back
+    on this thread takes it as usual. On exit the lock is taken back with its
+    full re-entry count. A no-op when this thread is not inside R.
+    """
+    st = getattr(_tls, "state", None)
+    if _session is None or st is None or st.depth == 0:
+        yield
+        return
+    global _lock_holder
+    rlock = _session.openrlib.rlock
+    # threading.Condition's own way to release an RLock entirely and take it
+    # back at the same depth (the C RLock has no public equivalent).
+    saved = rlock._release_save()
+    try:
+        yield
+    finally:
+        rlock._acquire_restore(saved)
+        _lock_holder = threading.current_thread().name
+        if st.stack_on:            # a reader thread pointed the check at its own stack
+            _session.cstack.enter()
 
 
 LOCK_WAIT_WARNING = 30.0

@@ -66,8 +66,17 @@ def _as_float(value: Any) -> float:
         return float(np.asarray(value).reshape(-1)[0])
 
 
-def _as_series(name: str, values: Any) -> list[float]:
-    """A metric's per-epoch values as a list of Python floats."""
+def _is_count(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def _as_series(name: str, values: Any) -> list[float] | list[int]:
+    """A metric's per-epoch values as a list of Python floats (ints when all are ints).
+
+    Keras logs floats; a callback may log whole numbers (``logs[["my_epoch"]] <-
+    epoch``), which keras3 keeps as an R integer vector (reticulate converts a
+    list of Python ints to one), so a series made only of ints stays ints.
+    """
     if values is None:
         return []
     if isinstance(values, (str, bytes)):
@@ -77,8 +86,11 @@ def _as_series(name: str, values: Any) -> list[float]:
         )
     if isinstance(values, numbers.Number) or np.ndim(values) == 0:
         # A one-epoch R vector arrives through reticulate/rpy2 as a scalar.
-        return [_as_float(values)]
-    return [_as_float(v) for v in np.asarray(values, dtype=object).reshape(-1)]
+        values = [values]
+    values = list(np.asarray(values, dtype=object).reshape(-1))
+    if values and all(_is_count(v) for v in values):
+        return [int(v) for v in values]
+    return [_as_float(v) for v in values]
 
 
 def _normalise_params(params: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -266,8 +266,12 @@ def _getattr(obj: Any, attr: str) -> Any:
     return _for_r(value)
 
 
-def _setattr(obj: Any, attr: str, value: Any) -> Any:
+def _setattr(obj: Any, attr: str, value: Any, as_list: bool = False) -> Any:
     target = obj.layer if isinstance(obj, PendingLayer) else obj
+    if as_list:
+        # reticulate's r_to_py(): an R vector of length > 1 is a Python list
+        # (self$losses <- c(self$losses, loss) stores [0.5, 0.4], read back as c(0.5, 0.4)).
+        value = np.asarray(value).tolist()
     # `self$inner <- layer_dense(...)` stores the Keras layer (tracked), not its R wrapper.
     setattr(target, attr, unwrap(value))
     return obj
@@ -361,11 +365,26 @@ def _history_to_r(history):
     params = {}
     for key, value in history.params.items():
         params[str(key)] = value
-    metrics = {name: np.asarray(values, dtype=np.float64) for name, values in history.metrics.items()}
+    # doubles, as keras3's (reticulate: a list of Python floats); a series of ints only
+    # (a callback's logs[["my_epoch"]] <- epoch) an integer vector, as keras3's.
+    metrics = {name: np.asarray(values, dtype=np.int64 if _all_ints(values) else np.float64)
+               for name, values in history.metrics.items()}
     robj = to_r({"params": params, "metrics": metrics})
     # A one-element metrics list must stay a named list, as must params.
     set_class(robj, ["keras_training_history"])
     return robj
+
+
+def is_scalar_list(value: Any) -> bool:
+    """A Python list whose items are all floats, all ints or all bools (reticulate simplifies it)."""
+    if type(value) is not list or not value:
+        return False
+    kind = type(value[0])
+    return kind in (float, int, bool) and all(type(v) is kind for v in value)
+
+
+def _all_ints(values) -> bool:
+    return bool(values) and all(type(v) is int for v in values)
 
 
 def _history_from_r(robj, options):
@@ -443,6 +462,10 @@ def _for_r(value: Any, depth: int = 0) -> Any:
         return [np.asarray(seq, dtype=np.int32) for seq in value]
     if isinstance(value, np.ndarray) and value.ndim == 1:
         return array_to_r(value)     # keras3 (reticulate): labels are int [1:60000(1d)]
+    if is_scalar_list(value):
+        # reticulate: a list of Python floats (ints, bools) of one type is a plain R
+        # vector, c(1, 2), not list(1, 2) (self$losses <- c(self$losses, loss); lh$losses).
+        return to_r(np.asarray(value))
     if isinstance(value, RList):
         return RList.from_values([_for_r(v, depth + 1) for v in value.values()], value.names())
     if type(value) is dict:

@@ -102,6 +102,8 @@ def helpers(for_r: Callable[[Any], Any], env) -> dict:
         _rule_registered = True
 
     def present(value: Any) -> Any:
+        if type(value) is list and value and all(type(v) in (float, int, bool) for v in value):
+            return for_r(value)     # reticulate: [1.0, 2.0] is c(1, 2) (the front end decides)
         if isinstance(value, (list, tuple)) and type(value) in (list, tuple):
             return type(value)(present(v) for v in value)
         if type(value) is dict:

@@ -26,12 +26,19 @@ summary.rkeras_model <- function(object, ...) {
 `$.rkeras_py_object` <- function(x, name) .rk_python("py_getattr", x, name)
 `[[.rkeras_py_object` <- function(x, i, ...) .rk_python("py_getitem", x, i)
 `$<-.rkeras_py_object` <- function(x, name, value) {
-  .rk_python("setattr", x, name, value)
+  .rk_python("setattr", x, name, value, .rk_is_py_list(value))
   x     # the same R object (a new handle would lose a closure's class)
 }
 `[[<-.rkeras_py_object` <- function(x, i, value) {
-  if (is.character(i)) .rk_python("setattr", x, i, value) else .rk_python("py_setitem", x, i, value)
+  if (is.character(i)) .rk_python("setattr", x, i, value, .rk_is_py_list(value))
+  else .rk_python("py_setitem", x, i, value)
   x
+}
+# reticulate's r_to_py() makes an R number/logical vector of length > 1 (no dim,
+# no names) a Python list, so an attribute set from R reads back as that vector.
+.rk_is_py_list <- function(value) {
+  (is.numeric(value) || is.logical(value)) && length(value) > 1L &&
+    is.null(attributes(value))
 }
 names.rkeras_py_object <- function(x) .rk_python("py_names", x)
 .DollarNames.rkeras_py_object <- function(x, pattern = "") {

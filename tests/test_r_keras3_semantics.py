@@ -162,3 +162,18 @@ def test_data_error_uses_r_syntax(R):
                  error = function(e) conditionMessage(e))''')
     assert "array_reshape(x, c(10, 784))" in msg
     assert "has shape c(10, 28, 28) but the model expects c(n, 784)" in msg
+
+
+def test_model_summary_print_and_format_are_as_wide_as_the_console(R):
+    # keras3 1.5.1 (Rscript, width 80): every table line of summary(), print() and format()
+    # is 80 characters; options(width = 100) widens it.
+    widths = R(f"""
+      m <- {MODEL}
+      w <- function(txt) unique(nchar(grep("[│┃┏┡└├]", strsplit(txt, "\\n")[[1]], value = TRUE)))
+      printed <- paste(capture.output(print(m)), collapse = "\\n")
+      wide <- local({{ old <- options(width = 100); on.exit(options(old)); format(m) }})
+      list(summary = w(paste(capture.output(summary(m)), collapse = "\\n")),
+           print = w(printed), format = w(format(m)), wide = w(wide))
+    """)
+    assert (widths["summary"], widths["print"], widths["format"]) == (80, 80, 80)
+    assert widths["wide"] == 100

@@ -14,10 +14,18 @@ format.rkeras_py_object <- function(x, ...) .rk_python("format", x)
 # summary(model): Keras's table printed on R's console, the text returned
 # invisibly (keras3). Arguments: line_length, positions, expand_nested,
 # show_trainable, layer_range.
-summary.rkeras_model <- function(object, ...) {
-  text <- .rk_python("format", object, ...)
+summary.rkeras_model <- function(object, line_length = min(getOption("width"), 180L), ...) {
+  text <- .rk_python("format", object, line_length = line_length, ...)
   cat(text, "\n", sep = "")
   invisible(text)
+}
+
+# print(model) and format(model): the table as wide as R's console (keras3).
+format.rkeras_model <- function(x, line_length = min(getOption("width"), 180L), ...)
+  .rk_python("format", x, line_length = line_length, ...)
+print.rkeras_model <- function(x, ...) {
+  cat(format(x, ...), "\n", sep = "")
+  invisible(x)
 }
 
 # model$count_params(), model$layers, layer$units, np$arange: Python
@@ -138,6 +146,8 @@ length.rkeras_tensor <- function(x) {
   c("print", "rkeras_py_object", "print.rkeras_py_object"),
   c("format", "rkeras_py_object", "format.rkeras_py_object"),
   c("summary", "rkeras_model", "summary.rkeras_model"),
+  c("format", "rkeras_model", "format.rkeras_model"),
+  c("print", "rkeras_model", "print.rkeras_model"),
   c("$", "rkeras_py_object", "$.rkeras_py_object"),
   c("[[", "rkeras_py_object", "[[.rkeras_py_object"),
   c("$<-", "rkeras_py_object", "$<-.rkeras_py_object"),

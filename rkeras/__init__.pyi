@@ -4080,8 +4080,7 @@ def layer_zero_padding_3d(
     """
 
 def rnn_cell_gru(
-    object: Any = None,
-    units: Any = ...,
+    units: Any,
     activation: Any = 'tanh',
     recurrent_activation: Any = 'sigmoid',
     use_bias: Any = True,
@@ -4106,17 +4105,14 @@ def rnn_cell_gru(
     name: Any = None,
     trainable: Any = True,
     activity_regularizer: Any = None,
-) -> Any:
+) -> keras.layers.GRUCell:
     """R keras3 verb rnn_cell_gru: calls keras.layers.GRUCell
 
     Cell class for the GRU layer.
-
-    Required: `units` (after the optional `object`, as in R).
     """
 
 def rnn_cell_lstm(
-    object: Any = None,
-    units: Any = ...,
+    units: Any,
     activation: Any = 'tanh',
     recurrent_activation: Any = 'sigmoid',
     use_bias: Any = True,
@@ -4141,17 +4137,14 @@ def rnn_cell_lstm(
     name: Any = None,
     trainable: Any = True,
     activity_regularizer: Any = None,
-) -> Any:
+) -> keras.layers.LSTMCell:
     """R keras3 verb rnn_cell_lstm: calls keras.layers.LSTMCell
 
     Cell class for the LSTM layer.
-
-    Required: `units` (after the optional `object`, as in R).
     """
 
 def rnn_cell_simple(
-    object: Any = None,
-    units: Any = ...,
+    units: Any,
     activation: Any = 'tanh',
     use_bias: Any = True,
     kernel_initializer: Any = 'glorot_uniform',
@@ -4174,17 +4167,14 @@ def rnn_cell_simple(
     name: Any = None,
     trainable: Any = True,
     activity_regularizer: Any = None,
-) -> Any:
+) -> keras.layers.SimpleRNNCell:
     """R keras3 verb rnn_cell_simple: calls keras.layers.SimpleRNNCell
 
     Cell class for SimpleRNN.
-
-    Required: `units` (after the optional `object`, as in R).
     """
 
 def rnn_cells_stack(
-    object: Any = None,
-    cells: Any = ...,
+    cells: Any,
     *,
     input_shape: Any = None,
     batch_size: Any = None,
@@ -4193,12 +4183,10 @@ def rnn_cells_stack(
     name: Any = None,
     trainable: Any = True,
     activity_regularizer: Any = None,
-) -> Any:
+) -> keras.layers.StackedRNNCells:
     """R keras3 verb rnn_cells_stack: calls keras.layers.StackedRNNCells
 
     Wrapper allowing a stack of RNN cells to behave as a single cell.
-
-    Required: `cells` (after the optional `object`, as in R).
     """
 
 def time_distributed(
@@ -9926,7 +9914,7 @@ def timeseries_dataset_from_array(
     Creates a dataset of sliding windows over a timeseries provided as array.
     """
 
-def zip_lists(lists: Any = ()) -> Any:
+def zip_lists(lists: Any = (), **kwargs: Any) -> Any:
     """R keras3 verb zip_lists: calls rkeras.utils.zip_lists
 
     keras3's `zip_lists()`: transpose lists, by position or by matching names.

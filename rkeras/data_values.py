@@ -6,15 +6,22 @@ float32's range (about ±3.4e38, e.g. 1e39 from a unit mistake) becomes Inf
 and the loss NaN, although the NA/Inf check of `rkeras.model_data` passed.
 Both are refused here with the position (or column and row) of the first
 offending value, as NA is.
+
+The float32 copy that Keras needs is made here too (:func:`float32_rows`),
+and lent to Keras without a second copy (:func:`lend_to_keras`).
 """
 
 from __future__ import annotations
+
+import weakref
+from typing import Any
 
 import numpy as np
 
 from .errors import DataError
 
-__all__ = ["check_real", "check_float32_range", "check_frame_values"]
+__all__ = ["check_real", "check_float32_range", "check_frame_values", "float32_rows",
+           "lend_to_keras"]
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -66,3 +73,70 @@ def check_frame_values(frame, role: str) -> None:
                             f"real numbers. Use Re() / Mod() of it, or both parts as columns.")
         if getattr(dtype, "kind", "") == "f" and dtype.itemsize > 4:
             check_float32_range(frame[column].to_numpy().reshape(-1, 1), role, [columns[index]])
+
+
+# --------------------------------------------------- the float32 copy for Keras
+# TensorFlow's kernels need tensor memory aligned to 64 bytes (EIGEN_MAX_ALIGN_BYTES);
+# a tensor over unaligned memory aborts the process in the first strided slice.
+_TF_ALIGN = 64
+# id -> weak reference of the arrays made by float32_rows: only those are lent to
+# Keras without a copy (nobody else holds them, so nothing can change them under fit).
+_PRIVATE: dict[int, weakref.ref] = {}
+
+
+def _forget(key: int) -> None:
+    _PRIVATE.pop(key, None)
+
+
+def float32_rows(array: np.ndarray, dtype: Any = np.float32) -> np.ndarray:
+    """`array` as a fresh row-major (C) array of `dtype`, in memory TensorFlow can use as is.
+
+    R hands its matrices over as zero-copy column-major views of R's doubles.
+    Keras needs float32 in row order; the cast and the transposition are one
+    pass here (numpy's cast-and-copy, ~0.05 s for MNIST's 60000 x 784), into
+    64-byte aligned memory, so that :func:`lend_to_keras` can give Keras this
+    very array as a tensor instead of Keras copying it again.
+    """
+    dtype = np.dtype(dtype)
+    nbytes = array.size * dtype.itemsize
+    buffer = np.empty(nbytes + _TF_ALIGN, dtype=np.uint8)
+    start = (-buffer.ctypes.data) % _TF_ALIGN
+    out = buffer[start:start + nbytes].view(dtype).reshape(array.shape)
+    np.copyto(out, array, casting="unsafe")
+    key = id(out)
+    _PRIVATE[key] = weakref.ref(out, lambda _ref, key=key: _forget(key))
+    return out
+
+
+def _is_private(value: Any) -> bool:
+    ref = _PRIVATE.get(id(value))
+    return ref is not None and ref() is value
+
+
+def lend_to_keras(value: Any) -> Any:
+    """Arrays made by :func:`float32_rows` as TensorFlow tensors over the same memory; the rest as given.
+
+    Why: Keras's `fit`/`evaluate`/`predict` turn a numpy array into a
+    TensorFlow constant, a full copy of it (188 MB for MNIST's training
+    images) kept for the whole call; a tensor is used as it is. DLPack shares
+    the memory (the tensor keeps the array alive). Only rkeras's own private
+    copies are lent: an array of the caller's keeps Keras's copy, so changing
+    it during `fit` (a callback) cannot change what Keras trains on. Other
+    backends than TensorFlow read numpy arrays batch by batch already.
+    """
+    if isinstance(value, np.ndarray):
+        if not (_is_private(value) and value.size and value.ctypes.data % _TF_ALIGN == 0
+                and value.flags.c_contiguous):
+            return value
+        import keras
+
+        if keras.backend.backend() != "tensorflow":
+            return value
+        import tensorflow as tf
+
+        return tf.experimental.dlpack.from_dlpack(value.__dlpack__())
+    if type(value) is dict:
+        return {k: lend_to_keras(v) for k, v in value.items()}
+    if type(value) in (list, tuple):        # several inputs (as_model_data's plain list or tuple)
+        return type(value)(lend_to_keras(v) for v in value)
+    return value

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from .caller_syntax import shape_text
-from .data_values import check_float32_range, check_frame_values, check_real
+from .data_values import check_float32_range, check_frame_values, check_real, float32_rows
 from .errors import DataError
 from .function_batches import batch_generator, is_batch_function
 
@@ -156,7 +156,7 @@ def _keras_layout(array: np.ndarray) -> np.ndarray:
             and not array.flags.c_contiguous):
         import keras
 
-        return np.ascontiguousarray(array, dtype=keras.config.floatx())
+        return float32_rows(array, keras.config.floatx())   # lent to Keras as is (lend_to_keras)
     return array
 
 

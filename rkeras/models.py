@@ -19,6 +19,7 @@ import numpy as np
 from .argument_checks import check_compile_arguments, check_fit_arguments
 from .atomic_files import atomic_path, check_model_file, explain_load_error
 from .conventions import as_count, as_index, as_nonnegative, as_number, as_verbose, normalize_shape
+from .data_values import lend_to_keras
 from .errors import ArgumentError, did_you_mean
 from .freeze import freeze_weights, layer_position, unfreeze_weights
 from .function_batches import is_batch_function, reading
@@ -410,7 +411,7 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
     try:
         with reading(x, validation_data):
             keras_history = model.fit(
-                x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=verbose,
+                x=lend_to_keras(x), y=lend_to_keras(y), batch_size=batch_size, epochs=epochs, verbose=verbose,
                 callbacks=_as_list(unwrap(callbacks)), validation_split=validation_split,
                 validation_data=validation_data,
                 # A function's batches come in its own order (Keras would warn, to no use).
@@ -485,7 +486,8 @@ def evaluate(object, x=None, y=None, batch_size=None, verbose="auto", sample_wei
     verbose = as_verbose(verbose)
     x, y = _model_data(model, x, y, "evaluate")
     with reading(x):
-        values = model.evaluate(x=x, y=y, batch_size=batch_size, verbose=verbose,
+        values = model.evaluate(x=lend_to_keras(x), y=lend_to_keras(y), batch_size=batch_size,
+                                verbose=verbose,
                                 sample_weight=as_model_data(sample_weight, "sample_weight"),
                                 steps=steps, callbacks=_as_list(unwrap(callbacks)),
                                 return_dict=True)
@@ -504,7 +506,7 @@ def predict(object, x, batch_size=None, verbose="auto", steps=None, callbacks=No
     x = _model_x(model, x, "predict")
     check_input_shape(model, x)
     with reading(x):
-        return model.predict(x, batch_size=batch_size, verbose=verbose, steps=steps,
+        return model.predict(lend_to_keras(x), batch_size=batch_size, verbose=verbose, steps=steps,
                              callbacks=_as_list(unwrap(callbacks)))
 
 

@@ -97,3 +97,40 @@ def test_variadic_verbs_and_shape():
     np.testing.assert_allclose(
         rpy('as.array(op_einsum("ij,jk->ik", op_ones(c(2, 3)), op_ones(c(3, 2))))'),
         np.full((2, 2), 3.0))
+
+
+def test_with_passes_an_r_error_to_exit_and_raises_it_again():
+    # tensorflow R package + keras3 1.5.1: __exit__ receives <class 'RuntimeError'>; the
+    # R error still reaches tryCatch; a body without error exits with (None, None, None).
+    out = rpy("""
+      main <- reticulate::py_run_string("
+class CM:
+    def __enter__(self):
+        return self
+    def __exit__(self, t, v, tb):
+        global seen
+        seen = (repr(t), str(v))
+        return True
+seen = None
+")
+      msg <- tryCatch(with(main$CM(), stop("boom")), error = function(e) conditionMessage(e))
+      after_error <- reticulate::py_eval("seen")
+      x <- 1
+      with(main$CM(), x <- 2)
+      list(msg = msg, after_error = after_error, x = x, clean = reticulate::py_eval("seen"),
+           refused = tryCatch(with(keras_model_sequential(), 1), error = conditionMessage))
+    """)
+    assert out["msg"] == "boom"
+    assert list(out["after_error"]) == ["<class 'RuntimeError'>", "boom"]
+    assert out["x"] == 2 and list(out["clean"]) == ["None", "None"]
+    assert "is not a context manager" in out["refused"]
+
+
+def test_dollar_on_a_layer_attribute_that_is_a_python_function():
+    # keras3: layer$activation is a python.builtin.function; `$` reads its attributes.
+    out = rpy("""
+      l <- layer_dense(units = 3, activation = "relu")
+      list(name = l$activation$`__name__`, cls = class(l$activation)[1:2])
+    """)
+    assert out["name"] == "relu"
+    assert list(out["cls"]) == ["python.builtin.function", "python.builtin.object"]

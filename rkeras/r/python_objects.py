@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..errors import ArgumentTypeError
 from ..pipe import PendingLayer
 from .convert import RFunction, register_to_python, to_python
 from .convert.rules import plain_lists
@@ -177,10 +178,20 @@ def helpers(for_r: Callable[[Any], Any], env) -> dict:
             return completed
 
     def enter(ctx: Any) -> Any:
+        if not (hasattr(ctx, "__enter__") and hasattr(ctx, "__exit__")):
+            raise ArgumentTypeError(
+                f"with(): this Python object ({type(ctx).__name__}) is not a context manager "
+                f"(it has no __enter__/__exit__); for a distribution strategy, use "
+                f"with(strategy$scope(), {{ ... }}).")
         return present(ctx.__enter__())
 
-    def exit_(ctx: Any) -> Any:
-        return ctx.__exit__(None, None, None)
+    def exit_(ctx: Any, error: Any = None) -> Any:
+        if error is None:
+            return ctx.__exit__(None, None, None)
+        # An R error in the body: __exit__ sees a RuntimeError with R's message
+        # (as with the tensorflow R package); the R error is raised again by R.
+        exc = RuntimeError(str(error))
+        return ctx.__exit__(RuntimeError, exc, None)
 
     def to_py(x: Any, convert: bool = False) -> Any:
         return handle(x)

@@ -102,7 +102,7 @@ print.rkeras_layer_fn <- function(x, ...) {
   cat(.rk_python("format", environment(x)$.rk_layer), "\n", sep = "")
   invisible(x)
 }
-`$.rkeras_layer_fn` <- function(x, name) .rk_python("getattr", environment(x)$.rk_layer, name)
+`$.rkeras_layer_fn` <- function(x, name) .rk_python("py_getattr", environment(x)$.rk_layer, name)
 `$<-.rkeras_layer_fn` <- function(x, name, value) {
   .rk_python("setattr", environment(x)$.rk_layer, name, value)
   x

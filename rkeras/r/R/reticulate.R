@@ -189,13 +189,22 @@ print.rkeras_py_config <- function(x, ...) {
 
 # with(<context manager> %as% name, { ... }): enter, bind, run, exit
 # (reticulate's with.python.builtin.object).
+# An R error in `expr` reaches __exit__ (as a RuntimeError with R's message,
+# as the tensorflow R package does) and is raised again; an interrupt still
+# closes the context.
 with.rkeras_py_object <- function(data, expr, as = NULL, ...) {
   as <- if (is.null(as)) attr(data, "as") else as
   value <- .rk_python("py_enter", data)
-  on.exit(.rk_python("py_exit", data))
+  exited <- FALSE
+  on.exit(if (!exited) .rk_python("py_exit", data))
   env <- parent.frame()
   if (!is.null(as)) assign(as, value, envir = env)
-  invisible(eval(substitute(expr), env))
+  result <- tryCatch(eval(substitute(expr), env), error = function(e) {
+    exited <<- TRUE
+    .rk_python("py_exit", data, conditionMessage(e))
+    stop(e)
+  })
+  invisible(result)
 }
 
 .rk_s3 <- c(.rk_s3, list(

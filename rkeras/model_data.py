@@ -20,13 +20,14 @@ what is wrong, where, and what to do. The policy:
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
 
 from .caller_syntax import shape_text
 from .data_values import check_float32_range, check_frame_values, check_real, float32_rows
-from .errors import DataError
+from .errors import ArgumentError, DataError
 from .function_batches import batch_generator, is_batch_function
 
 _PASS_THROUGH_MODULES = ("tensorflow", "keras", "jax", "torch")
@@ -248,3 +249,12 @@ def check_labels(model: Any, y: Any) -> None:
             f"({units} columns): use to_categorical(y, {units}), or loss = "
             f"'sparse_categorical_crossentropy'."
         )
+
+
+def check_batch_size(x: Any, batch_size: Any, verb: str = "fit") -> None:
+    """keras3 refuses `batch_size` with a tf.data Dataset: its batches are already made."""
+    tf = sys.modules.get("tensorflow")
+    if batch_size is not None and tf is not None and isinstance(x, tf.data.Dataset):
+        raise ArgumentError(
+            f"{verb}(): `batch_size` cannot be given with a tf.data Dataset, whose batches are "
+            f"already made; drop `batch_size` or batch the dataset with dataset_batch().")

@@ -25,7 +25,8 @@ from .freeze import freeze_weights, layer_position, unfreeze_weights
 from .function_batches import is_batch_function, reading
 from .input_layout import as_text_input, match_columns, remember_columns
 from .labels import as_labels, factor_codes, is_factor
-from .model_data import as_model_data, check_input_shape, check_labels, check_lengths
+from .model_data import (as_model_data, check_batch_size, check_input_shape, check_labels,
+                         check_lengths)
 from .name_checks import check_name
 from .pipe import unwrap
 from .registry import verb_kind
@@ -404,6 +405,7 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
     initial_epoch = as_index(initial_epoch, "initial_epoch")
     levels = _factor_levels(y)
     raw_x = x
+    check_batch_size(unwrap(x), batch_size)
     x, y = _model_data(model, x, y, "fit")
     check_labels(model, y)
     validation_split = as_number(validation_split, "validation_split", 0, 1)

@@ -413,6 +413,10 @@ def registry() -> dict[str, Verb]:
     for alias, name in ALIASES.items():
         if name in verbs and alias not in verbs:
             verb = verbs[name]
+            if alias.startswith("rnn_cell"):
+                # keras3's rnn_cell_*(units, ...) build a cell for layer_rnn(): no `object`
+                # to compose onto (rnn_cell_gru(4) is units = 4).
+                verb = dataclasses.replace(verb, kind="object", parameters=verb.parameters[1:])
             verbs[alias] = dataclasses.replace(
                 verb, name=alias, doc=f"`{alias}()` is keras3's other name for `{name}()`.\n\n"
                                       + verb.doc)

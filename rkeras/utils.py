@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from typing import Any
 
 import numpy as np
 
 from .argument_checks import R_NA
 from .conventions import is_size_tensor, normalize_shape
-from .errors import ArgumentError
+from .errors import ArgumentError, ArgumentTypeError
 from .registry import takes_dots, verb_kind
 
 __all__ = ["shape", "keras_variable", "custom_metric", "zip_lists", "named_list",
@@ -131,31 +132,76 @@ def custom_metric(name, metric_fn):
     return metric
 
 
+def _names_and_values(value: Any, arg: str) -> tuple[list | None, list]:
+    """An R-like list's names (None when unnamed) and values."""
+    from .rlist import RList
+
+    if isinstance(value, RList):
+        names = value.names()
+        return (None if all(n is None for n in names) else names), list(value.values())
+    if isinstance(value, dict):
+        return [str(k) for k in value], list(value.values())
+    if isinstance(value, (list, tuple)):
+        return None, list(value)
+    if isinstance(value, np.ndarray):
+        return None, list(value.reshape(-1)) if value.ndim else [value.item()]
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(value, pd.Series):      # an R named vector
+        return [str(k) for k in value.index], value.tolist()
+    if isinstance(value, (numbers.Number, str)):
+        return None, [value]
+    raise ArgumentTypeError(f"zip_lists(): `{arg}` must be a list or vector; "
+                            f"got {type(value).__name__}.")
+
+
+def _as_list(names: list | None, values: list) -> Any:
+    from .rlist import RList
+
+    return list(values) if names is None else RList(zip(names, values))
+
+
 @takes_dots("lists")
 @verb_kind("object")
-def zip_lists(lists=()):
+def zip_lists(lists=(), **named):
     """keras3's `zip_lists()`: transpose lists, by position or by matching names.
+
+    `zip_lists(a, b)` gives one list per position, `list(a[[i]], b[[i]])`;
+    named arguments name the elements of each (`zip_lists(gradient = g, weight
+    = w)`); when the first list has names, the others are matched by name
+    (reordered; an error when the names differ) and the result has those names.
+    A single argument is a list of the lists.
 
     Example:
         >>> zip_lists([1, 2], ["a", "b"])      # [[1, 'a'], [2, 'b']]
-        >>> zip_lists({"a": 1, "b": 2}, {"b": 3, "a": 4})   # {'a': [1, 4], 'b': [2, 3]}
+        >>> zip_lists({"a": 1, "b": 2}, {"b": 3, "a": 4})   # RList(a=[1, 4], b=[2, 3])
     """
-    lists = list(lists)
-    if len(lists) == 1:
-        lists = list(lists[0].values() if isinstance(lists[0], dict) else lists[0])
-    if not lists:
+    dots: list[tuple[str | None, Any]] = [(None, v) for v in lists] + list(named.items())
+    if len(dots) == 1:
+        names, values = _names_and_values(dots[0][1], "...")
+        dots = list(zip(names or [None] * len(values), values))
+    if not dots:
         return []
-    if isinstance(lists[0], dict):
-        names = list(lists[0])
-        for other in lists[1:]:
-            if not isinstance(other, dict) or set(other) != set(names):
-                raise ArgumentError("zip_lists(): all names of the arguments must match; "
-                                    "give unnamed lists for positional matching.")
-        return {name: [other[name] for other in lists] for name in names}
-    lengths = {len(x) for x in lists}
+    arg_names = [n for n, _ in dots]
+    arg_names = None if all(n is None for n in arg_names) else ["" if n is None else n for n in arg_names]
+    columns = [_names_and_values(v, n or f"..{i + 1}") for i, (n, v) in enumerate(dots)]
+    first_names = columns[0][0]
+    if first_names is not None and "" in first_names and len(set(first_names)) == len(first_names):
+        raise ArgumentError("zip_lists(): all names must be unique (and non-empty); call "
+                            "unname() on the arguments for positional matching.")
+    aligned = [columns[0][1]]
+    for names, values in columns[1:]:
+        if names != first_names:
+            if first_names is None or names is None or set(names) != set(first_names):
+                raise ArgumentError("zip_lists(): all names of the arguments must match; call "
+                                    "unname() on each argument for positional matching.")
+            by_name = dict(zip(reversed(names), reversed(values)))     # R's `[`: first match
+            values = [by_name[n] for n in first_names]
+        aligned.append(values)
+    lengths = {len(v) for v in aligned}
     if len(lengths) != 1:
         raise ArgumentError(f"zip_lists(): the lists differ in length ({sorted(lengths)}).")
-    return [list(items) for items in zip(*lists)]
+    rows = [_as_list(arg_names, list(items)) for items in zip(*aligned)]
+    return _as_list(first_names, rows)
 
 
 @verb_kind("object")

@@ -255,3 +255,54 @@ def test_vector_attribute_and_integer_metric_as_keras3(R):
     assert list(out["flags"]) == [True, False]
     assert out["epoch_type"] == "integer" and list(out["epoch"]) == [1, 2]
     assert out["loss_type"] == "double"
+
+
+def test_freeze_which_formula_and_rnn_cell_units_as_keras3(R):
+    # test-freeze.R: which = ~ <lambda of .x> (rlang::as_function); test-rnn-api.R:
+    # rnn_cell_gru(4) is units = 4 (keras3's cells have no `object`);
+    # as.list(shape(32, 4)) is a plain list.
+    out = R("""
+      model <- keras_model_sequential(input_shape = 3) |>
+        layer_dense(2, name = "first") |> layer_dense(2, name = "dense1") |>
+        layer_dense(2, name = "dense2")
+      freeze_weights(model, which = ~ grepl("^dense", .x$name))
+      frozen <- length(model$non_trainable_weights)
+      unfreeze_weights(model, which = ~ .x$name == "dense2")
+      out <- op_ones(c(5, 7, 3)) |> layer_rnn(rnn_cell_gru(4))
+      list(frozen = frozen, trainable = length(model$trainable_weights),
+           units = rnn_cell_lstm(3)$units, formals = names(formals(rnn_cell_gru))[1],
+           same = identical(as.list(out$shape), as.list(shape(5, 4))))
+    """)
+    assert out["frozen"] == 4 and out["trainable"] == 2     # the others frozen again (keras3)
+    assert out["units"] == 3 and out["formals"] == "units" and out["same"] is True
+
+
+def test_zip_lists_as_keras3(R):
+    # test-utils.R: a list of lists (strings stay list elements), named arguments
+    # name the elements, the first list's names match the others' and name the result.
+    out = R("""
+      g <- list("g1", "g2"); w <- list("w1", "w2")
+      a <- identical(zip_lists(g, w), list(list("g1", "w1"), list("g2", "w2")))
+      b <- identical(zip_lists(gradient = g, weight = w),
+                     list(list(gradient = "g1", weight = "w1"), list(gradient = "g2", weight = "w2")))
+      names(g) <- names(w) <- c("l1", "l2")
+      c <- identical(zip_lists(g, w[c(2, 1)]), list(l1 = list("g1", "w1"), l2 = list("g2", "w2")))
+      names(g) <- c("x1", "x2")
+      err <- tryCatch(zip_lists(g, w), error = function(e) conditionMessage(e))
+      list(a = a, b = b, c = c, err = err)
+    """)
+    assert out["a"] is True and out["b"] is True and out["c"] is True
+    assert "names of the arguments must match" in out["err"]
+
+
+def test_fit_dataset_with_batch_size_is_an_error(R):
+    # test-tfdatasets.R: keras3 refuses batch_size with a tf.data Dataset.
+    msg = R("""
+      model <- keras_model_sequential(input_shape = 1) |> layer_dense(1)
+      model |> compile(loss = "mse", optimizer = "sgd")
+      ds <- tfdatasets::tensors_dataset(reticulate::tuple(list(1), list(1))) |>
+        tfdatasets::dataset_repeat(4) |> tfdatasets::dataset_batch(2)
+      tryCatch({ fit(model, ds, epochs = 1, batch_size = 5, verbose = 0); "no error" },
+               error = function(e) conditionMessage(e))
+    """)
+    assert "`batch_size` cannot be given with a tf.data Dataset" in msg

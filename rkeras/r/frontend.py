@@ -52,7 +52,7 @@ from ..registry import registry
 from ..rlist import RList
 from ..verbs import call_verb
 from . import python_objects
-from .convert import RFunction, r_function, register_to_python, register_to_r, set_class, to_python, to_r
+from .convert import RFunction, UnnamedList, r_function, register_to_python, register_to_r, set_class, to_python, to_r
 from .convert.to_r import array_to_r
 from .evaluate import r_call, r_eval
 from .handles import new_handle
@@ -134,8 +134,23 @@ def _name_r_losses_and_metrics(kwargs: dict) -> dict:
     return kwargs
 
 
+def _is_formula(value: Any) -> bool:
+    rclass = getattr(value, "rclass", None)
+    return rclass is not None and "formula" in list(rclass)
+
+
+def _formula_which_as_function(kwargs: dict) -> dict:
+    """keras3: `which = ~ grepl("^dense", .x$name)` is a function of the layer
+    (rlang::as_function(), `.x` the layer), as in keras3's freeze_weights()."""
+    if _is_formula(kwargs.get("which")):
+        kwargs["which"] = to_python(r_call("rlang::as_function", kwargs["which"]))
+    return kwargs
+
+
 # Verb -> fix-up of the converted R arguments, for R-only conventions.
-_R_ARGUMENT_FIXES = {"compile": _name_r_losses_and_metrics}
+_R_ARGUMENT_FIXES = {"compile": _name_r_losses_and_metrics,
+                     "freeze_weights": _formula_which_as_function,
+                     "unfreeze_weights": _formula_which_as_function}
 
 
 def _seed_r(kwargs: dict) -> None:
@@ -145,6 +160,19 @@ def _seed_r(kwargs: dict) -> None:
 
 # Verb -> what it also does in R (after the Python verb ran).
 _R_SIDE_EFFECTS = {"set_random_seed": _seed_r}
+
+
+def _r_lists(value: Any) -> Any:
+    """Python lists as R lists, also when all items are strings (zip_lists(): list("a", "b"))."""
+    if type(value) is list:
+        return UnnamedList(_r_lists(v) for v in value)
+    if isinstance(value, RList):
+        return RList.from_values([_r_lists(v) for v in value.values()], value.names())
+    return value
+
+
+# Verb -> fix-up of its result for R (R shapes Python has no need for).
+_R_RESULT_FIXES = {"zip_lists": _r_lists}
 
 
 # Verbs whose data Keras copies (cast to float32, tensors): R's garbage goes first.
@@ -208,6 +236,8 @@ def run_verb_from_r(name: str, args: Any = None):
         result = call_verb(verb, (), kwargs)
     if name in _R_SIDE_EFFECTS:
         _R_SIDE_EFFECTS[name](kwargs)
+    if name in _R_RESULT_FIXES:
+        result = _R_RESULT_FIXES[name](result)
     visible = True
     if result is None or name in _INVISIBLE_VERBS:
         visible = False
@@ -233,7 +263,20 @@ def _format_object(obj: Any, **summary_args: Any) -> str:
         if summary_args.get("line_length") is not None:
             summary_args["line_length"] = as_integer(summary_args["line_length"], "line_length")
         lines: list[str] = []
-        obj.summary(print_fn=lambda line, **_: lines.append(line), **summary_args)
+        # Keras draws the table with rich, whose console is as wide as $COLUMNS (else
+        # the terminal), whatever line_length says: keras3 sets COLUMNS the same way.
+        width = summary_args.get("line_length")
+        saved = os.environ.get("COLUMNS")
+        if width is not None:
+            os.environ["COLUMNS"] = str(width)
+        try:
+            obj.summary(print_fn=lambda line, **_: lines.append(line), **summary_args)
+        finally:
+            if width is not None:
+                if saved is None:
+                    os.environ.pop("COLUMNS", None)
+                else:
+                    os.environ["COLUMNS"] = saved
         return "\n".join(line for line in "\n".join(lines).splitlines() if line.strip())
     if isinstance(obj, keras.Layer):
         config = {}

@@ -137,7 +137,10 @@ print.keras_shape <- function(x, ...) {
 # NULL for an unknown size (unlist(as.list(x$shape)) is the known sizes).
 as.list.tensorflow.python.framework.tensor_shape.TensorShape <- function(x, ...)
   as.list(.rk_python("py_call", .rk_python("py_getattr", x, "as_list")))
+# keras3: as.list(shape(32, 4)) is the plain list of sizes (no keras_shape class).
+as.list.keras_shape <- function(x, ...) unclass(x)
 .rk_s3 <- c(.rk_s3, list(c("format", "keras_shape", "format.keras_shape"),
                          c("print", "keras_shape", "print.keras_shape"),
+                         c("as.list", "keras_shape", "as.list.keras_shape"),
                          c("as.list", "tensorflow.python.framework.tensor_shape.TensorShape",
                            "as.list.tensorflow.python.framework.tensor_shape.TensorShape")))

@@ -349,3 +349,25 @@ tensorboard <- function(log_dir, action = c("start", "stop"), host = "127.0.0.1"
   else if (is.function(launch_browser)) launch_browser(url)
   invisible(url)
 }
+
+# ---- verbs whose R form differs from the generated one ------------------------
+
+# R definitions that replace the generated verb of the same name once the verbs
+# are evaluated (.rk_finish_namespaces, tensorflow.R): generated verbs force
+# every argument, and these must not.
+.rk_r_verbs <- list()
+
+# keras3: with_custom_object_scope(objects, expr) evaluates `expr` lazily,
+# inside the scope (load_model() there finds the custom classes). `expr` stays
+# a promise until the Python verb calls `run()` with the scope open; Python's
+# `with` closes it on error too. The value stays in R (no trip through Python).
+.rk_r_verbs$with_custom_object_scope <- function(objects, expr) {
+  value <- NULL
+  run <- function() {
+    value <<- expr
+    invisible(NULL)
+  }
+  verb <- function(objects, expr) .rk_verb("with_custom_object_scope")
+  verb(objects, run)
+  value
+}

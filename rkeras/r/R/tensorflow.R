@@ -8,9 +8,14 @@
   tf <- NULL
   tf_version <- function() package_version(.rk_python("tf_version"))
   tf_config <- function() list(available = TRUE, version = tf_version(), python = "rkeras")
-  tf_function <- function(f, input_signature = NULL, autograph = TRUE, ...)
+  # As R tensorflow's tf_function(): Python's AutoGraph is always off (it cannot
+  # rewrite R code); `autograph` is R's tfautograph, which rkeras does not
+  # provide, so R control flow on tensors runs eagerly while tracing.
+  tf_function <- function(f, input_signature = NULL, autograph = TRUE, ...) {
+    if (!(isTRUE(autograph) || isFALSE(autograph))) stop("`autograph` must be TRUE or FALSE")
     .rk_python("py_call", .rk_python("py_getattr", tf, "function"), f,
-               input_signature = input_signature, autograph = autograph, ...)
+               input_signature = input_signature, autograph = FALSE, ...)
+  }
   # tensorflow's as_tensor(): `shape` reshapes in row-major order (NA: -1), or
   # fills the shape when x has one element.
   as_tensor <- function(x, dtype = NULL, ..., shape = NULL, name = NULL) {
@@ -113,6 +118,8 @@
     env$shape <- structure(function(...) structure(as.list(shape_verb(...)), class = "keras_shape"),
                            class = c("rkeras_shape_fn", "function"))
   }
+  # Verbs defined in R (keras3_extras.R) replace the generated ones.
+  for (n in names(.rk_r_verbs)) assign(n, .rk_r_verbs[[n]], envir = env)
   if (!("keras3" %in% loadedNamespaces())) {
     ns <- new.env(hash = TRUE, parent = globalenv())
     for (n in setdiff(ls(env, all.names = TRUE), "keras")) assign(n, get(n, envir = env), envir = ns)

@@ -50,6 +50,16 @@ class RFunction:
 
     __slots__ = ("rfunction", "__weakref__")
 
+    # TensorFlow's AutoGraph must call an R function as it is, never rewrite the
+    # Python code behind it (this bridge's converters) into graph ops: it
+    # leaves alone any callable with this attribute (what
+    # tf.autograph.experimental.do_not_convert sets; checked by
+    # autograph.impl.api.is_autograph_artifact). Without it, an R function
+    # given to dataset_map() or called while tf_function() traces ran our
+    # converters through AutoGraph and failed ("'>' not supported between
+    # 'NoneType' and 'int'"). reticulate's R functions are not converted either.
+    autograph_info__ = {}
+
     def __init__(self, rfunction):
         self.rfunction = rfunction
 

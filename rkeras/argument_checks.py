@@ -14,21 +14,33 @@ as an integer"). These checks run before Keras sees the call:
   The hand-written callback verbs (`callback_lambda`, the checkpoint verbs)
   get the same checks (:func:`rkeras.verbs.prepare`);
 * :func:`check_fit_arguments` and :func:`check_compile_arguments`, for the
-  hand-written `fit` / `evaluate` / `predict` and `compile`.
+  hand-written `fit` / `evaluate` / `predict` and `compile`;
+* :func:`single_values`, on every verb, before R's conventions: an argument
+  that takes one value (:func:`scalar_kinds`, derived from Keras's default and
+  its "Args:" text: "Float", "Integer", "Boolean") refuses a vector or list of
+  length 0 or 2+ and a string, instead of Keras's "The truth value of an array
+  with more than one element is ambiguous" or "'<=' not supported between
+  instances of 'int' and 'list'".
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import numbers
+import re
 from typing import Any
 
 import numpy as np
 
+from . import conventions
+from .caller_syntax import in_r
 from .conventions import as_integer, describe, scalar
-from .errors import ArgumentError
+from .errors import ArgumentError, ArgumentTypeError
 
-__all__ = ["R_NA", "check_values", "check_fit_arguments", "check_compile_arguments"]
+__all__ = ["R_NA", "check_values", "check_fit_arguments", "check_compile_arguments",
+           "scalar_kinds", "single_values", "describe_for_caller"]
 
 
 class _RNA:
@@ -223,3 +235,289 @@ def check_compile_arguments(optimizer: Any, loss: Any, metrics: Any) -> None:
     _check_named_thing(unwrap(metrics), "metrics",
                        "metric names ('accuracy', 'mae' ...), metric_*() objects or functions",
                        allow_none=True)
+
+
+# --- one value where Keras takes one -------------------------------------------------
+#
+# Which arguments take a single value is derived, per verb, from what the registry already
+# holds: Keras's default (a bool, an int or a float: one value) and the type its "Args:" text
+# starts with ("rate: Float between 0 and 1", "units: Positive integer", "use_bias: Boolean").
+# An argument whose default is a tuple or whose text names several values ("int or tuple/list
+# of 2 integers", "a tensor", "shape") is left alone, as is one R's conventions turn into a
+# tuple (kernel_size, strides, axis, padding, shapes ...).
+
+# "Float", "A Python integer", "Optional positive integer", "(Optional) float in [0, 1]".
+_TYPE_WORD = re.compile(
+    r"^(?:\(optional\)\s*|optional,?\s+)?(?:a |an |the )?"
+    r"(?:single |positive |non-negative |nonnegative |small |strictly positive |python |scalar "
+    r"|optional )*(float|integer|int|boolean|bool|number(?! of))\b")
+# Words that say an argument takes (or may take) several values.
+_SEVERAL = re.compile(r"tuple|list|array|tensor|sequence|vector|iterable|dict|shape|pair"
+                      r"|\bof (?:\d+|two|size)\b|numbers|integers|floats")
+_KIND_OF_WORD = {"float": "number", "number": "number", "integer": "whole", "int": "whole",
+                 "boolean": "logical", "bool": "logical"}
+# Documented as one float, but Keras also takes one value per channel (ImageNet's means).
+SEVERAL_ALLOWED = frozenset({("layer_rescaling", "scale"), ("layer_rescaling", "offset")})
+_SEVERAL_RULES = (conventions.as_integer_tuple, conventions.as_padding,
+                  conventions.normalize_shape, conventions.as_shape_tuple, conventions.as_axis,
+                  conventions.as_index_array)
+_WHOLE_RULES = (conventions.as_integer, conventions.as_count, conventions.as_nonnegative,
+                conventions.as_index)
+_ARG_LINE = re.compile(r"^(\s+)\*{0,2}(\w+)(?: \([^)]*\))?:\s*(.*)$")
+
+
+def documented_arguments(doc: str) -> dict[str, str]:
+    """The entries of a Google-style "Args:" section: argument name -> its text."""
+    entries: dict[str, str] = {}
+    lines = doc.splitlines()
+    i = 0
+    while i < len(lines):
+        if not re.match(r"^\s*(Args|Arguments):\s*$", lines[i]):
+            i += 1
+            continue
+        base = len(lines[i]) - len(lines[i].lstrip())
+        current, indent = None, None
+        i += 1
+        while i < len(lines):
+            line = lines[i]
+            if line.strip() and len(line) - len(line.lstrip()) <= base:
+                break
+            match = _ARG_LINE.match(line)
+            if match and (indent is None or len(match.group(1)) == indent):
+                indent, current = len(match.group(1)), match.group(2)
+                entries[current] = match.group(3)
+            elif current and line.strip():
+                entries[current] += " " + line.strip()
+            i += 1
+    return entries
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=[a-z0-9`)\]])\.(?:\s|$)", text.strip(), maxsplit=1)[0].lower()
+
+
+class Single:
+    """How one argument takes its single value: kind, and whether a string or TRUE/FALSE fits."""
+
+    __slots__ = ("kind", "strings", "logicals")
+
+    def __init__(self, kind: str, strings: bool, logicals: bool):
+        self.kind, self.strings, self.logicals = kind, strings, logicals
+
+    def __repr__(self) -> str:
+        return f"Single({self.kind!r}, strings={self.strings}, logicals={self.logicals})"
+
+
+def _single(verb, param: inspect.Parameter, text: str) -> Single | None:
+    default = None if param.default is inspect.Parameter.empty else param.default
+    if (verb.name, param.name) in SEVERAL_ALLOWED or param.name == "verbose":
+        return None
+    if verb.keras_path.startswith("rkeras."):
+        rule = None        # hand-written verbs: their own defaults and texts, not the name rules
+    else:
+        rule = conventions.transform_for(verb.name, param.name, default)
+    if rule in _SEVERAL_RULES or getattr(rule, "__name__", "") == "<lambda>":
+        return None
+    if default is not None and not isinstance(default, (bool, numbers.Real, str)):
+        return None        # a tuple, a list or an object: Keras's default is not one value
+    sentence = _first_sentence(text)
+    strings = isinstance(default, str) or bool(re.search(r"\bstr\b|\bstring|\"\w", sentence))
+    # Strings for whole-number rules (as_integer) and for Keras's TRUE/FALSE arguments
+    # (check_values) already have their message.
+    checked_later = rule in _WHOLE_RULES or (isinstance(default, bool) and rule is None
+                                              and not verb.keras_path.startswith("rkeras."))
+    strings = strings or checked_later
+    if verb.keras_path.startswith("rkeras."):
+        # Hand-written verbs check their arguments' types themselves (fit's `epochs`): only
+        # the number of values is checked here.
+        strings = logicals = True
+    if isinstance(default, bool):
+        # "Boolean, whether the layer uses a bias vector": only a list or tuple counts here.
+        return None if re.search(r"tuple|list|dict", sentence) else Single("logical", strings, True)
+    if _SEVERAL.search(sentence):
+        return None
+    match = _TYPE_WORD.match(sentence)
+    logicals = "bool" in sentence
+    if rule in _WHOLE_RULES:
+        return Single("whole", strings or param.name in conventions.STRING_VALUED_ARGS, logicals)
+    if isinstance(default, numbers.Real) and not isinstance(default, str):
+        return Single("whole" if isinstance(default, int) and rule is not None else "number",
+                      strings, logicals)
+    if match:
+        kind = _KIND_OF_WORD[match.group(1)]
+        return Single(kind, strings, logicals or kind == "logical")
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def _kinds_by_name(name: str, verb) -> dict[str, Single]:
+    texts = documented_arguments(verb.doc or "")
+    kinds = {}
+    for param in verb.parameters:
+        if param.name == verb.subject:
+            continue
+        single = _single(verb, param, texts.get(param.name, ""))
+        if single is not None:
+            kinds[param.name] = single
+    return kinds
+
+
+def scalar_kinds(verb) -> dict[str, Single]:
+    """The arguments of `verb` that take one value, each with its :class:`Single` kind."""
+    return _kinds_by_name(verb.name, verb)
+
+
+# --- values as the caller writes them -------------------------------------------------
+
+def _r_atom(item: Any) -> str:
+    item = scalar(item)
+    if item is None:
+        return "NULL"
+    if isinstance(item, (bool, np.bool_)):
+        return "TRUE" if item else "FALSE"
+    if isinstance(item, str):
+        return '"' + item.replace('"', '\\"') + '"'
+    if isinstance(item, numbers.Integral):
+        return f"{item}L"
+    if isinstance(item, numbers.Real):
+        if math.isnan(item):
+            return "NaN"
+        if math.isinf(item):
+            return "Inf" if item > 0 else "-Inf"
+        return format(float(item), ".15g")
+    if isinstance(item, (list, tuple, np.ndarray)):
+        return _r_code(item)
+    return describe(item)
+
+
+def _r_code(value: Any, limit: int = 6) -> str:
+    if isinstance(value, np.ndarray):
+        items = value.ravel().tolist()
+        if not items:
+            return {"f": "numeric(0)", "i": "integer(0)", "u": "integer(0)", "b": "logical(0)",
+                    "c": "complex(0)"}.get(value.dtype.kind, "character(0)")
+        opening = "c("
+    elif isinstance(value, dict):
+        items = [f"{key} = {_r_atom(item)}" for key, item in value.items()]
+        opening = "list("
+    else:
+        items = list(value)
+        opening = "list("
+    shown = [item if isinstance(item, str) and isinstance(value, dict) else _r_atom(item)
+             for item in items[:limit]]
+    return opening + ", ".join(shown) + (", ..." if len(items) > limit else "") + ")"
+
+
+def _r_type(array: np.ndarray) -> str:
+    return {"f": "numeric", "i": "integer", "u": "integer", "b": "logical",
+            "c": "complex"}.get(array.dtype.kind, "character")
+
+
+def describe_for_caller(value: Any) -> str:
+    """What was given, in the caller's language: R's `c(0.1, 0.2)`, or Python's `[0.1, 0.2]`."""
+    if in_r():
+        if isinstance(value, np.ndarray):
+            if value.ndim > 1:
+                kind = "matrix" if value.ndim == 2 else "array"
+                dims = ", ".join(str(d) for d in value.shape)
+                return f"a {_r_type(value)} {kind} with dim c({dims})"
+            if value.size == 0:
+                return f"an empty {_r_type(value)} vector ({_r_code(value)})"
+            article = "an" if _r_type(value)[0] in "aeiou" else "a"
+            return f"{article} {_r_type(value)} vector of length {value.size} ({_r_code(value)})"
+        if isinstance(value, (list, tuple, dict)):
+            named = "named list" if isinstance(value, dict) else "list"
+            return f"a {named} of length {len(value)} ({_r_code(value)})"
+        if isinstance(value, str):
+            return f"a character string ({_r_atom(value)})"
+        return _r_atom(value)
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} ({describe(value)})"
+    if isinstance(value, (list, tuple, dict)):
+        return f"a {type(value).__name__} of length {len(value)} ({describe(value)})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    return describe(value, True)
+
+
+def _wanted(single: Single) -> str:
+    if single.kind == "logical":
+        return "TRUE or FALSE" if in_r() else "True or False"
+    return "a single whole number" if single.kind == "whole" else "a single number"
+
+
+def _example(arg: str, item: Any) -> str:
+    item = scalar(item)
+    if isinstance(item, float) and item.is_integer() and abs(item) < 1e15:
+        item = int(item)
+    text = _r_atom(item) if in_r() else repr(item)
+    if in_r() and text.endswith("L"):
+        text = text[:-1]
+    return f"{arg} = {text}" if in_r() else f"{arg}={text}"
+
+
+def _refuse_several(verb, arg: str, single: Single, value: Any, size: int, first: Any) -> None:
+    got = describe_for_caller(value)
+    if size == 0:
+        default = verb.defaults.get(arg, inspect.Parameter.empty)
+        todo = ("Give one value" + ("" if default is inspect.Parameter.empty else
+                                    f", or leave `{arg}` out for Keras's default"))
+    else:
+        todo = f"It takes one value: give one, e.g. {_example(arg, first)}"
+    raise ArgumentTypeError(f"{verb.name}(): `{arg}` must be {_wanted(single)}; got {got}. "
+                            f"{todo}.")
+
+
+def _check_single(verb, arg: str, single: Single, value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        if len(value) != 1:
+            _refuse_several(verb, arg, single, value, len(value), value[0] if value else None)
+        value = value[0]
+        if isinstance(value, (list, tuple, dict)) or (
+                isinstance(value, np.ndarray) and value.size != 1):
+            size = len(value) if not isinstance(value, np.ndarray) else value.size
+            _refuse_several(verb, arg, single, value, size,
+                            None if not size else np.ravel(np.asarray(value, dtype=object))[0])
+    elif isinstance(value, np.ndarray) and value.size != 1:
+        _refuse_several(verb, arg, single, value, value.size,
+                        value.ravel()[0] if value.size else None)
+    elif isinstance(value, dict):
+        _refuse_several(verb, arg, single, value, len(value),
+                        next(iter(value.values()), None))
+    item = scalar(value, lists=True)
+    if isinstance(item, (str, bytes)) and not single.strings:
+        wanted = {"whole": "a whole number", "number": "a number"}.get(single.kind, _wanted(single))
+        try:
+            hint = (f" Give {wanted} ({_example(arg, float(item))}, not "
+                    f"{_r_atom(item) if in_r() else repr(item)}).")
+        except ValueError:
+            hint = f" Give {wanted}."
+        raise ArgumentTypeError(f"{verb.name}(): `{arg}` must be {_wanted(single)}; got "
+                                f"{describe_for_caller(item)}.{hint}")
+    if (isinstance(item, (bool, np.bool_)) and single.kind != "logical" and not single.logicals
+            and not isinstance(value, np.ndarray)):
+        raise ArgumentTypeError(f"{verb.name}(): `{arg}` must be {_wanted(single)}; got "
+                                f"{describe_for_caller(item)}, a logical.")
+    # R's length-1 vector (np.array([0.5])) or list (list(0.5)) is its one value.
+    return item if isinstance(value, (list, tuple, np.ndarray)) else value
+
+
+def single_values(verb, bound: dict[str, Any]) -> dict[str, Any]:
+    """Check that each one-value argument got one value; a list of one becomes its element.
+
+    Runs on every verb, before R's conventions (so `units = list(3)` is
+    `units = 3`, then an int).
+
+    Raises:
+        ArgumentTypeError: for a vector or list of length 0 or 2+, a string where a
+            number or TRUE/FALSE is wanted, or TRUE/FALSE where a number is; the
+            message shows the value in the caller's language (R or Python).
+    """
+    kinds = scalar_kinds(verb)
+    out = dict(bound)
+    for arg, value in bound.items():
+        single = kinds.get(arg)
+        if single is None or value is None or value is R_NA:
+            continue
+        out[arg] = _check_single(verb, arg, single, value)
+    return out

@@ -1,0 +1,192 @@
+"""One value where Keras takes one (issue 14): vectors, lists and strings refused before Keras.
+
+Keras answered `layer_dropout(rate = c(0.1, 0.2))` with "The truth value of an
+array with more than one element is ambiguous" and `rate = list(0.1, 0.2)` with
+"'<=' not supported between instances of 'int' and 'list'"; `use_bias =
+c(TRUE, FALSE)` built a layer silently. The rule (`rkeras.argument_checks.
+scalar_kinds`) is derived from each verb's Keras default and "Args:" text, and
+runs for every verb in `rkeras.verbs.call_verb`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+import numpy as np
+import pytest
+
+import rkeras as rk
+from rkeras.argument_checks import documented_arguments, scalar_kinds, single_values
+from rkeras.errors import ArgumentTypeError, RKerasError
+from rkeras.registry import registry
+
+CASES = {
+    # Python's syntax from Python
+    "scalar-given-a-list": (lambda: rk.layer_dropout(rate=[0.1, 0.2]),
+                            r"^layer_dropout\(\): `rate` must be a single number; got a list of "
+                            r"length 2 \(\[0\.1, 0\.2\]\)\. It takes one value: give one, e.g. "
+                            r"rate=0\.1\.$"),
+    "scalar-given-a-vector": (lambda: rk.layer_dropout(rate=np.array([0.1, 0.2])),
+                              r"`rate` must be a single number; got an array of shape \(2,\) "
+                              r"\(array\(\[0\.1, 0\.2\]\)\)"),
+    "scalar-given-an-empty-vector": (lambda: rk.layer_dropout(rate=np.array([])),
+                                     r"`rate` must be a single number; got an array of shape "
+                                     r"\(0,\) .*Give one value\.$"),
+    "scalar-given-a-string": (lambda: rk.layer_dropout(rate="0.5"),
+                              r"`rate` must be a single number; got a string \('0\.5'\)\. "
+                              r"Give a number \(rate=0\.5, not '0\.5'\)\."),
+    "scalar-given-a-logical": (lambda: rk.layer_dropout(rate=True),
+                               r"`rate` must be a single number; got True \(bool\), a logical"),
+    "learning-rate-given-a-list": (lambda: rk.optimizer_adam(learning_rate=[1.0, 2.0]),
+                                   r"^optimizer_adam\(\): `learning_rate` must be a single number; "
+                                   r"got a list of length 2"),
+    "count-given-a-vector": (lambda: rk.layer_dense(units=np.array([3.0, 4.0])),
+                             r"^layer_dense\(\): `units` must be a single whole number; got an "
+                             r"array of shape \(2,\).* e\.g\. units=3\.$"),
+    "logical-given-a-vector": (lambda: rk.layer_dense(units=2, use_bias=np.array([True, False])),
+                               r"^layer_dense\(\): `use_bias` must be True or False; got an array "
+                               r"of shape \(2,\)"),
+    "patience-given-a-list": (lambda: rk.callback_early_stopping(patience=[1, 2]),
+                              r"callback_early_stopping\(\): `patience` must be a single whole "
+                              r"number; got a list of length 2"),
+    "schedule-given-a-tuple": (lambda: rk.learning_rate_schedule_exponential_decay(
+        initial_learning_rate=(0.1, 0.2), decay_steps=10, decay_rate=0.9),
+        r"`initial_learning_rate` must be a single number; got a tuple of length 2"),
+    "op-argument-given-a-vector": (lambda: rk.op_leaky_relu(np.ones(3), negative_slope=[0.1, 0.2]),
+                                   r"^op_leaky_relu\(\): `negative_slope` must be a single number"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_single_value_argument_refuses_several_values(case):
+    call, pattern = CASES[case]
+    with pytest.raises(ArgumentTypeError) as caught:
+        call()
+    assert isinstance(caught.value, RKerasError) and isinstance(caught.value, TypeError)
+    assert re.search(pattern, str(caught.value)), str(caught.value)
+
+
+def test_one_value_in_a_list_or_array_is_that_value():
+    assert rk.layer_dense(units=[3]).units == 3                      # R's list(3)
+    assert rk.layer_dense(units=np.array([3.0])).units == 3          # R's c(3)
+    assert rk.layer_dropout(rate=(0.25,)).rate == 0.25
+    assert rk.optimizer_sgd(learning_rate=np.array([0.5])).learning_rate.numpy() == 0.5
+
+
+def test_arguments_that_take_several_values_still_do():
+    conv = rk.layer_conv_2d(filters=2, kernel_size=np.array([3.0, 3.0]), strides=[2, 2],
+                            dilation_rate=(1, 1), padding="same")
+    assert (conv.kernel_size, conv.strides, conv.dilation_rate) == ((3, 3), (2, 2), (1, 1))
+    assert rk.layer_max_pooling_2d(pool_size=np.array([2.0, 2.0])).pool_size == (2, 2)
+    assert rk.layer_concatenate(axis=-1).axis == -1
+    assert rk.layer_upsampling_2d(size=[2, 3]).size == (2, 3)
+    assert rk.layer_zero_padding_2d(padding=[[1, 1], [2, 2]]).padding == ((1, 1), (2, 2))
+    # Documented as "Float", but Keras also takes one value per channel.
+    scale = rk.layer_rescaling(scale=1 / np.array([58.4, 57.1, 57.4]))
+    assert np.allclose(scale.scale, [1 / 58.4, 1 / 57.1, 1 / 57.4])
+    assert tuple(rk.layer_random_contrast(factor=[0.1, 0.2]).factor) == (0.1, 0.2)
+
+
+def test_the_rule_is_derived_from_defaults_and_keras_docstrings():
+    verbs = registry()
+    dropout = scalar_kinds(verbs["layer_dropout"])
+    assert dropout["rate"].kind == "number"                  # "rate: Float between 0 and 1."
+    assert "noise_shape" not in dropout                      # "1D integer tensor"
+    dense = scalar_kinds(verbs["layer_dense"])
+    assert dense["units"].kind == "whole" and dense["use_bias"].kind == "logical"
+    conv = scalar_kinds(verbs["layer_conv_2d"])
+    assert not {"kernel_size", "strides", "dilation_rate", "padding"} & set(conv)
+    assert "scale" not in scalar_kinds(verbs["layer_rescaling"])
+    texts = documented_arguments(verbs["layer_dropout"].doc)
+    assert texts["rate"].startswith("Float between 0 and 1.")
+
+
+def test_every_verbs_keras_defaults_pass_the_rule():
+    """All 843 verbs: Keras's own defaults are single values where the rule wants one."""
+    verbs = registry()
+    assert len(verbs) >= 843
+    checked = 0
+    for name, verb in verbs.items():
+        defaults = {k: v for k, v in verb.defaults.items() if k != verb.subject}
+        assert single_values(verb, defaults) == defaults, name
+        checked += len(set(defaults) & set(scalar_kinds(verb)))
+    assert checked > 1000          # the rule covers most scalar hyper-parameters
+
+
+def test_each_single_value_argument_refuses_two_values():
+    """Every argument the rule covers, on a sample of families, refuses a vector of two."""
+    verbs = registry()
+    for name in ("layer_dense", "layer_lstm", "optimizer_adam", "callback_reduce_lr_on_plateau",
+                 "metric_auc", "loss_huber", "initializer_random_normal", "regularizer_l1_l2"):
+        verb = verbs[name]
+        for arg, single in scalar_kinds(verb).items():
+            value = np.array([True, False]) if single.kind == "logical" else np.array([1.0, 2.0])
+            with pytest.raises(ArgumentTypeError, match=rf"`{arg}` must be"):
+                single_values(verb, {arg: value})
+
+
+# --- through the R front end ----------------------------------------------------------
+
+R_CASES = {
+    "scalar-given-a-vector": ("layer_dropout(rate = c(0.1, 0.2))",
+                              "layer_dropout(): `rate` must be a single number; got a numeric "
+                              "vector of length 2 (c(0.1, 0.2)). It takes one value: give one, "
+                              "e.g. rate = 0.1."),
+    "scalar-given-a-list": ("layer_dropout(rate = list(0.1, 0.2))",
+                            "layer_dropout(): `rate` must be a single number; got a list of length "
+                            "2 (list(0.1, 0.2)). It takes one value: give one, e.g. rate = 0.1."),
+    "scalar-given-an-empty-vector": ("layer_dropout(rate = numeric(0))",
+                                     "layer_dropout(): `rate` must be a single number; got an "
+                                     "empty numeric vector (numeric(0)). Give one value."),
+    "scalar-given-a-string": ("layer_dropout(rate = '0.5')",
+                              'layer_dropout(): `rate` must be a single number; got a character '
+                              'string ("0.5"). Give a number (rate = 0.5, not "0.5").'),
+    "learning-rate-given-a-list": ("optimizer_adam(learning_rate = list(1, 2))",
+                                   "optimizer_adam(): `learning_rate` must be a single number; got "
+                                   "a list of length 2 (list(1, 2)). It takes one value: give one, "
+                                   "e.g. learning_rate = 1."),
+    "count-given-a-vector": ("layer_dense(units = 3:4)",
+                             "layer_dense(): `units` must be a single whole number; got an integer "
+                             "vector of length 2 (c(3L, 4L)). It takes one value: give one, e.g. "
+                             "units = 3."),
+    "logical-given-a-vector": ("layer_dense(units = 2, use_bias = c(TRUE, FALSE))",
+                               "layer_dense(): `use_bias` must be TRUE or FALSE; got a logical "
+                               "vector of length 2 (c(TRUE, FALSE)). It takes one value: give "
+                               "one, e.g. use_bias = TRUE."),
+}
+
+
+@pytest.mark.r
+@pytest.mark.parametrize("case", sorted(R_CASES))
+def test_from_r_the_message_shows_r_code(case, R):
+    code, message = R_CASES[case]
+    got = R(f"tryCatch({{ {code}; 'no error' }}, "
+            f"error = function(e) c(class(e)[1], conditionMessage(e)))")
+    assert list(got) == ["rkeras.errors.ArgumentTypeError", f"ArgumentTypeError: {message}"]
+
+
+@pytest.mark.r
+def test_from_r_one_value_in_a_list_and_vectors_for_sizes_work(R):
+    assert R("layer_dense(units = list(3))$units") == 3
+    assert list(R("layer_conv_2d(filters = 2, kernel_size = c(3, 3), strides = c(2, 2))"
+                  "$kernel_size")) == [3, 3]
+    assert list(R("layer_max_pooling_2d(pool_size = c(2, 2))$pool_size")) == [2, 2]
+
+
+def test_every_case_is_in_the_catalogue():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "errors.md").read_text()
+    missing = [case for case in sorted(set(CASES) | set(R_CASES)) if f"`{case}`" not in text]
+    assert missing == []
+
+
+def test_hand_written_verbs_keep_their_own_type_checks():
+    """fit's `epochs = "5"` keeps fit's message; the rule only counts values there."""
+    verb = registry()["fit"]
+    assert inspect.isfunction(verb.target) or callable(verb.target)
+    assert single_values(verb, {"epochs": "5"}) == {"epochs": "5"}
+    with pytest.raises(ArgumentTypeError, match=r"fit\(\): `epochs` must be a single number; got a "
+                                                r"list of length 2"):
+        single_values(verb, {"epochs": [1, 2]})

@@ -13,13 +13,16 @@ Contenders, alternating in one process, each `--repeats` times after a warm-up:
   `to_python(x, copy=True)`, rpy2 `numpy2ri` (`cv.rpy2py`), and `np.copy` of a
   numpy array of the same bytes and layout (the memory-bandwidth limit).
 * numpy -> R: `rkeras.r.to_r(a)` of the C-ordered numpy array (what numpy code
-  normally has), of the F-ordered one, rpy2 `numpy2ri` (`cv.py2rpy`), against
-  `np.copy(a)` (one plain copy of the same bytes) and `np.asfortranarray(a)`
-  (one transposing copy: R is column-major, so C-ordered data must be reordered).
+  normally has), the same with the compiled copy switched off (numpy's blocked
+  copy, what runs where `_column_major.c` could not be built), of the F-ordered
+  one, rpy2 `numpy2ri` (`cv.py2rpy`), against `np.copy(a)` (one plain copy of the
+  same bytes) and `np.asfortranarray(a)` (one transposing copy: R is column-major,
+  so C-ordered data must be reordered); MNIST's uint8 images too (as
+  `dataset_mnist()` hands them to R), against one widening copy `a.astype(int32)`.
 * data frame both ways: `to_python`/`to_r` vs `pandas2ri`, against a deep
   `DataFrame.copy()`.
 
-    python benchmarks/bench_conversion.py [--repeats N]
+    python benchmarks/bench_conversion.py [--repeats N] [--only py2r]
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ def load_images() -> tuple[np.ndarray, np.ndarray]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=int(os.environ.get("BENCH_REPEATS", 5)))
+    ap.add_argument("--only", choices=["all", "py2r"], default="all",
+                    help="py2r: only numpy -> R (prints its tables; writes no results file)")
     args = ap.parse_args(argv)
     machine = C.machine()
     res: dict = {"machine": machine, "repeats": args.repeats}
@@ -70,6 +75,11 @@ def main(argv=None) -> int:
 
     import rkeras  # noqa: F401
     from rkeras.r import r_eval, to_python, to_r
+    from rkeras.r.convert import column_major
+
+    def to_r_numpy_copy(a):
+        with column_major.numpy_only():
+            return to_r(a)
 
     np_cv = default_converter + numpy2ri.converter
     pd_cv = default_converter + pandas2ri.converter
@@ -92,6 +102,51 @@ def main(argv=None) -> int:
 
     int_c, dbl_c = load_images()
     int_f, dbl_f = np.asfortranarray(int_c), np.asfortranarray(dbl_c)
+    u8_c = int_c.astype(np.uint8)
+    res["compiled_copy"] = {"available": column_major.compiled_available(),
+                            "avx2": column_major.compiled_simd()}
+    same = r_eval("function(a, b) identical(a, b)")
+    for a in (int_c, dbl_c, u8_c):      # what is timed gives R's own result, both paths
+        with column_major.numpy_only():
+            ref = to_r(a)
+        assert same(to_r(a), ref)[0] and same(to_r(np.asfortranarray(a)), ref)[0]
+
+    def block(title, contenders):
+        with C.section(title):
+            return C.alternate(contenders, repeats=args.repeats, before=C.r_gc)
+
+    def py2r_blocks():
+        res["int_py2r"] = block("numpy int32 (60000,28,28) -> R", {
+            "rkeras to_r (C-order array)": lambda: to_r(int_c),
+            "rkeras to_r (C-order, numpy copy)": lambda: to_r_numpy_copy(int_c),
+            "rkeras to_r (F-order array)": lambda: to_r(int_f),
+            "rpy2 numpy2ri (C-order array)": lambda: numpy2ri_py2rpy(int_c),
+            "np.copy, same bytes (C→C)": lambda: np.copy(int_c),
+            "np.asfortranarray (C→F, transposing)": lambda: np.asfortranarray(int_c),
+        })
+        res["dbl_py2r"] = block("numpy float64 (60000,784) -> R", {
+            "rkeras to_r (C-order array)": lambda: to_r(dbl_c),
+            "rkeras to_r (C-order, numpy copy)": lambda: to_r_numpy_copy(dbl_c),
+            "rkeras to_r (F-order array)": lambda: to_r(dbl_f),
+            "rpy2 numpy2ri (C-order array)": lambda: numpy2ri_py2rpy(dbl_c),
+            "np.copy, same bytes (C→C)": lambda: np.copy(dbl_c),
+            "np.asfortranarray (C→F, transposing)": lambda: np.asfortranarray(dbl_c),
+        })
+        res["u8_py2r"] = block("numpy uint8 (60000,28,28) -> R integer", {
+            "rkeras to_r (C-order array)": lambda: to_r(u8_c),
+            "rkeras to_r (C-order, numpy copy)": lambda: to_r_numpy_copy(u8_c),
+            "a.astype(int32) (C→C, widening)": lambda: u8_c.astype(np.int32),
+        })
+
+    if args.only == "py2r":
+        py2r_blocks()
+        for key, base in (("int_py2r", "np.copy, same bytes (C→C)"), ("dbl_py2r", "np.copy, same bytes (C→C)"),
+                          ("u8_py2r", "a.astype(int32) (C→C, widening)")):
+            b = res[key][base]["median"]
+            print(key, f"(load average {C.loadavg()})")
+            for name, st in res[key].items():
+                print(f"  | {name} | {C.cell(st)} | {st['median'] / b:.2f}× |")
+        return 0
     r_int = to_r(int_c)          # set-up (untimed): the R objects
     r_dbl = to_r(dbl_c)
     # Correctness of what is timed.
@@ -103,14 +158,10 @@ def main(argv=None) -> int:
     assert v.shape == (60000, 784) and np.array_equal(v, dbl_c)
     zero_copy_dbl = {"owndata": bool(v.flags.owndata), "writeable": bool(v.flags.writeable),
                      "f_contiguous": bool(v.flags.f_contiguous)}
-    assert r_eval("function(a, b) identical(a, b)")(to_r(int_c), r_int)[0]
+    assert same(to_r(int_c), r_int)[0]
     assert np.array_equal(numpy2ri_rpy2py(r_int), int_c)
     del v
     res["zero_copy"] = {"int": zero_copy_int, "double": zero_copy_dbl}
-
-    def block(title, contenders):
-        with C.section(title):
-            return C.alternate(contenders, repeats=args.repeats, before=C.r_gc)
 
     res["int_r2py"] = block("R integer array 60000x28x28 -> numpy", {
         "rkeras to_python (view)": lambda: to_python(r_int),
@@ -124,21 +175,8 @@ def main(argv=None) -> int:
         "rpy2 numpy2ri": lambda: numpy2ri_rpy2py(r_dbl),
         "np.copy, same bytes (F-order)": lambda: np.copy(dbl_f, order="K"),
     })
-    res["int_py2r"] = block("numpy int32 (60000,28,28) -> R", {
-        "rkeras to_r (C-order array)": lambda: to_r(int_c),
-        "rkeras to_r (F-order array)": lambda: to_r(int_f),
-        "rpy2 numpy2ri (C-order array)": lambda: numpy2ri_py2rpy(int_c),
-        "np.copy, same bytes (C→C)": lambda: np.copy(int_c),
-        "np.asfortranarray (C→F, transposing)": lambda: np.asfortranarray(int_c),
-    })
-    res["dbl_py2r"] = block("numpy float64 (60000,784) -> R", {
-        "rkeras to_r (C-order array)": lambda: to_r(dbl_c),
-        "rkeras to_r (F-order array)": lambda: to_r(dbl_f),
-        "rpy2 numpy2ri (C-order array)": lambda: numpy2ri_py2rpy(dbl_c),
-        "np.copy, same bytes (C→C)": lambda: np.copy(dbl_c),
-        "np.asfortranarray (C→F, transposing)": lambda: np.asfortranarray(dbl_c),
-    })
-    int_f = dbl_f = r_int = r_dbl = None   # free them (the timed lambdas above hold the names)
+    py2r_blocks()
+    int_f = dbl_f = u8_c = r_int = r_dbl = None   # free them (the timed lambdas above hold the names)
 
     # ------------------------------------------------------------ data frame
     r_df = r_eval(DF_R)
@@ -146,7 +184,6 @@ def main(argv=None) -> int:
     pdf_pandas2ri = pandas2ri_rpy2py(r_df)
     res["df_dtypes"] = {"rkeras": {k: str(v) for k, v in pdf.dtypes.items()},
                         "pandas2ri": {k: str(v) for k, v in pdf_pandas2ri.dtypes.items()}}
-    same = r_eval("function(a, b) identical(a, b)")
     df_round_trip = bool(same(to_r(pdf), r_df)[0])
     try:
         p2_round_trip = bool(same(pandas2ri_py2rpy(pdf_pandas2ri), r_df)[0])
@@ -221,6 +258,13 @@ numpy float64 (60000, 784):
 
 {C.table(["numpy → R", "time", "vs np.copy", "vs transposing copy"],
          rows(dp, "np.copy, same bytes (C→C)", "np.asfortranarray (C→F, transposing)"))}
+
+numpy uint8 (60000, 28, 28) → R integer (as `dataset_mnist()` gives MNIST's images to R):
+
+{C.table(["numpy → R", "time", "vs astype(int32)"], rows(res["u8_py2r"], "a.astype(int32) (C→C, widening)"))}
+
+Compiled copy (`rkeras/r/convert/_column_major.c`): {res["compiled_copy"]}; "numpy copy" rows: the same
+`to_r` with it switched off (what runs where it could not be built).
 
 Goal "numpy → R within 1.5× of one copy" (C-ordered input vs `np.copy`): int {ratio_int:.2f}×
 {C.verdict(ratio_int, 1.5)}, double {ratio_dbl:.2f}× {C.verdict(ratio_dbl, 1.5)}. F-ordered input (no reordering

@@ -17,8 +17,8 @@ float NaN in object or string columns -> ``NA_character_``; ``pd.NA`` in a
 nullable column -> that column type's NA; a bare ``pd.NA`` -> logical ``NA``.
 
 numpy -> R copies once: values are written (cast and transposed to R's
-column-major order in the same pass) straight into a freshly allocated R
-vector. A DataFrame becomes a data.frame with its column types; its index
+column-major order in the same pass, :mod:`.column_major`) straight into a
+freshly allocated R vector. A DataFrame becomes a data.frame with its column types; its index
 becomes row names (a default ``RangeIndex`` -> automatic row names; a
 duplicated index is dropped with a warning).
 """
@@ -64,6 +64,7 @@ from ..sexp import (
     writable_view,
 )
 from .attributes import rarray_to_r
+from .column_major import fill
 from .dates import (
     date_to_r,
     dates_to_r,
@@ -157,44 +158,6 @@ def _bytes_to_r(obj):
     return o
 
 
-_HUGEPAGE_MIN = 4 << 20
-_madvise = None
-
-
-def _hugepages(dst: np.ndarray) -> None:
-    """Ask Linux for transparent huge pages on a fresh, large R vector before filling it.
-
-    numpy does this for its own large allocations (``madvise(MADV_HUGEPAGE)``);
-    without it, the first touch of R's freshly allocated memory page-faults every
-    4 KiB and filling a 376 MB vector took ~2.3x as long as ``np.array(a,
-    copy=True)`` (measured 512 ms vs 211 ms; with it, 217 ms).
-    """
-    global _madvise
-    if dst.nbytes < _HUGEPAGE_MIN or not sys.platform.startswith("linux"):
-        return
-    if _madvise is None:
-        try:
-            import ctypes
-            libc = ctypes.CDLL(None, use_errno=True)
-            fn = libc.madvise
-            fn.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
-            fn.restype = ctypes.c_int
-            _madvise = fn
-        except (OSError, AttributeError):
-            _madvise = False
-    if not _madvise:
-        return
-    addr = dst.__array_interface__["data"][0]
-    start = (addr + 4095) & ~4095
-    end = (addr + dst.nbytes) & ~4095
-    if end > start:
-        _madvise(start, end - start, 14)        # MADV_HUGEPAGE; failure is harmless
-
-
-# Rows copied per block: half a MiB stays in a core's L2 cache (512 KiB on this EPYC;
-# measured 60000x784 doubles: 129 ms at 512 KiB, 146 ms at 1 MiB, 491 ms at 128 KiB).
-_BLOCK_BYTES = 512 << 10
-_TILE_COLS = 256
 _unlimited_process: bool | None = None
 
 
@@ -234,72 +197,13 @@ def _fresh_vector(rtype: int, n: int, itemsize: int):
     return alloc(rtype, n)
 
 
-def _fill(c, dtype, shape, src: np.ndarray, scan=None) -> tuple[np.ndarray, list]:
-    """Copy (cast + transpose) ``src`` into a fresh R vector in one pass; return (view, scans).
+def _fill(c, dtype, shape, src: np.ndarray, check: str | None = None) -> tuple[np.ndarray, bool]:
+    """Copy (cast + reorder) ``src`` into a fresh R vector in one pass: (view, NA marker seen).
 
-    ``scan`` (``np.minimum`` or ``np.add``, or None): reduced over each block of
-    ``src`` right after that block is copied, while it is still in cache, so
-    the NA check costs no second pass over memory (``scans`` holds the partial
-    results). Measured on 60000x784 doubles: the separate pass was 20-25 % of
-    ``to_r``'s time.
+    :func:`.column_major.fill`: ``check`` "int" = int32 ``INT_MIN``, "nan" = a NaN.
     """
     dst = writable_view(c, dtype, shape)
-    scans: list = []
-    if not dst.size:
-        return dst, scans
-    _hugepages(dst)
-    if src.ndim >= 2 and src.flags.c_contiguous and not src.flags.f_contiguous:
-        _copy_c_to_f(dst, src, scan, scans)
-    elif src.flags.f_contiguous or src.ndim < 2:
-        # Same order on both sides: flat chunks (a chunk's scan reads it from cache).
-        flat_src = src.reshape(-1, order="F")
-        flat_dst = dst.reshape(-1, order="F")
-        step = max(4096, _BLOCK_BYTES // max(1, src.itemsize))
-        for i in range(0, flat_src.size, step):
-            np.copyto(flat_dst[i:i + step], flat_src[i:i + step], casting="unsafe")
-            if scan is not None:
-                scans.append(scan.reduce(flat_src[i:i + step]))
-    else:
-        np.copyto(dst, src, casting="unsafe")
-        if scan is not None:
-            scans.append(scan.reduce(src, axis=None))
-    return dst, scans
-
-
-def _copy_c_to_f(dst: np.ndarray, src: np.ndarray, scan=None, scans: list | None = None) -> None:
-    """Transposing copy of a C-ordered array into an F-ordered one, cache-blocked.
-
-    R is column-major: every element moves. A plain ``np.copyto`` walks one of
-    the two arrays with a huge stride (measured 560 ms for 60000x784 doubles,
-    about 4x a plain copy). Here the source is taken in blocks of rows of
-    about 512 KiB (they stay in cache); each block is written column tile by
-    column tile (2-D), or one trailing index at a time (N-D: for R's
-    ``[i, j, k]`` order the trailing axes reverse too), so each write is a run
-    of contiguous destination memory.
-    """
-    n0 = src.shape[0]
-    row_bytes = max(1, (src.size // n0) * max(src.itemsize, dst.itemsize))
-    block = max(8, _BLOCK_BYTES // row_bytes)
-    if src.ndim == 2:
-        m = src.shape[1]
-        for i in range(0, n0, block):
-            rows_s, rows_d = src[i:i + block], dst[i:i + block]
-            for j in range(0, m, _TILE_COLS):
-                np.copyto(rows_d[:, j:j + _TILE_COLS], rows_s[:, j:j + _TILE_COLS], casting="unsafe")
-            if scan is not None:
-                scans.append(scan.reduce(rows_s, axis=None))
-        return
-    trailing = list(np.ndindex(*src.shape[2:]))
-    for i in range(0, n0, block):
-        rows_s, rows_d = src[i:i + block], dst[i:i + block]
-        if len(trailing) <= 4096:
-            for idx in trailing:
-                where = (slice(None), slice(None)) + idx
-                np.copyto(rows_d[where], rows_s[where], casting="unsafe")
-        else:       # many small trailing slabs: one call per block is cheaper
-            np.copyto(rows_d, rows_s, casting="unsafe")
-        if scan is not None:
-            scans.append(scan.reduce(rows_s, axis=None))
+    return dst, fill(dst, src, check)
 
 
 def _int_kind_fits(a: np.ndarray) -> bool:
@@ -318,8 +222,8 @@ def _int_array_to_r(a: np.ndarray, n: int, shape) -> Any:
     if a.dtype == np.int32:
         # int32: only NA_integer_ (its minimum) does not fit; check it during the copy.
         o, c = _fresh_vector(INTSXP, n, 4)
-        _, mins = _fill(c, np.int32, shape, a, np.minimum)
-        if not mins or int(min(mins)) != NA_INTEGER:
+        _, has_na = _fill(c, np.int32, shape, a, "int")
+        if not has_na:
             return o
     elif _int_kind_fits(a):
         o, c = _fresh_vector(INTSXP, n, 4)
@@ -349,8 +253,8 @@ def _ndarray_to_r(a: np.ndarray):
         o = _int_array_to_r(a, n, shape)
     elif kind == "f":
         o, c = _fresh_vector(REALSXP, n, 8)
-        dst, sums = _fill(c, np.float64, shape, a, np.add)
-        if any(s != s for s in sums):       # a NaN somewhere (a sum with a NaN is NaN)
+        dst, has_nan = _fill(c, np.float64, shape, a, "nan")
+        if has_nan:
             nan_to_na(dst)
     elif kind == "c":
         o, c = alloc(CPLXSXP, n)

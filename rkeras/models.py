@@ -25,8 +25,7 @@ from .freeze import freeze_weights, layer_position, unfreeze_weights
 from .function_batches import is_batch_function, reading
 from .input_layout import as_text_input, match_columns, remember_columns
 from .labels import as_labels, factor_codes, is_factor
-from .model_data import (as_model_data, check_batch_size, check_input_shape, check_labels,
-                         check_lengths)
+from .model_data import as_model_data, check_batch_size, check_input_shape, check_labels, check_lengths
 from .name_checks import check_name
 from .pipe import unwrap
 from .registry import verb_kind
@@ -551,21 +550,23 @@ def save_model(object, filepath, overwrite=True):
 
 
 def named_objects(custom_objects):
-    """`custom_objects` as Keras's {name: object}; an unnamed list is named as keras3 names it.
-
-    keras3 accepts `custom_objects = list(f, MyLayer)`: each object goes by its
-    own name (a function's or class's `__name__`, else an object's `name`).
-    A named list (a dict) is used as given.
+    """`custom_objects` as Keras's {name: object}, as keras3 names them: `list(f, MyLayer, my_loss =
+    my_loss)` names an unnamed element by its `__name__` (else its `name`); a dict is used as given.
     """
     from .pipe import unwrap as _unwrap
+    from .rlist import RList
 
     if custom_objects is None or isinstance(custom_objects, dict):
         return custom_objects
-    items = custom_objects if isinstance(custom_objects, (list, tuple)) else [custom_objects]
+    if isinstance(custom_objects, RList):
+        given, items = custom_objects.names(), list(custom_objects.values())
+    else:
+        items = custom_objects if isinstance(custom_objects, (list, tuple)) else [custom_objects]
+        given = [None] * len(items)
     named = {}
-    for position, item in enumerate(items, start=1):
+    for position, (item, name) in enumerate(zip(items, given), start=1):
         item = _unwrap(item)
-        name = getattr(item, "__name__", None) or getattr(item, "name", None)
+        name = name or getattr(item, "__name__", None) or getattr(item, "name", None)
         if not isinstance(name, str) or not name:
             raise ArgumentError(
                 f"load_model(): `custom_objects` element {position} ({type(item).__name__}) has "

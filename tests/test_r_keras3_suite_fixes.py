@@ -306,3 +306,23 @@ def test_fit_dataset_with_batch_size_is_an_error(R):
                error = function(e) conditionMessage(e))
     """)
     assert "`batch_size` cannot be given with a tf.data Dataset" in msg
+
+
+def test_load_model_with_partly_named_custom_objects(R, tmp_path):
+    # test-model-persistence.R: an unnamed element goes by its own name (keras3's
+    # normalize_custom_objects: the Python __name__), named ones by their names.
+    out = R(f"""
+      layer_twice <- new_layer_class("Twice", call = function(x, ...) x * 2)
+      metric_mean_pred <- custom_metric("mean_pred", function(y_true, y_pred) op_mean(y_pred))
+      my_loss <- function(y_true, y_pred) op_mean(op_square(y_true - y_pred))
+      model <- keras_model_sequential(input_shape = 2) |> layer_dense(1) |> layer_twice()
+      model |> compile(loss = my_loss, optimizer = "sgd", metrics = metric_mean_pred)
+      tmp <- file.path("{tmp_path}", "m.keras")
+      save_model(model, tmp)
+      model2 <- load_model(tmp, custom_objects = list(metric_mean_pred, layer_twice,
+                                                      custom_loss = my_loss))
+      x <- matrix(c(1, 2, 3, 4), 2)
+      list(same = identical(as.array(model(x)), as.array(model2(x))),
+           cls = class(model2$layers[[2]])[1], windows = is_windows())
+    """)
+    assert out["same"] is True and out["windows"] is False

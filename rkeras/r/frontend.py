@@ -52,7 +52,16 @@ from ..registry import registry
 from ..rlist import RList
 from ..verbs import call_verb
 from . import python_objects
-from .convert import RFunction, UnnamedList, r_function, register_to_python, register_to_r, set_class, to_python, to_r
+from .convert import (
+    RFunction,
+    UnnamedList,
+    r_function,
+    register_to_python,
+    register_to_r,
+    set_class,
+    to_python,
+    to_r,
+)
 from .convert.to_r import array_to_r
 from .evaluate import r_call, r_eval
 from .handles import new_handle

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from typing import Any
 
 import numpy as np
@@ -168,12 +169,25 @@ def _reshape(arr: np.ndarray, shape: list[int], order: str) -> np.ndarray:
         try:                     # a view is possible: no copy at all, as np.reshape
             probe.shape = shape if order == "C" else shape[::-1]
         except AttributeError:
-            out = np.empty(shape, dtype=arr.dtype, order="F")
+            out = _empty_f(arr, shape)
             target = out.reshape(arr.shape, order=order)
             if np.shares_memory(target, out):
                 np.copyto(target, arr)
                 return out
     return np.reshape(arr, shape, order=order)
+
+
+def _empty_f(arr: np.ndarray, shape: list[int]) -> np.ndarray:
+    """The F-ordered result array of `_reshape`: in a fresh R vector when `arr` is R's memory.
+
+    Why: the result goes back to R, and `to_r` then hands over that R vector
+    instead of copying the array into a new one (rkeras.r.convert.rarray.empty_in_r;
+    MNIST's 188 MB `array_reshape` result: one large allocation, one pass less).
+    The bridge is only looked up when it is loaded, so Python data never starts R.
+    """
+    rarray = sys.modules.get("rkeras.r.convert.rarray")
+    out = rarray.empty_in_r(arr, shape) if rarray is not None else None
+    return out if out is not None else np.empty(shape, dtype=arr.dtype, order="F")
 
 
 # ---------------------------------------------------------- to_categorical

@@ -130,3 +130,46 @@ def test_fit_from_r_gives_keras_losses(R):
     assert list(losses) == expected
     assert R("evaluate(m, x, y, verbose = 0)$loss") == theirs.evaluate(
         x.astype(np.float32), y, verbose=0)[0]
+
+
+# ---------------------------------------------- array_reshape's result in R's memory
+def test_array_reshape_of_r_array_is_rs_values(R):
+    """R's array_reshape(): C-order reshape as reticulate's numpy.reshape, integer kept."""
+    x = R("x <- array(seq_len(400L * 28L * 28L), c(400L, 28L, 28L)); x")
+    y = R("y <- array_reshape(x, c(400, 784)); y")
+    assert R('typeof(y)') == "integer" and list(R("dim(y)")) == [400, 784]
+    np.testing.assert_array_equal(y, np.reshape(np.asarray(x), (400, 784), order="C"))
+    # R row 2 is image 2 read row by row: x[2, 1, ] then x[2, 2, ] ...
+    assert R("identical(y[2, 1:56], c(x[2, 1, ], x[2, 2, ]))") is True
+    # y is an ordinary R value: changing it changes neither x nor another binding
+    assert R("z <- y; y[1, 1] <- -1L; c(y[1, 1], z[1, 1], x[1, 1, 1])").tolist() == [-1, 1, 1]
+
+
+def test_array_reshape_keeps_r_na_and_nan(R):
+    y = R("x <- array(as.double(seq_len(500L * 600L)), c(500L, 20L, 30L)); x[1, 1, 1] <- NA; "
+          "x[2, 1, 1] <- NaN; y <- array_reshape(x, c(500, 600)); "
+          "c(is.na(y[1, 1]), is.nan(y[1, 1]), is.nan(y[2, 1]), typeof(y) == 'double')")
+    assert y.tolist() == [True, False, True, True]
+
+
+def test_array_reshape_result_is_handed_to_r_without_a_copy(r):
+    from rkeras.r import r_eval, to_python, to_r
+
+    view = to_python(r_eval("array(seq_len(300L * 40L * 30L), c(300L, 40L, 30L))"))
+    out = rkeras.array_reshape(view, [300, 1200])
+    assert out.flags.f_contiguous and out.dtype == np.int32
+    np.testing.assert_array_equal(out, np.reshape(np.asarray(view), (300, 1200)))
+    robj = to_r(out)
+    back = to_python(robj)
+    assert np.shares_memory(back, out)           # the very R vector, not a copy
+    assert not out.flags.writeable               # R owns it now: no writes from Python
+    assert r_eval("function(v) identical(dim(v), c(300L, 1200L))")(robj)[0]
+    part = rkeras.array_reshape(view, [300, 1200])[:10]    # a slice: an ordinary copy
+    assert not np.shares_memory(to_python(to_r(part)), part)
+
+
+def test_python_data_is_reshaped_in_numpy_memory():
+    a = np.asfortranarray(np.arange(300 * 40 * 30, dtype=np.int32).reshape(300, 40, 30))
+    out = rkeras.array_reshape(a, [300, 1200])
+    assert out.flags.writeable and out.flags.f_contiguous
+    np.testing.assert_array_equal(out, np.reshape(a, (300, 1200)))

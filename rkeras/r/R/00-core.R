@@ -96,7 +96,7 @@ library <- function(package, help, pos = 2, lib.loc = NULL, character.only = FAL
       return(if (logical.return) invisible(TRUE) else invisible(.packages()))
     }
     if (!is.na(pkg) && pkg %in% .rk_provided_namespaces) {   # reticulate.R
-      .rk_attach_namespace(pkg)
+      .rk_attach_namespace(pkg, pos = pos, ...)   # exclude, include.only
       return(if (logical.return) invisible(TRUE) else invisible(.packages()))
     }
   }

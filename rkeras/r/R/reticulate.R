@@ -47,13 +47,27 @@
 # The namespaces rkeras provides (besides keras/keras3, which are the front end).
 .rk_provided_namespaces <- c("reticulate", "tensorflow", "tfdatasets")
 
-# library(reticulate) and friends: attach the namespace's exports once.
-.rk_attach_namespace <- function(name) {
+# library(reticulate) and friends: attach the namespace's exports once. As
+# base::library(), `exclude` leaves names out and `include.only` keeps only
+# those (keras3's guides: library(tensorflow, exclude = c("shape", "set_random_seed")),
+# so keras3's shape() stays the one found); both given is an error, an unknown
+# name in include.only too; library()'s other arguments change nothing here.
+.rk_attach_namespace <- function(name, pos = 2L, exclude = NULL, include.only = NULL, ...) {
   entry <- paste0("package:", name)
   if (!(entry %in% search())) {
     ns <- asNamespace(name)
     exports <- ls(ns$.__NAMESPACE__.$exports)
-    base::attach(mget(exports, envir = ns), pos = 2L, name = entry, warn.conflicts = FALSE)
+    if (!is.null(include.only)) {
+      if (!is.null(exclude))
+        stop("only one of 'include.only' and 'exclude' can be used", call. = FALSE)
+      missing <- setdiff(include.only, exports)
+      if (length(missing))
+        stop(sprintf("%s not exported by '%s'", paste(sQuote(missing), collapse = ", "), name),
+             call. = FALSE)
+      exports <- include.only
+    }
+    exports <- setdiff(exports, exclude)
+    base::attach(mget(exports, envir = ns), pos = pos, name = entry, warn.conflicts = FALSE)
   }
   invisible(NULL)
 }

@@ -16,11 +16,20 @@
     .rk_python("py_call", .rk_python("py_getattr", tf, "function"), f,
                input_signature = input_signature, autograph = FALSE, ...)
   }
-  # tensorflow's as_tensor(): `shape` reshapes in row-major order (NA: -1), or
-  # fills the shape when x has one element.
+  # tensorflow's as_tensor(): an R double is float64 (as one number it would reach
+  # Python as a float, float32 to TF); a numeric dtype asked of a numeric value
+  # is a saturating cast (as_tensor(1.7, "int32") is 1), anything else a cast.
+  # `shape` reshapes in row-major order (NA: -1), or fills the shape when x has
+  # one element.
   as_tensor <- function(x, dtype = NULL, ..., shape = NULL, name = NULL) {
     t <- .rk_python("py_call", .rk_python("py_getattr", tf, "convert_to_tensor"), x,
-                    dtype = dtype, name = name)
+                    dtype = if (is.double(x)) "float64", name = name)
+    if (!is.null(dtype)) {
+      dtype <- tf$as_dtype(dtype)
+      numeric <- function(d) d$is_floating || d$is_integer
+      t <- if (numeric(dtype) && numeric(t$dtype)) tf$dtypes$saturate_cast(t, dtype, name = name)
+           else tf$cast(t, dtype, name = name)
+    }
     if (is.null(shape)) return(t)
     shape <- as.integer(unlist(shape))
     shape[is.na(shape)] <- -1L
@@ -144,10 +153,19 @@ print.keras_shape <- function(x, ...) {
 # NULL for an unknown size (unlist(as.list(x$shape)) is the known sizes).
 as.list.tensorflow.python.framework.tensor_shape.TensorShape <- function(x, ...)
   as.list(.rk_python("py_call", .rk_python("py_getattr", x, "as_list")))
+# The tensorflow package's 1-based x$shape[[1]] (NULL for an unknown size) and length().
+`[[.tensorflow.python.framework.tensor_shape.TensorShape` <- function(x, i)
+  as.list.tensorflow.python.framework.tensor_shape.TensorShape(x)[[i]]
+length.tensorflow.python.framework.tensor_shape.TensorShape <- function(x)
+  length(as.list.tensorflow.python.framework.tensor_shape.TensorShape(x))
 # keras3: as.list(shape(32, 4)) is the plain list of sizes (no keras_shape class).
 as.list.keras_shape <- function(x, ...) unclass(x)
 .rk_s3 <- c(.rk_s3, list(c("format", "keras_shape", "format.keras_shape"),
                          c("print", "keras_shape", "print.keras_shape"),
                          c("as.list", "keras_shape", "as.list.keras_shape"),
                          c("as.list", "tensorflow.python.framework.tensor_shape.TensorShape",
-                           "as.list.tensorflow.python.framework.tensor_shape.TensorShape")))
+                           "as.list.tensorflow.python.framework.tensor_shape.TensorShape"),
+                         c("[[", "tensorflow.python.framework.tensor_shape.TensorShape",
+                           "[[.tensorflow.python.framework.tensor_shape.TensorShape"),
+                         c("length", "tensorflow.python.framework.tensor_shape.TensorShape",
+                           "length.tensorflow.python.framework.tensor_shape.TensorShape")))

@@ -20,7 +20,9 @@ as an integer"). These checks run before Keras sees the call:
   its "Args:" text: "Float", "Integer", "Boolean") refuses a vector or list of
   length 0 or 2+ and a string, instead of Keras's "The truth value of an array
   with more than one element is ambiguous" or "'<=' not supported between
-  instances of 'int' and 'list'".
+  instances of 'int' and 'list'";
+* :func:`check_optional_packages`, on the verbs that need a Python package Keras
+  does not install (`OPTIONAL_PACKAGES`: tensorboard, scipy, Pillow ...).
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ from .conventions import as_integer, describe, scalar
 from .errors import ArgumentError, ArgumentTypeError
 
 __all__ = ["R_NA", "check_values", "check_fit_arguments", "check_compile_arguments",
-           "scalar_kinds", "single_values", "describe_for_caller"]
+           "scalar_kinds", "single_values", "describe_for_caller", "check_optional_packages",
+           "OPTIONAL_PACKAGES"]
 
 
 class _RNA:
@@ -521,3 +524,96 @@ def single_values(verb, bound: dict[str, Any]) -> dict[str, Any]:
             continue
         out[arg] = _check_single(verb, arg, single, value)
     return out
+
+
+# --- optional Python packages ---------------------------------------------------------
+#
+# Verbs whose Keras code imports a package Keras does not install. Without it Keras fails
+# late (TensorBoard: "TBNotInstalledError" in the middle of fit) or with a message that names
+# neither the verb nor the Python to install into. Checked before the call, with what needs it.
+
+def _given(bound: dict[str, Any], verb, arg: str) -> Any:
+    return bound.get(arg, verb.defaults.get(arg))
+
+
+_BACKEND_PACKAGES = {"jax": "jax", "torch": "torch", "openvino": "openvino",
+                     "tensorflow": "tensorflow"}
+
+# verb -> (import name, pip name, what needs it, when (bound, verb) -> bool)
+OPTIONAL_PACKAGES: dict[str, list[tuple[str, str, str, Any]]] = {
+    "callback_tensorboard": [("tensorboard", "tensorboard",
+                              "TensorBoard's log writer (tf.summary), used from the first batch "
+                              "of fit()", None)],
+    "layer_stft_spectrogram": [("scipy", "scipy", "its window function (scipy.signal.get_window "
+                                "for a named `window` such as \"hann\", the default)",
+                                lambda b, v: isinstance(_given(b, v, "window"), str))],
+    "initializer_stft": [("scipy", "scipy", "its window function (scipy.signal.get_window for a "
+                          "named `window` such as \"hann\", the default)",
+                          lambda b, v: isinstance(_given(b, v, "window"), str))],
+    "image_load": [("PIL", "pillow", "reading image files (Pillow's PIL.Image)", None)],
+    "image_from_array": [("PIL", "pillow", "making images (Pillow's PIL.Image)", None)],
+    "image_array_save": [("PIL", "pillow", "writing image files (Pillow's PIL.Image)", None)],
+    "audio_dataset_from_directory": [("tensorflow_io", "tensorflow-io",
+                                      "resampling audio to `sampling_rate`",
+                                      lambda b, v: _given(b, v, "sampling_rate") is not None)],
+    "layer_jax_model_wrapper": [("jax", "jax", "running a JAX function as a layer", None)],
+    "layer_flax_module_wrapper": [("jax", "jax", "running a Flax module as a layer", None),
+                                  ("flax", "flax", "running a Flax module as a layer", None)],
+    "layer_torch_module_wrapper": [("torch", "torch", "running a PyTorch module as a layer", None)],
+    "callback_orbax_checkpoint": [("orbax.checkpoint", "orbax-checkpoint",
+                                   "writing Orbax checkpoints", None)],
+    "callback_remote_monitor": [("requests", "requests", "sending the logs over HTTP", None)],
+}
+
+
+def _installed(module: str) -> bool:
+    import importlib
+    import importlib.util
+
+    def find() -> bool:
+        try:
+            return importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):       # a parent package missing, or blocked
+            return False
+
+    if find():
+        return True
+    importlib.invalidate_caches()               # installed since this Python started?
+    return find()
+
+
+def missing_package_message(verb_name: str, package: str, why: str) -> str:
+    """What is missing, what needs it, and the install command for this Python (R or Python)."""
+    import sys
+
+    python = sys.executable
+    if in_r():
+        install = (f'In R: system2("{python}", c("-m", "pip", "install", "{package}")), '
+                   f'or in a shell: {python} -m pip install {package}')
+    else:
+        install = f"In a shell: {python} -m pip install {package} (in a notebook: %pip install " \
+                  f"{package})"
+    return (f"{verb_name}() needs the Python package '{package}' for {why}, and it is not "
+            f"installed in rkeras's Python ({python}). {install}; then call {verb_name}() again.")
+
+
+def check_optional_packages(verb, bound: dict[str, Any]) -> None:
+    """Refuse a verb whose optional Python package is missing, before Keras imports it.
+
+    Raises:
+        MissingPackageError: naming the package, the verb and what needs it, with the
+            `pip install` command for rkeras's own Python.
+    """
+    from .errors import MissingPackageError
+
+    for module, package, why, when in OPTIONAL_PACKAGES.get(verb.name, ()):
+        if when is not None and not when(bound, verb):
+            continue
+        if not _installed(module):
+            raise MissingPackageError(missing_package_message(verb.name, package, why), package)
+    if verb.name == "config_set_backend":
+        backend = scalar(_given(bound, verb, "backend"), lists=True)
+        module = _BACKEND_PACKAGES.get(backend) if isinstance(backend, str) else None
+        if module and not _installed(module):
+            raise MissingPackageError(missing_package_message(
+                verb.name, module, f"Keras's {backend!r} backend"), module)

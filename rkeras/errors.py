@@ -57,6 +57,14 @@ class ElementNotFoundError(RKerasError, KeyError, IndexError, AttributeError):
         return str(self.args[0]) if self.args else ""
 
 
+class MissingPackageError(RKerasError, ImportError):
+    """A verb needs an optional Python package that is not installed (says which, and how)."""
+
+    def __init__(self, message: str, package: str = ""):
+        super().__init__(message, name=package or None)
+        self.package = package
+
+
 class ReadOnlyError(RKerasError, AttributeError):
     """An attribute rkeras does not let you set (e.g. `rlist.name = value`)."""
 

@@ -23,7 +23,7 @@ import warnings
 from typing import Any, Callable
 
 from . import conventions
-from .argument_checks import check_values, single_values
+from .argument_checks import check_optional_packages, check_values, single_values
 from .errors import ArgumentError, did_you_mean
 from .labels import as_labels
 from .name_checks import check_activation
@@ -153,6 +153,7 @@ def prepare(verb: Verb, bound: dict[str, Any]) -> dict[str, Any]:
     # One value where Keras takes one (every verb, hand-written ones too): before the
     # conventions, so `units = list(3)` is 3 and `rate = c(0.1, 0.2)` never reaches Keras.
     bound = single_values(verb, bound)
+    check_optional_packages(verb, bound)
     # Hand-written callbacks keep Keras's arguments (checkpoint verbs) or take plain functions
     # (callback_lambda): the same conventions and value checks fit them.
     if not is_hand_written(verb) or verb.family == "callback":

@@ -178,7 +178,8 @@ def test_every_case_is_in_the_catalogue():
     from pathlib import Path
 
     text = (Path(__file__).resolve().parents[1] / "docs" / "errors.md").read_text()
-    missing = [case for case in sorted(set(CASES) | set(R_CASES)) if f"`{case}`" not in text]
+    cases = set(CASES) | set(R_CASES) | set(MISSING_PACKAGE_CASES)
+    missing = [case for case in sorted(cases) if f"`{case}`" not in text]
     assert missing == []
 
 
@@ -190,3 +191,80 @@ def test_hand_written_verbs_keep_their_own_type_checks():
     with pytest.raises(ArgumentTypeError, match=r"fit\(\): `epochs` must be a single number; got a "
                                                 r"list of length 2"):
         single_values(verb, {"epochs": [1, 2]})
+
+
+# --- optional Python packages (issue 14) -----------------------------------------------
+
+MISSING_PACKAGE_CASES = {
+    # case: (blocked modules, call, package, what needs it)
+    "missing-tensorboard": (("tensorboard",), lambda: rk.callback_tensorboard(log_dir="logs"),
+                            "tensorboard", "TensorBoard's log writer"),
+    "missing-scipy-for-stft": (("scipy",), lambda: rk.layer_stft_spectrogram(),
+                               "scipy", "its window function"),
+    "missing-pillow": (("PIL",), lambda: rk.image_from_array(np.zeros((4, 4, 3))),
+                       "pillow", "making images"),
+    "missing-pillow-load": (("PIL",), lambda: rk.image_load("x.png"), "pillow",
+                            "reading image files"),
+    "missing-backend-package": (("jax",), lambda: rk.config_set_backend("jax"), "jax",
+                                "Keras's 'jax' backend"),
+    "missing-tensorflow-io": (("tensorflow_io",), lambda: rk.audio_dataset_from_directory(
+        "audio", sampling_rate=16000), "tensorflow-io", "resampling audio"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MISSING_PACKAGE_CASES))
+def test_a_missing_optional_package_is_named_with_the_install_command(case, monkeypatch):
+    import sys
+
+    from rkeras.errors import MissingPackageError
+
+    blocked, call, package, why = MISSING_PACKAGE_CASES[case]
+    for module in blocked:
+        monkeypatch.setitem(sys.modules, module, None)     # as if not installed
+    with pytest.raises(MissingPackageError) as caught:
+        call()
+    error = caught.value
+    assert isinstance(error, ImportError) and isinstance(error, RKerasError)
+    assert error.package == package and error.name == package
+    message = str(error)
+    assert f"needs the Python package '{package}' for {why}" in message
+    assert f"{sys.executable} -m pip install {package}" in message
+
+
+def test_without_the_package_keras_failed_late_or_vaguely(monkeypatch):
+    """What the check replaces: Keras's own errors (checked on Keras directly)."""
+    import sys
+
+    import keras
+
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    monkeypatch.setitem(sys.modules, "PIL.Image", None)
+    from keras.src.utils import image_utils
+
+    monkeypatch.setattr(image_utils, "pil_image", None)
+    with pytest.raises(ImportError, match="requires PIL") as caught:
+        keras.utils.array_to_img(np.zeros((4, 4, 3)))
+    assert not isinstance(caught.value, RKerasError)
+
+
+def test_the_package_is_only_needed_when_used(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "scipy", None)
+    assert rk.layer_stft_spectrogram(window=None).window is None   # no named window: no scipy
+    monkeypatch.setitem(sys.modules, "tensorflow_io", None)
+    from rkeras.argument_checks import check_optional_packages
+
+    check_optional_packages(registry()["audio_dataset_from_directory"], {"directory": "a"})
+
+
+@pytest.mark.r
+def test_from_r_a_missing_package_says_how_to_install_it_from_r(R, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "tensorboard", None)
+    got = R("tryCatch(callback_tensorboard(log_dir = 'logs'), "
+            "error = function(e) c(class(e)[1:2], conditionMessage(e)))")
+    assert list(got)[:2] == ["rkeras.errors.MissingPackageError", "rkeras.errors.RKerasError"]
+    assert (f'In R: system2("{sys.executable}", c("-m", "pip", "install", "tensorboard"))'
+            in list(got)[2])

@@ -421,7 +421,8 @@ def write_table(results: dict, path: Path) -> str:
         k, r = e.get("keras3"), e.get("rkeras")
         n = e.get("evaluable", 0)
         ok = lambda s: None if not s else sum(c["status"] == "ok" for c in s["chunks"])  # noqa: E731
-        tnote = lambda s: " (timeout)" if s and s.get("timed_out") else ""  # noqa: E731
+        tnote = lambda s: ((" (timeout)" if s and s.get("timed_out") else "")  # noqa: E731
+                           + (" (capped)" if s and s.get("keras_limits") else ""))
         net = sum(c["network"] for c in (k or {}).get("chunks", []))
         lines.append(f"| {name} | {n} | {_cell(ok(k), tnote(k))} | {_cell(ok(r), tnote(r))} | {net or ''} |")
         vt["n"] += n
@@ -430,7 +431,9 @@ def write_table(results: dict, path: Path) -> str:
         vt["net"] += net
     lines.append(f"| **total** | **{vt['n']}** | **{vt['k']}** | **{vt['r']}** | **{vt['net']}** |")
     lines += ["", "A chunk that is not reached (the vignette's timeout) counts as not ok; "
-              "(timeout) marks those vignettes.", ""]
+              "(timeout) marks those vignettes; (capped): run with fit() capped on both sides "
+              "(--max-epochs / --max-steps-per-epoch, Keras's KERAS_MAX_EPOCHS / "
+              "KERAS_MAX_STEPS_PER_EPOCH).", ""]
     skipped = not_comparable_vignettes()
     if skipped:
         lines += ["Vignettes not comparable offline (not run on either side; "
@@ -466,6 +469,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="run only test files / vignettes whose name contains one of these")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per test file (default 600)")
     ap.add_argument("--vignette-timeout", type=float, default=900, help="seconds per vignette (default 900)")
+    ap.add_argument("--max-epochs", type=int, default=None,
+                    help="cap every fit() at this many epochs on both sides (Keras's KERAS_MAX_EPOCHS): "
+                         "a vignette that trains for half an hour on a few cores still runs every chunk; "
+                         "recorded with each result")
+    ap.add_argument("--max-steps-per-epoch", type=int, default=None,
+                    help="cap every epoch (fit/evaluate/predict) at this many steps on both sides "
+                         "(Keras's KERAS_MAX_STEPS_PER_EPOCH); recorded with each result")
     ap.add_argument("--peer-lib", type=Path, default=DEFAULT_PEER_LIB,
                     help="R library holding real keras3 1.5.1 (default ../peer/lib, env KERAS3_PEER_LIB)")
     ap.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "keras3-compat",
@@ -480,6 +490,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="merge these results files' entries (each side of each file) into the results first")
     ap.add_argument("--table-only", action="store_true", help="rewrite the table from the results file")
     a = ap.parse_args(argv)
+    # Keras reads these when it is imported, in both sides' Python alike (the
+    # environment is passed on to both); the caller's own settings count too.
+    for var, value in (("KERAS_MAX_EPOCHS", a.max_epochs),
+                       ("KERAS_MAX_STEPS_PER_EPOCH", a.max_steps_per_epoch)):
+        if value is not None:
+            os.environ[var] = str(value)
+    keras_limits = {v: os.environ[v] for v in ("KERAS_MAX_EPOCHS", "KERAS_MAX_STEPS_PER_EPOCH")
+                    if os.environ.get(v)}
 
     src = a.keras3_src.resolve()
     results = {} if a.fresh or not a.results.exists() else json.loads(a.results.read_text())
@@ -544,6 +562,8 @@ def main(argv: list[str] | None = None) -> int:
             entry["evaluable"] = evaluable
             for side in sides:
                 r = run_vignette(side, rmd, name, a.workdir, a.peer_lib, a.vignette_timeout, a.rkeras_tree)
+                if keras_limits:
+                    r["keras_limits"] = keras_limits
                 entry[side] = r
                 ok = sum(c["status"] == "ok" for c in r["chunks"])
                 print(f"{side:7s} {name:55s} {ok:3d}/{evaluable:3d} chunks ok "

@@ -125,7 +125,7 @@ def as_model_data(value: Any, role: str) -> Any:
         return batch_generator(value, lambda batch: _batch(batch, role))
     if hasattr(value, "__next__") or callable(value):
         return value  # generators: Keras reads them batch by batch
-    array = np.asarray(value)
+    array = _r_vector(np.asarray(value))
     if array.dtype == object or array.dtype.kind in "USM":
         raise DataError(
             f"`{role}` holds {array.dtype} values ({type(value).__name__}); a model needs numbers."
@@ -143,6 +143,18 @@ def _batch(batch: Any, role: str) -> Any:
     if isinstance(batch, list):
         return tuple(as_model_data(part, f"{role}()[[{i + 1}]]") for i, part in enumerate(batch))
     return as_model_data(batch, f"{role}()")
+
+
+def _r_vector(part: Any) -> Any:
+    """A single number (R's length-1 vector, a scalar once converted) as the 1-d array it is in R.
+
+    keras3 hands `fit(function() list(1, 2))` and `validation_data = list(list(1, 2), 3)`
+    to Keras as arrays of shape (1,); Keras refuses rank-0 data ("arrays must be at
+    least rank 1", or an IndexError).
+    """
+    if isinstance(part, (int, float, np.number)) or (isinstance(part, np.ndarray) and part.ndim == 0):
+        return np.reshape(part, (1,))
+    return part
 
 
 def _keras_layout(array: np.ndarray) -> np.ndarray:

@@ -326,3 +326,26 @@ def test_load_model_with_partly_named_custom_objects(R, tmp_path):
            cls = class(model2$layers[[2]])[1], windows = is_windows())
     """)
     assert out["same"] is True and out["windows"] is False
+
+
+def test_r_list_of_numbers_as_data_is_one_input_per_element(R):
+    # test-generators.R / test-model.R (issue 1201): list(1, 2) is two inputs of one
+    # sample each and 3 a vector of one sample (keras3: arrays of shape (1,)).
+    out = R("""
+      set_random_seed(1)
+      input1 <- layer_input(shape = 1); input2 <- layer_input(shape = 1)
+      model <- keras_model(list(input1, input2), layer_add(list(input1, input2)))
+      model |> compile(loss = "mse", optimizer = "sgd")
+      h <- model |> fit(list(1, 2), 3, validation_data = list(list(1, 2), 3),
+                        epochs = 1, verbose = 0)
+      list(val = h$metrics$val_loss, pred = predict(model, list(1, 2), verbose = 0))
+    """)
+    assert out["val"] == pytest.approx(0.0)       # 1 + 2 == 3: the add model is exact
+    np.testing.assert_allclose(np.asarray(out["pred"]).ravel(), [3.0])
+
+
+def test_single_number_as_model_data_is_a_vector_of_one():
+    from rkeras.model_data import as_model_data
+
+    assert as_model_data(3.0, "y").shape == (1,)
+    assert as_model_data(np.float64(2), "y").shape == (1,)

@@ -156,8 +156,30 @@ def _formula_which_as_function(kwargs: dict) -> dict:
     return kwargs
 
 
+def _inputs_of_numbers(value: Any) -> Any:
+    """R's `list(1, 2)` as data: one input per element, each a vector of one sample.
+
+    It reaches Python as ``[1.0, 2.0]`` (an R vector would be an array), which
+    numpy reads as one input of two samples; keras3 hands Keras two arrays of
+    shape (1,) (test-generators.R: ``validation_data = list(list(1, 2), 3)``).
+    """
+    if type(value) is not list:
+        return value
+    if value and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        return [np.array([v], dtype=float) for v in value]
+    return [_inputs_of_numbers(v) for v in value]
+
+
+def _r_data_lists(kwargs: dict) -> dict:
+    for key in ("x", "y", "validation_data"):
+        if key in kwargs:
+            kwargs[key] = _inputs_of_numbers(kwargs[key])
+    return kwargs
+
+
 # Verb -> fix-up of the converted R arguments, for R-only conventions.
 _R_ARGUMENT_FIXES = {"compile": _name_r_losses_and_metrics,
+                     "fit": _r_data_lists, "evaluate": _r_data_lists, "predict": _r_data_lists,
                      "freeze_weights": _formula_which_as_function,
                      "unfreeze_weights": _formula_which_as_function}
 

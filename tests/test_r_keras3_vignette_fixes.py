@@ -177,3 +177,116 @@ h <- fit(g, matrix(1, 8, 2), rep(1, 8), batch_size = 4, verbose = 0)""")
     assert np.isclose(R("h$metrics$rows"), 4.0)
     assert R("format(shape(op_ones(c(2, 3))))") == "shape(2, 3)"
     assert R("format(shape(2, NA))") == "shape(2, NA)"
+
+
+def test_library_of_a_provided_namespace_takes_base_librarys_arguments(R):
+    # intro_to_keras_for_engineers / distributed_training: keras3's guides write
+    # library(tensorflow, exclude = c("shape", "set_random_seed")); base::library's
+    # exclude / include.only / character.only / logical.return / quietly apply.
+    R('for (p in c("package:tensorflow", "package:tfdatasets")) if (p %in% search()) detach(p, character.only = TRUE)')
+    try:
+        R('library(tensorflow, exclude = c("shape", "set_random_seed"), quietly = TRUE, warn.conflicts = FALSE)')
+        assert R('exists("tf_function", envir = as.environment("package:tensorflow"), inherits = FALSE)') is True
+        assert R('exists("shape", envir = as.environment("package:tensorflow"), inherits = FALSE)') is False
+        assert R("class(tf)[1]") == "python.builtin.module"
+        pkg = "tfdatasets"
+        assert R(f'library("{pkg}", character.only = TRUE, include.only = c("dataset_map", '
+                 f'"tensor_slices_dataset"), logical.return = TRUE)') is True
+        assert R('sort(ls("package:tfdatasets"))') == ["dataset_map", "tensor_slices_dataset"]
+        R('detach("package:tfdatasets")')
+        msg = R('tryCatch(library(tfdatasets, include.only = "no_such_fn"), error = conditionMessage)')
+        assert "no_such_fn" in msg and "tfdatasets" in msg
+        assert "package:tfdatasets" not in R("search()")
+    finally:
+        R("library(tensorflow); library(tfdatasets)")
+
+
+CUSTOM_LAYER = """
+layer_custom <- Layer("CustomLayer",
+  initialize = function(units = 2L, ...) { super$initialize(...); self$units <- as.integer(units) },
+  build = function(input_shape)
+    self$w <- self$add_weight(shape = shape(tail(input_shape, 1), self$units), initializer = "ones"),
+  call = function(inputs) op_matmul(inputs, self$w),
+  get_config = function() list(units = self$units))
+"""
+
+
+def test_with_custom_object_scope_evaluates_its_expression_inside_the_scope(R, tmp_path):
+    # serialization_and_saving chunk 6: load_model() inside the block finds the
+    # custom class; keras3 evaluates `expr` lazily in the caller's frame.
+    path = (tmp_path / "custom.keras").as_posix()
+    R(CUSTOM_LAYER + f"""
+inp <- keras_input(3)
+m <- keras_model(inp, inp |> layer_custom(units = 2))
+save_model(m, "{path}", overwrite = TRUE)""")
+    assert R(f'inherits(try(load_model("{path}"), silent = TRUE), "try-error")') is True
+    value = R(f"""v <- with_custom_object_scope(list(CustomLayer = layer_custom), {{
+  reconstructed <- load_model("{path}")
+  "done"
+}}); v""")
+    assert value == "done"
+    assert R("class(reconstructed)[1]") == "keras.src.models.functional.Functional"
+    assert R("as.numeric(predict(reconstructed, matrix(1, 1, 3), verbose = 0))").tolist() == [3.0, 3.0]
+    # an error inside the block reaches the caller and the scope is closed afterwards
+    assert R('tryCatch(with_custom_object_scope(list(CustomLayer = layer_custom), stop("inside")), '
+             'error = conditionMessage)') == "inside"
+    assert R(f'inherits(try(load_model("{path}"), silent = TRUE), "try-error")') is True
+
+
+def test_r_function_traced_by_tf_function_gets_symbolic_tensors(R):
+    # writing_a_custom_training_loop chunk 9: an R function traced by tf_function()
+    # receives graph tensors as handles (R code calls ops on them) and returns tensors.
+    R("""library(tensorflow)
+cls <- NULL; dims <- NULL
+f <- tf_function(function(x) { cls <<- class(x); x * 2 + 1 })
+out <- f(as_tensor(c(1, 2)))
+g <- tf_function(function(x) { dims <<- list(x$shape[[1]], x$shape[[2]], length(x$shape)); list(a = x + 1, b = x) },
+                 input_signature = list(tf$TensorSpec(shape = list(NULL, 2L))))
+res <- g(tf$ones(c(3L, 2L)))""")
+    assert "tensorflow.python.framework.ops.SymbolicTensor" in R("cls")
+    assert R("as.numeric(out)").tolist() == [3.0, 5.0]
+    assert R("is.null(dims[[1]])") is True            # unknown batch size: NULL, as tensorflow's [[
+    assert R("c(dims[[2]], dims[[3]])").tolist() == [2, 2]
+    assert R("names(res)") == ["a", "b"]
+    assert R("as.array(res$a)").tolist() == [[2.0, 2.0]] * 3
+
+
+def test_dataset_map_and_tf_function_with_an_r_function_and_autograph(R):
+    # writing_a_custom_training_loop chunks 9 and 16: the R function given to
+    # dataset_map() / called while tracing is never rewritten by TF's AutoGraph
+    # (it rewrote the bridge's converters and failed now and then).
+    import tensorflow as tf
+
+    from rkeras.r.convert import to_python
+    from rkeras.r.evaluate import r_eval
+
+    R("library(tfdatasets)")
+    got = R("""ds <- tensor_slices_dataset(op_reshape(op_concatenate(list(1:3, 4:6)), c(-1, 2, 1))) |>
+  dataset_map(\\(x) op_cast(x, "float32") / 2) |> dataset_batch(3)
+as.array(iter_next(as_iterator(ds)))""")
+    assert got.reshape(-1).tolist() == [0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
+    rf = to_python(r_eval("function(x) x * 2"))
+    tf.autograph.set_verbosity(3, alsologtostdout=True)
+    try:
+        import contextlib
+        import io
+        log = io.StringIO()
+        with contextlib.redirect_stdout(log):
+            traced = tf.function(rf, autograph=True)(tf.constant([1.0, 2.0]))
+            mapped = list(tf.data.Dataset.from_tensor_slices([3.0]).map(rf).as_numpy_iterator())
+    finally:
+        tf.autograph.set_verbosity(0)
+    assert traced.numpy().tolist() == [2.0, 4.0]
+    assert mapped == [6.0]
+    assert "Transformed <function RFunction.__call__" not in log.getvalue()
+    assert "Not allowed: <function call_r" not in log.getvalue()
+
+
+def test_as_tensor_makes_r_doubles_float64_and_saturates_to_a_dtype(R):
+    # tensorflow's as_tensor() (keras3 1.5.1 with tensorflow 2.16 R package, checked here).
+    R("library(tensorflow)")
+    assert R("as_tensor(1)$dtype$name") == "float64"
+    assert R("as_tensor(1L)$dtype$name") == "int32"
+    assert R('as.integer(as_tensor(c(1.7, -2.5), "int32"))').tolist() == [1, -2]
+    assert R('as_tensor(matrix(1:4, 2), "float32")$dtype$name') == "float32"
+    assert R("as.array(as_tensor(1:6, shape = c(2, NA)))").tolist() == [[1, 2, 3], [4, 5, 6]]

@@ -253,7 +253,10 @@ def check_compile_arguments(optimizer: Any, loss: Any, metrics: Any) -> None:
 _TYPE_WORD = re.compile(
     r"^(?:\(optional\)\s*|optional,?\s+)?(?:a |an |the )?"
     r"(?:single |positive |non-negative |nonnegative |small |strictly positive |python |scalar "
-    r"|optional )*(float|integer|int|boolean|bool|number(?! of))\b")
+    r"|optional )*`?(float|integer|int|boolean|bool|number(?! of))\b")
+# A string argument whose text starts by saying so: "string, either "valid" or "same"".
+_STRING_ONLY = re.compile(r"^(?:\(optional\)\s*|optional,?\s+)?(?:a |an )?(?:`?str`?|string)\b"
+                          r"|^one of\b")
 # Words that say an argument takes (or may take) several values.
 _SEVERAL = re.compile(r"tuple|list|array|tensor|sequence|vector|iterable|dict|shape|pair"
                       r"|\bof (?:\d+|two|size)\b|numbers|integers|floats")
@@ -302,29 +305,44 @@ def _first_sentence(text: str) -> str:
 class Single:
     """How one argument takes its single value: kind, and whether a string or TRUE/FALSE fits."""
 
-    __slots__ = ("kind", "strings", "logicals")
+    __slots__ = ("kind", "strings", "logicals", "strings_only", "options")
 
-    def __init__(self, kind: str, strings: bool, logicals: bool):
+    def __init__(self, kind: str, strings: bool, logicals: bool, strings_only: bool = False,
+                 options: tuple[str, ...] = ()):
         self.kind, self.strings, self.logicals = kind, strings, logicals
+        self.strings_only, self.options = strings_only, options
 
     def __repr__(self) -> str:
-        return f"Single({self.kind!r}, strings={self.strings}, logicals={self.logicals})"
+        return (f"Single({self.kind!r}, strings={self.strings}, logicals={self.logicals}, "
+                f"strings_only={self.strings_only})")
 
 
 def _single(verb, param: inspect.Parameter, text: str) -> Single | None:
     default = None if param.default is inspect.Parameter.empty else param.default
     if (verb.name, param.name) in SEVERAL_ALLOWED or param.name == "verbose":
         return None
-    if verb.keras_path.startswith("rkeras."):
+    hand_written = verb.keras_path.startswith("rkeras.")
+    sentence = _first_sentence(text)
+    if hand_written:
         rule = None        # hand-written verbs: their own defaults and texts, not the name rules
     else:
         rule = conventions.transform_for(verb.name, param.name, default)
+    if isinstance(default, str) and not hand_written and _STRING_ONLY.match(sentence) \
+            and not _SEVERAL.search(sentence) and param.name != "dtype":
+        # A conv layer's padding = "valid" (not the padding sizes of layer_zero_padding_*).
+        return Single("string", True, True, strings_only=True,
+                      options=tuple(dict.fromkeys(re.findall(r'"(\w+)"', sentence))))
     if rule in _SEVERAL_RULES or getattr(rule, "__name__", "") == "<lambda>":
         return None
     if default is not None and not isinstance(default, (bool, numbers.Real, str)):
         return None        # a tuple, a list or an object: Keras's default is not one value
-    sentence = _first_sentence(text)
-    strings = isinstance(default, str) or bool(re.search(r"\bstr\b|\bstring|\"\w", sentence))
+    if isinstance(default, str) and not _SEVERAL.search(sentence) and not identifier_kind(param.name):
+        # Keras's default is one string (padding = "valid", output_mode = "int"): one value.
+        return Single("string", True, True, strings_only=bool(
+            _STRING_ONLY.match(sentence)) and not hand_written and param.name != "dtype")
+    # Only the type phrase counts: '"epoch" or integer', not 'when `fill_mode="constant"`'.
+    strings = isinstance(default, str) or bool(re.search(r"\bstr\b|\bstring|\"\w",
+                                                         sentence[:40]))
     # Strings for whole-number rules (as_integer) and for Keras's TRUE/FALSE arguments
     # (check_values) already have their message.
     checked_later = rule in _WHOLE_RULES or (isinstance(default, bool) and rule is None
@@ -444,6 +462,8 @@ def describe_for_caller(value: Any) -> str:
 
 
 def _wanted(single: Single) -> str:
+    if single.kind == "string":
+        return "a string" if single.strings_only else "a single value"
     if single.kind == "logical":
         return "TRUE or FALSE" if in_r() else "True or False"
     return "a single whole number" if single.kind == "whole" else "a single number"
@@ -488,6 +508,11 @@ def _check_single(verb, arg: str, single: Single, value: Any) -> Any:
         _refuse_several(verb, arg, single, value, len(value),
                         next(iter(value.values()), None))
     item = scalar(value, lists=True)
+    if single.strings_only and not isinstance(item, str):
+        accepted = (" (" + ", ".join(f'"{o}"' for o in single.options) + ")"
+                    if single.options else f" (see help({verb.name}))")
+        raise ArgumentTypeError(f"{verb.name}(): `{arg}` must be a string{accepted}; got "
+                                f"{describe_for_caller(item)}.")
     if isinstance(item, (str, bytes)) and not single.strings:
         wanted = {"whole": "a whole number", "number": "a number"}.get(single.kind, _wanted(single))
         try:
@@ -519,8 +544,12 @@ def single_values(verb, bound: dict[str, Any]) -> dict[str, Any]:
     kinds = scalar_kinds(verb)
     out = dict(bound)
     for arg, value in bound.items():
+        if value is R_NA:
+            raise ArgumentError(f"{verb.name}(): `{arg}` is NA; give a value, or leave the "
+                                f"argument out for its default.")
+        check_identifier(verb.name, arg, value)
         single = kinds.get(arg)
-        if single is None or value is None or value is R_NA:
+        if single is None or value is None:
             continue
         out[arg] = _check_single(verb, arg, single, value)
     return out
@@ -617,3 +646,62 @@ def check_optional_packages(verb, bound: dict[str, Any]) -> None:
         if module and not _installed(module):
             raise MissingPackageError(missing_package_message(
                 verb.name, module, f"Keras's {backend!r} backend"), module)
+
+
+# --- names of Keras objects: activations, initializers, regularizers, constraints ----------
+
+_IDENTIFIERS = {
+    "regularizer": ("regularizers", "a regularizer name ('l1', 'l2', 'l1_l2'), a regularizer_*() "
+                                    "object or a function(weights)"),
+    "initializer": ("initializers", "an initializer name ('glorot_uniform', 'zeros' ...), an "
+                                    "initializer_*() object or a function(shape, dtype)"),
+    "constraint": ("constraints", "a constraint name ('non_neg', 'max_norm' ...), a "
+                                  "constraint_*() object or a function(weights)"),
+    "activation": ("activations", "an activation name ('relu', 'softmax' ...), an activation_*() "
+                                  "function or any function(x)"),
+}
+
+
+def identifier_kind(arg: str) -> str | None:
+    """"regularizer" for `kernel_regularizer`, "activation" for `recurrent_activation` ..."""
+    if arg == "activation":
+        return arg
+    for kind in _IDENTIFIERS:
+        # Only suffixed names: keras_variable(initializer = <an array>) is a value, not a name.
+        if arg.endswith("_" + kind):
+            return kind
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def _identifier_names(kind: str) -> tuple[str, ...]:
+    import importlib
+
+    module = importlib.import_module(f"keras.src.{_IDENTIFIERS[kind][0]}")
+    return tuple(sorted(name for name in getattr(module, "ALL_OBJECTS_DICT", {})
+                        if name[:1].islower() and name != kind))
+
+
+def check_identifier(verb_name: str, arg: str, value: Any) -> None:
+    """A name, an object or a function for `*_initializer`, `*_regularizer`, `*_constraint`,
+    `activation`: never a number, a vector or a list (Keras: "Could not interpret
+    regularizer identifier: [1.0, 2.0]"); an unknown name gets the closest known ones."""
+    kind = identifier_kind(arg)
+    if kind is None or value is None or callable(value) or isinstance(value, dict):
+        return
+    if isinstance(value, str):
+        if kind == "activation":
+            return                      # rkeras.name_checks.check_activation has its message
+        import importlib
+
+        from .errors import unknown_name
+
+        try:
+            importlib.import_module(f"keras.{_IDENTIFIERS[kind][0]}").get(value)
+        except (ValueError, TypeError, KeyError):
+            raise unknown_name(kind, arg, value, _identifier_names(kind), verb_name) from None
+        return
+    if type(value).__module__.startswith("keras"):
+        return                          # a Keras object: Keras knows what to do with it
+    raise ArgumentTypeError(f"{verb_name}(): `{arg}` must be {_IDENTIFIERS[kind][1]}; got "
+                            f"{describe_for_caller(value)}.")

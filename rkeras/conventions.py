@@ -305,7 +305,7 @@ def normalize_shape(value: Any, arg: str) -> Any:
                 f"`{arg}` must be a shape (whole numbers, NA/None for any size); "
                 f"element {position} is {describe(item)}."
             )
-        if item != int(item) or item < 0:
+        if not math.isfinite(item) or item != int(item) or item < 0:
             raise ArgumentError(
                 f"`{arg}` must hold non-negative whole numbers; element {position} is {item!r}."
             )

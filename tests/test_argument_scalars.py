@@ -18,7 +18,7 @@ import pytest
 
 import rkeras as rk
 from rkeras.argument_checks import documented_arguments, scalar_kinds, single_values
-from rkeras.errors import ArgumentTypeError, RKerasError
+from rkeras.errors import ArgumentError, ArgumentTypeError, RKerasError
 from rkeras.registry import registry
 
 CASES = {
@@ -96,7 +96,9 @@ def test_the_rule_is_derived_from_defaults_and_keras_docstrings():
     dense = scalar_kinds(verbs["layer_dense"])
     assert dense["units"].kind == "whole" and dense["use_bias"].kind == "logical"
     conv = scalar_kinds(verbs["layer_conv_2d"])
-    assert not {"kernel_size", "strides", "dilation_rate", "padding"} & set(conv)
+    assert not {"kernel_size", "strides", "dilation_rate"} & set(conv)
+    assert conv["padding"].kind == "string" and conv["padding"].strings_only   # "valid"/"same"
+    assert "padding" not in scalar_kinds(verbs["layer_zero_padding_2d"])        # sizes
     assert "scale" not in scalar_kinds(verbs["layer_rescaling"])
     texts = documented_arguments(verbs["layer_dropout"].doc)
     assert texts["rate"].startswith("Float between 0 and 1.")
@@ -178,7 +180,7 @@ def test_every_case_is_in_the_catalogue():
     from pathlib import Path
 
     text = (Path(__file__).resolve().parents[1] / "docs" / "errors.md").read_text()
-    cases = set(CASES) | set(R_CASES) | set(MISSING_PACKAGE_CASES)
+    cases = set(CASES) | set(R_CASES) | set(MISSING_PACKAGE_CASES) | set(SWEEP_CASES)
     missing = [case for case in sorted(cases) if f"`{case}`" not in text]
     assert missing == []
 
@@ -268,3 +270,76 @@ def test_from_r_a_missing_package_says_how_to_install_it_from_r(R, monkeypatch):
     assert list(got)[:2] == ["rkeras.errors.MissingPackageError", "rkeras.errors.RKerasError"]
     assert (f'In R: system2("{sys.executable}", c("-m", "pip", "install", "tensorboard"))'
             in list(got)[2])
+
+
+# --- found by the hostile sweep (tools/hostile/sweep_verbs.py) ---------------------------
+
+SWEEP_CASES = {
+    "identifier-given-a-number": (
+        lambda: rk.layer_dense(units=2, kernel_initializer=0.5), ArgumentTypeError,
+        r"^layer_dense\(\): `kernel_initializer` must be an initializer name \('glorot_uniform', "
+        r"'zeros' \.\.\.\), an initializer_\*\(\) object or a function\(shape, dtype\); got 0\.5 "
+        r"\(float\)\.$"),
+    "identifier-given-a-vector": (
+        lambda: rk.layer_dense(units=2, kernel_regularizer=[1.0, 2.0]), ArgumentTypeError,
+        r"`kernel_regularizer` must be a regularizer name \('l1', 'l2', 'l1_l2'\), a "
+        r"regularizer_\*\(\) object or a function\(weights\); got a list of length 2"),
+    "unknown-initializer-name": (
+        lambda: rk.layer_dense(units=2, kernel_initializer="glorot_unifrom"), ArgumentError,
+        r"layer_dense\(kernel_initializer=\): unknown initializer 'glorot_unifrom'\. Did you mean "
+        r"'glorot_uniform'"),
+    "unknown-constraint-name": (
+        lambda: rk.layer_dense(units=2, kernel_constraint="nonneg"), ArgumentError,
+        r"unknown constraint 'nonneg'\. Did you mean 'non_neg'\?"),
+    "activation-given-a-number": (
+        lambda: rk.layer_dense(units=2, activation=3), ArgumentTypeError,
+        r"`activation` must be an activation name \('relu', 'softmax' \.\.\.\)"),
+    "string-argument-given-a-number": (
+        lambda: rk.layer_conv_2d(filters=2, kernel_size=3, padding=1e12), ArgumentTypeError,
+        r"^layer_conv_2d\(\): `padding` must be a string \(\"valid\", \"same\"\); got "
+        r"1000000000000\.0 \(float\)\.$"),
+    "string-argument-given-a-vector": (
+        lambda: rk.feature_float_discretized(num_bins=3, output_mode=["int", "one_hot"]),
+        ArgumentTypeError, r"`output_mode` must be a single value; got a list of length 2"),
+    "na-for-any-verb": (lambda: rk.op_argmin(np.ones(3), zero_indexed=rk.argument_checks.R_NA),
+                        ArgumentError, r"^op_argmin\(\): `zero_indexed` is NA; give a value"),
+    "infinite-shape": (lambda: rk.keras_model_sequential(input_shape=float("inf")), ArgumentError,
+                       r"`input_shape` must hold non-negative whole numbers; element 1 is inf"),
+    "backticked-float-argument-given-a-vector": (
+        lambda: rk.activation_relu(np.ones(3), max_value=np.array([1.0, 2.0])), ArgumentTypeError,
+        r"^activation_relu\(\): `max_value` must be a single number"),
+    "number-argument-given-a-string": (
+        lambda: rk.layer_random_rotation(factor=0.1, fill_value="abc"), ArgumentTypeError,
+        r"`fill_value` must be a single number; got a string \('abc'\)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SWEEP_CASES))
+def test_sweep_findings_are_refused_with_a_specific_message(case):
+    call, error, pattern = SWEEP_CASES[case]
+    with pytest.raises(error) as caught:
+        call()
+    assert isinstance(caught.value, RKerasError)
+    assert re.search(pattern, str(caught.value)), str(caught.value)
+
+
+def test_objects_and_functions_still_pass_the_identifier_check():
+    layer = rk.layer_dense(units=2, kernel_regularizer=rk.regularizer_l2(0.1),
+                           kernel_initializer=rk.initializer_zeros(), activation=lambda x: x,
+                           bias_constraint="non_neg", bias_initializer="ones")
+    assert layer.kernel_regularizer.l2 == pytest.approx(0.1)
+    assert type(layer.bias_constraint).__name__ == "NonNeg"
+    assert rk.layer_conv_2d(filters=2, kernel_size=3, padding="same").padding == "same"
+    assert rk.keras_variable(np.ones(3)).shape == (3,)      # `initializer` is a value here
+
+
+@pytest.mark.r
+def test_sweep_findings_from_r(R):
+    got = R("tryCatch(layer_dense(units = 2, kernel_regularizer = c(1, 2)), "
+            "error = function(e) conditionMessage(e))")
+    assert got == ("ArgumentTypeError: layer_dense(): `kernel_regularizer` must be a regularizer "
+                   "name ('l1', 'l2', 'l1_l2'), a regularizer_*() object or a function(weights); "
+                   "got a numeric vector of length 2 (c(1, 2)).")
+    got = R("tryCatch(layer_conv_2d(filters = 2, kernel_size = 3, padding = 1), "
+            "error = function(e) conditionMessage(e))")
+    assert got.endswith('`padding` must be a string ("valid", "same"); got 1.')

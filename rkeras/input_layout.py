@@ -117,6 +117,15 @@ def as_text_input(model: Any, x: Any) -> Any:
     if not _string_input(model):
         return None
     x = _python(x)
+    shape = tuple(model.inputs[0].shape)
+    if getattr(getattr(x, "dtype", None), "name", None) == "string" and len(getattr(x, "shape", ())) == 1:
+        # A tf string vector laid out as an R character vector is (below): Keras
+        # retraces predict() for a new rank and TextVectorization then fails
+        # ("as_list() is not defined on an unknown TensorShape").
+        if len(shape) == 2 and shape[1] == 1:
+            import tensorflow as tf
+            return tf.reshape(x, (-1, 1))
+        return None
     if isinstance(x, str):
         x = [x]
     if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
@@ -134,7 +143,6 @@ def as_text_input(model: Any, x: Any) -> Any:
         raise DataError(f"`x` is text for a string input, but element {bad + 1} (1-based) is "
                         f"{flat[bad]!r}: give strings only (NA: replace it with \"\").")
     x = x.astype(object)
-    shape = tuple(model.inputs[0].shape)
     if x.ndim == 1 and len(shape) == 2 and shape[1] == 1:
         # An R character vector (or a pandas column) is one text per sample.
         x = x.reshape(-1, 1)

@@ -349,3 +349,38 @@ def test_single_number_as_model_data_is_a_vector_of_one():
 
     assert as_model_data(3.0, "y").shape == (1,)
     assert as_model_data(np.float64(2), "y").shape == (1,)
+
+
+def test_text_model_predicts_text_then_string_tensor(R):
+    # test-layer-text_vectorization.R: predict() of an R character vector, then of a
+    # tf string tensor (Keras alone retraces for the new rank and fails).
+    out = R("""
+      x <- c("hello world", "hello world")
+      layer <- layer_text_vectorization()
+      layer |> adapt(x)
+      input <- layer_input(shape = 1, dtype = "string")
+      model <- keras_model(input, layer(input))
+      a <- predict(model, x, verbose = 0)
+      b <- predict(model, tensorflow::tf$convert_to_tensor(x), verbose = 0)
+      list(a = a, b = b)
+    """)
+    np.testing.assert_array_equal(np.asarray(out["a"]), [[3, 2], [3, 2]])   # keras3's values
+    np.testing.assert_array_equal(np.asarray(out["b"]), [[3, 2], [3, 2]])
+
+
+def test_as_array_of_scalar_tensor_and_zip_of_a_tuple_as_keras3(R):
+    # test-preprocessing.R: as.array(<0-d tensor>) is a 1-d array (as R's as.array(5));
+    # tuple(<tuple>) is that tuple and zip_datasets(tuple(a, b)) zips a and b.
+    out = R("""
+      t <- op_convert_to_tensor(c(1, 2, 3))
+      a <- as.array(t[2])
+      tt <- tuple(1, 2)
+      ds <- tfdatasets::zip_datasets(tuple(tfdatasets::tensor_slices_dataset(1:3),
+                                           tfdatasets::tensor_slices_dataset(4:6)))
+      first <- reticulate::iter_next(ds$as_numpy_iterator())
+      list(dim = dim(a), value = a[[1]], same = identical(tuple(tt), tt), n = length(first),
+           shape = tensorflow::tf$zeros(c(2L, 3L))$shape$as_list())
+    """)
+    assert out["dim"] == 1 and out["value"] == 2.0
+    assert out["same"] is True and out["n"] == 2
+    assert isinstance(out["shape"], np.ndarray) and list(out["shape"]) == [2, 3]   # c(2, 3)

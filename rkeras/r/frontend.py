@@ -399,7 +399,10 @@ def _op(name: str, *args: Any):
 
 def _as_array(obj: Any) -> Any:
     import keras
-    return array_to_r(np.asarray(keras.ops.convert_to_numpy(obj)))
+    array = np.asarray(keras.ops.convert_to_numpy(obj))
+    # as.array() of a scalar tensor is a 1-d array of one value, as R's as.array(5)
+    # and keras3's (as.array(target[1]) == as.array(data[11])).
+    return array_to_r(array.reshape(1) if array.ndim == 0 else array)
 
 
 def _classes(name: str, *args: Any, **kwargs: Any) -> Any:

@@ -101,7 +101,11 @@
         !is_py_object(items[[1L]])) items <- items[[1L]]
     items
   }
-  tuple <- function(..., convert = FALSE) do.call(.rk_python, c(list("py_tuple"), unname(.rk_items(...))))
+  tuple <- function(..., convert = FALSE) {
+    # reticulate: tuple(<a Python tuple>) is that tuple.
+    if (...length() == 1L && inherits(..1, "python.builtin.tuple")) return(..1)
+    do.call(.rk_python, c(list("py_tuple"), unname(.rk_items(...))))
+  }
   dict <- function(..., convert = FALSE) {
     items <- .rk_items(...)
     .rk_python("py_dict", as.list(names(items)), unname(items))

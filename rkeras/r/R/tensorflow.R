@@ -67,6 +67,8 @@
   zip_datasets <- function(...) {
     ds <- list(...)
     if (length(ds) == 1L && is.list(ds[[1L]]) && !inherits(ds[[1L]], "rkeras_py_object")) ds <- ds[[1L]]
+    # zip_datasets(tuple(a, b)): that tuple, as tfdatasets' tf$data$Dataset$zip(tuple(...)).
+    if (length(ds) == 1L && inherits(ds[[1L]], "python.builtin.tuple")) return(.ds_class("zip", ds[[1L]]))
     .ds_class("zip", do.call(.rk_python, c(list("py_tuple"), unname(ds))))
   }
   dataset_batch <- function(dataset, batch_size, drop_remainder = FALSE, num_parallel_calls = NULL,

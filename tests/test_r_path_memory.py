@@ -173,3 +173,16 @@ def test_python_data_is_reshaped_in_numpy_memory():
     out = rkeras.array_reshape(a, [300, 1200])
     assert out.flags.writeable and out.flags.f_contiguous
     np.testing.assert_array_equal(out, np.reshape(a, (300, 1200)))
+
+
+def test_class_weight_on_lent_labels_gives_keras_losses():
+    """class_weight reads y, which is lent as a tensor too: Keras's results all the same."""
+    x, y = _data()
+    ours, theirs = _model(6), _model(6)
+    weights = {0: 1.0, 1: 2.0, 2: 0.5}
+    keras.utils.set_random_seed(4)
+    history = rkeras.fit(ours, x, y, epochs=2, batch_size=64, class_weight=weights, verbose=0)
+    keras.utils.set_random_seed(4)
+    expected = theirs.fit(x.astype(np.float32), y.astype(np.float32), epochs=2, batch_size=64,
+                          class_weight=weights, verbose=0).history
+    assert history.metrics["loss"] == expected["loss"]

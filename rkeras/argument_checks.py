@@ -43,7 +43,7 @@ from .errors import ArgumentError, ArgumentTypeError
 
 __all__ = ["R_NA", "check_values", "check_fit_arguments", "check_compile_arguments",
            "scalar_kinds", "single_values", "describe_for_caller", "check_optional_packages",
-           "OPTIONAL_PACKAGES"]
+           "OPTIONAL_PACKAGES", "check_subject"]
 
 
 class _RNA:
@@ -262,6 +262,15 @@ _SEVERAL = re.compile(r"tuple|list|array|tensor|sequence|vector|iterable|dict|sh
                       r"|\bof (?:\d+|two|size)\b|numbers|integers|floats")
 _KIND_OF_WORD = {"float": "number", "number": "number", "integer": "whole", "int": "whole",
                  "boolean": "logical", "bool": "logical"}
+# Families whose tensors hold numbers; verbs among them that also take text.
+_NUMERIC_FAMILIES = frozenset({"op", "activation", "op_image", "random", "loss", "metric"})
+_STRING_TENSOR_VERBS = frozenset({"op_convert_to_tensor", "op_convert_to_numpy", "op_array",
+                                  "op_cast", "op_shape", "op_is_tensor", "op_dtype", "op_size",
+                                  "op_cond", "op_switch", "op_stop_gradient", "op_unique"})
+_TENSOR = re.compile(r"^(?:(?:a|an|the|first|second|third|input|numeric|real|optional)\s+){0,3}"
+                     r"tensors?\b")
+# One dtype, data format or name even when Keras's default is None.
+_SINGLE_NAMES = frozenset({"dtype", "data_format", "input_dtype", "compute_dtype"})
 # Documented as one float, but Keras also takes one value per channel (ImageNet's means).
 SEVERAL_ALLOWED = frozenset({("layer_rescaling", "scale"), ("layer_rescaling", "offset")})
 _SEVERAL_RULES = (conventions.as_integer_tuple, conventions.as_padding,
@@ -323,6 +332,15 @@ def _single(verb, param: inspect.Parameter, text: str) -> Single | None:
         return None
     hand_written = verb.keras_path.startswith("rkeras.")
     sentence = _first_sentence(text)
+    if param.name in _SINGLE_NAMES and default is None:
+        return Single("string", True, True)
+    if verb.family in _NUMERIC_FAMILIES and _TENSOR.match(sentence) and "str" not in sentence \
+            and default is None \
+            and verb.name not in _STRING_TENSOR_VERBS and not _TYPE_WORD.match(sentence) \
+            and "dtype" not in param.name:
+        # "x: Input tensor.": numbers, never text (Keras: "dtype='string' is not a valid
+        # dtype for Keras type promotion").
+        return Single("tensor", False, True)
     if hand_written:
         rule = None        # hand-written verbs: their own defaults and texts, not the name rules
     else:
@@ -462,6 +480,8 @@ def describe_for_caller(value: Any) -> str:
 
 
 def _wanted(single: Single) -> str:
+    if single.kind == "tensor":
+        return "numbers (an array or a tensor)"
     if single.kind == "string":
         return "a string" if single.strings_only else "a single value"
     if single.kind == "logical":
@@ -491,7 +511,19 @@ def _refuse_several(verb, arg: str, single: Single, value: Any, size: int, first
                             f"{todo}.")
 
 
+def _check_tensor(verb, arg: str, value: Any) -> Any:
+    text = isinstance(value, (str, bytes)) or (
+        isinstance(value, np.ndarray) and value.dtype.kind in "USO" and value.size
+        and isinstance(value.flat[0], (str, bytes)))
+    if text:
+        raise ArgumentTypeError(f"{verb.name}(): `{arg}` must be {_wanted(Single('tensor', 0, 0))}; "
+                                f"got {describe_for_caller(value)}, which is text.")
+    return value
+
+
 def _check_single(verb, arg: str, single: Single, value: Any) -> Any:
+    if single.kind == "tensor":
+        return _check_tensor(verb, arg, value)
     if isinstance(value, (list, tuple)):
         if len(value) != 1:
             _refuse_several(verb, arg, single, value, len(value), value[0] if value else None)
@@ -508,6 +540,8 @@ def _check_single(verb, arg: str, single: Single, value: Any) -> Any:
         _refuse_several(verb, arg, single, value, len(value),
                         next(iter(value.values()), None))
     item = scalar(value, lists=True)
+    if single.kind == "logical" and isinstance(item, float) and math.isnan(item):
+        raise ArgumentError(f"{verb.name}(): `{arg}` must be {_wanted(single)}; got NA/NaN.")
     if single.strings_only and not isinstance(item, str):
         accepted = (" (" + ", ".join(f'"{o}"' for o in single.options) + ")"
                     if single.options else f" (see help({verb.name}))")
@@ -528,6 +562,17 @@ def _check_single(verb, arg: str, single: Single, value: Any) -> Any:
                                 f"{describe_for_caller(item)}, a logical.")
     # R's length-1 vector (np.array([0.5])) or list (list(0.5)) is its one value.
     return item if isinstance(value, (list, tuple, np.ndarray)) else value
+
+
+def check_subject(verb, subject: Any) -> None:
+    """The pipe subject (an op's `x`, a model): never R's NA, never text where numbers go."""
+    if subject is R_NA:
+        raise ArgumentError(f"{verb.name}(): `{verb.subject}` is NA; give a value.")
+    if verb.subject is not None and verb.kind == "function":
+        param = next(p for p in verb.parameters if p.name == verb.subject)
+        single = _single(verb, param, documented_arguments(verb.doc or "").get(param.name, ""))
+        if single is not None and single.kind == "tensor":
+            _check_tensor(verb, verb.subject, subject)
 
 
 def single_values(verb, bound: dict[str, Any]) -> dict[str, Any]:

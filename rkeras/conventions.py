@@ -237,12 +237,21 @@ def as_integer_tuple(value: Any, arg: str, minimum: int | None = 1) -> Any:
     """
     items = _elements(value)
     if items is None:
-        return as_integer(value, arg, minimum=minimum)
+        return _int32(as_integer(value, arg, minimum=minimum), arg)
     return tuple(
         as_integer_tuple(item, arg, minimum) if _elements(item) is not None
-        else as_integer(item, arg, minimum=minimum)
+        else _int32(as_integer(item, arg, minimum=minimum), arg)
         for item in items
     )
+
+
+def _int32(value: Any, arg: str) -> Any:
+    # TensorFlow keeps sizes and strides as 32-bit attributes and aborts the process
+    # (a failed CHECK, not an exception) on a larger one: op_image_extract_patches(strides = 1e12).
+    if isinstance(value, int) and abs(value) > 2**31 - 1:
+        raise ArgumentError(f"`{arg}` = {value} is beyond 2147483647, the largest size "
+                            f"TensorFlow takes (a 32-bit integer).")
+    return value
 
 
 def as_shape_tuple(value: Any, arg: str) -> Any:

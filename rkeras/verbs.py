@@ -23,7 +23,7 @@ import warnings
 from typing import Any, Callable
 
 from . import conventions
-from .argument_checks import check_optional_packages, check_values, single_values
+from .argument_checks import check_optional_packages, check_subject, check_values, single_values
 from .errors import ArgumentError, did_you_mean
 from .labels import as_labels
 from .name_checks import check_activation
@@ -228,6 +228,8 @@ def call_verb(verb: Verb, args: tuple, kwargs: dict) -> Any:
     """Run one verb call (the body of every generated function)."""
     subject, bound = _bind(verb, args, dict(kwargs))
     _check_required(verb, bound)
+    if subject is not MISSING:
+        check_subject(verb, subject)
     bound = prepare(verb, bound)
     if verb.kind == "layer":
         return _call_layer(verb, subject, bound)

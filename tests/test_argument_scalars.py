@@ -311,6 +311,21 @@ SWEEP_CASES = {
     "number-argument-given-a-string": (
         lambda: rk.layer_random_rotation(factor=0.1, fill_value="abc"), ArgumentTypeError,
         r"`fill_value` must be a single number; got a string \('abc'\)"),
+    "text-where-numbers-go": (lambda: rk.op_add("abc", np.ones(3)), ArgumentTypeError,
+                              r"^op_add\(\): `x1` must be numbers \(an array or a tensor\); got a "
+                              r"string \('abc'\), which is text\.$"),
+    "text-vector-where-numbers-go": (
+        lambda: rk.activation_relu(np.array(["a", "b"])), ArgumentTypeError,
+        r"activation_relu\(\): `x` must be numbers .* which is text"),
+    "na-as-the-subject": (lambda: rk.op_abs(rk.argument_checks.R_NA), ArgumentError,
+                          r"^op_abs\(\): `x` is NA; give a value\.$"),
+    "nan-for-a-logical": (lambda: rk.op_argmax(np.ones(3), keepdims=float("nan")), ArgumentError,
+                          r"op_argmax\(\): `keepdims` must be True or False; got NA/NaN"),
+    "dtype-given-a-vector": (lambda: rk.metric_accuracy(dtype=np.array([1.0, 2.0])),
+                             ArgumentTypeError, r"`dtype` must be a single value; got an array"),
+    "size-beyond-int32": (lambda: rk.op_image_extract_patches(
+        np.ones((1, 4, 4, 3), "float32"), size=2, strides=1e12), ArgumentError,
+        r"`strides` = 1000000000000 is beyond 2147483647, the largest size TensorFlow takes"),
 }
 
 
@@ -331,6 +346,8 @@ def test_objects_and_functions_still_pass_the_identifier_check():
     assert type(layer.bias_constraint).__name__ == "NonNeg"
     assert rk.layer_conv_2d(filters=2, kernel_size=3, padding="same").padding == "same"
     assert rk.keras_variable(np.ones(3)).shape == (3,)      # `initializer` is a value here
+    assert float(rk.op_add(np.float32(1), 2.0)) == 3.0       # numbers, not text, still pass
+    assert rk.op_convert_to_tensor("abc").dtype == "string"  # ops that take text keep it
 
 
 @pytest.mark.r

@@ -184,10 +184,13 @@ def test_library_of_a_provided_namespace_takes_base_librarys_arguments(R):
     # intro_to_keras_for_engineers / distributed_training: keras3's guides write
     # library(tensorflow, exclude = c("shape", "set_random_seed")); base::library's
     # exclude / include.only / character.only / logical.return / quietly apply.
-    R('for (p in c("package:tensorflow", "package:tfdatasets")) if (p %in% search()) detach(p, character.only = TRUE)')
+    R('for (p in c("package:tensorflow", "package:tfdatasets")) '
+      'if (p %in% search()) detach(p, character.only = TRUE)')
     try:
-        R('library(tensorflow, exclude = c("shape", "set_random_seed"), quietly = TRUE, warn.conflicts = FALSE)')
-        assert R('exists("tf_function", envir = as.environment("package:tensorflow"), inherits = FALSE)') is True
+        R('library(tensorflow, exclude = c("shape", "set_random_seed"), quietly = TRUE, '
+          'warn.conflicts = FALSE)')
+        assert R('exists("tf_function", envir = as.environment("package:tensorflow"), '
+                 'inherits = FALSE)') is True
         assert R('exists("shape", envir = as.environment("package:tensorflow"), inherits = FALSE)') is False
         assert R("class(tf)[1]") == "python.builtin.module"
         pkg = "tfdatasets"
@@ -241,7 +244,10 @@ def test_r_function_traced_by_tf_function_gets_symbolic_tensors(R):
 cls <- NULL; dims <- NULL
 f <- tf_function(function(x) { cls <<- class(x); x * 2 + 1 })
 out <- f(as_tensor(c(1, 2)))
-g <- tf_function(function(x) { dims <<- list(x$shape[[1]], x$shape[[2]], length(x$shape)); list(a = x + 1, b = x) },
+g <- tf_function(function(x) {
+                   dims <<- list(x$shape[[1]], x$shape[[2]], length(x$shape))
+                   list(a = x + 1, b = x)
+                 },
                  input_signature = list(tf$TensorSpec(shape = list(NULL, 2L))))
 res <- g(tf$ones(c(3L, 2L)))""")
     assert "tensorflow.python.framework.ops.SymbolicTensor" in R("cls")

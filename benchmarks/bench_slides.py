@@ -48,8 +48,12 @@ def run(cmd: list[str], cwd: str, env: dict) -> dict:
                            f"{proc.stderr[-3000:]}")
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
     acc = re.search(r"test_accuracy: ([0-9.]+)", proc.stdout)
+    # CPU time (user + system) of the process: less disturbed than wall time by other
+    # processes on a shared machine, though TensorFlow's waiting threads still vary with them.
+    cpu = sum(float(re.search(rf"{kind} time \(seconds\): ([0-9.]+)", proc.stderr).group(1))
+              for kind in ("User", "System"))
     return {"wall": wall, "rss": int(rss.group(1)) / 1024, "acc": float(acc.group(1)) if acc else None,
-            "other": m.other_cores, "load": os.getloadavg()[0]}
+            "cpu": cpu, "other": m.other_cores, "load": os.getloadavg()[0]}
 
 
 def main(argv=None) -> int:
@@ -96,7 +100,8 @@ def main(argv=None) -> int:
             cmd, e = cmds[name]
             r = run(cmd, work, e)
             runs[name].append(r)
-            print(f"round {rnd + 1} {name}: {r['wall']:.2f} s, {r['rss']:.0f} MB, acc {r['acc']}, "
+            print(f"round {rnd + 1} {name}: {r['wall']:.2f} s (CPU {r['cpu']:.2f} s), {r['rss']:.0f} MB, "
+                  f"acc {r['acc']}, "
                   f"other cores {r['other']:.2f}, load {r['load']:.2f}", flush=True)
     load_end = C.loadavg()
 
@@ -107,12 +112,14 @@ def main(argv=None) -> int:
     base = "plain Keras"
     rows = []
     for name in names:
-        w, r = stat(name, "wall"), stat(name, "rss")
+        w, r, c = stat(name, "wall"), stat(name, "rss"), stat(name, "cpu")
         pw = [a["wall"] / b["wall"] for a, b in zip(runs[name], runs[base])]
         pr = [a["rss"] / b["rss"] for a, b in zip(runs[name], runs[base])]
+        pc = [a["cpu"] / b["cpu"] for a, b in zip(runs[name], runs[base])]
         rows.append([name, f"{w[0]:.2f} s ({w[1]:.2f}–{w[2]:.2f})", f"{r[0]:.0f} MB ({r[1]:.0f}–{r[2]:.0f})",
                      f"**{statistics.median(pw):.3f}** ({min(pw):.3f}–{max(pw):.3f})",
-                     f"**{statistics.median(pr):.3f}** ({min(pr):.3f}–{max(pr):.3f})"])
+                     f"**{statistics.median(pr):.3f}** ({min(pr):.3f}–{max(pr):.3f})",
+                     f"{c[0]:.2f} s", f"{statistics.median(pc):.3f} ({min(pc):.3f}–{max(pc):.3f})"])
     other = [r["other"] for n in names for r in runs[n]]
     loads = [r["load"] for n in names for r in runs[n]]
     md = ["## The slides' MNIST script: rkeras vs plain Keras vs keras3 (issue 15)", "",
@@ -121,7 +128,8 @@ def main(argv=None) -> int:
           f"each run a fresh process, interleaved ({args.repeats} rounds, order rotating); "
           "whole-process wall time and peak RSS (`/usr/bin/time -v`); median (min–max); ratios are "
           "per round against plain Keras in the same round, median (min–max).", "",
-          C.table(["contender", "wall time", "peak RSS", "time / plain Keras", "peak RSS / plain Keras"], rows),
+          C.table(["contender", "wall time", "peak RSS", "time / plain Keras", "peak RSS / plain Keras",
+                   "CPU time", "CPU / plain Keras"], rows),
           "", "Test accuracy: " + "; ".join(f"{n} {[r['acc'] for r in runs[n]]}" for n in names) + ".",
           f"The machine is shared (2 cores) and noisy: load average {load_start} at the start, "
           f"{load_end} at the end, {min(loads):.2f}–{max(loads):.2f} at the end of each run; other "

@@ -27,6 +27,7 @@ as an integer"). These checks run before Keras sees the call:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import math
@@ -43,7 +44,7 @@ from .errors import ArgumentError, ArgumentTypeError
 
 __all__ = ["R_NA", "check_values", "check_fit_arguments", "check_compile_arguments",
            "scalar_kinds", "single_values", "describe_for_caller", "check_optional_packages",
-           "OPTIONAL_PACKAGES", "check_subject"]
+           "OPTIONAL_PACKAGES", "check_subject", "tensorflow_errors_named"]
 
 
 class _RNA:
@@ -269,6 +270,8 @@ _STRING_TENSOR_VERBS = frozenset({"op_convert_to_tensor", "op_convert_to_numpy",
                                   "op_cond", "op_switch", "op_stop_gradient", "op_unique"})
 _TENSOR = re.compile(r"^(?:(?:a|an|the|first|second|third|input|numeric|real|optional)\s+){0,3}"
                      r"tensors?\b")
+# Axes that are one axis each (op_diagonal's axis1/axis2, op_cross's axisa ...).
+_SINGLE_AXES = frozenset({"axis1", "axis2", "axisa", "axisb", "axisc"})
 # One dtype, data format or name even when Keras's default is None.
 _SINGLE_NAMES = frozenset({"dtype", "data_format", "input_dtype", "compute_dtype"})
 # Documented as one float, but Keras also takes one value per channel (ImageNet's means).
@@ -332,6 +335,8 @@ def _single(verb, param: inspect.Parameter, text: str) -> Single | None:
         return None
     hand_written = verb.keras_path.startswith("rkeras.")
     sentence = _first_sentence(text)
+    if param.name in _SINGLE_AXES and not hand_written:
+        return Single("whole", False, False)
     if param.name in _SINGLE_NAMES and default is None:
         return Single("string", True, True)
     if verb.family in _NUMERIC_FAMILIES and _TENSOR.match(sentence) and "str" not in sentence \
@@ -750,3 +755,43 @@ def check_identifier(verb_name: str, arg: str, value: Any) -> None:
         return                          # a Keras object: Keras knows what to do with it
     raise ArgumentTypeError(f"{verb_name}(): `{arg}` must be {_IDENTIFIERS[kind][1]}; got "
                             f"{describe_for_caller(value)}.")
+
+
+# --- TensorFlow's refusals of the values an op computes on --------------------------------
+
+def _shape_of(value: Any) -> str | None:
+    shape = getattr(value, "shape", None)
+    if shape is None and isinstance(value, (list, tuple)):
+        shape = np.shape(np.asarray(value, dtype=object))
+    if shape is None:
+        return None
+    dims = [None if d is None else int(d) for d in tuple(shape)]
+    from .caller_syntax import shape_text
+
+    return shape_text(dims) if dims else "a scalar"
+
+
+@contextlib.contextmanager
+def tensorflow_errors_named(verb, arguments: dict[str, Any]):
+    """TensorFlow's refusal of an op's values ("{{function_node __wrapped__AddV2_...}}
+    Incompatible shapes: [2] vs. [2,3] [Op:AddV2]") as a DataError naming the verb and the
+    shapes of its arguments. Keras's own errors (they name the argument) pass unchanged."""
+    try:
+        yield
+    except Exception as error:
+        kind = type(error).__name__
+        if not type(error).__module__.startswith("tensorflow") or kind not in (
+                "InvalidArgumentError", "ResourceExhaustedError", "UnimplementedError"):
+            raise
+        from .errors import DataError
+
+        reason = re.sub(r"\{\{function_node [^}]*\}\}\s*", "", str(error))
+        reason = re.sub(r"\s*\[Op:\w+\].*$", "", reason, flags=re.S).strip()
+        shapes = ", ".join(f"{arg} {shape}" for arg, value in arguments.items()
+                           if (shape := _shape_of(value)) is not None)
+        what = ("TensorFlow ran out of memory" if kind == "ResourceExhaustedError"
+                else "TensorFlow cannot compute it with these values")
+        raise DataError(f"{verb.name}(): {what}: {reason}."
+                        + (f" Shapes given: {shapes}." if shapes else "")
+                        + " Check the arguments' shapes and types against help("
+                        + f"{verb.name}).") from error

@@ -23,7 +23,8 @@ import warnings
 from typing import Any, Callable
 
 from . import conventions
-from .argument_checks import check_optional_packages, check_subject, check_values, single_values
+from .argument_checks import (check_optional_packages, check_subject, check_values, single_values,
+                              tensorflow_errors_named)
 from .errors import ArgumentError, did_you_mean
 from .labels import as_labels
 from .name_checks import check_activation
@@ -234,11 +235,15 @@ def call_verb(verb: Verb, args: tuple, kwargs: dict) -> Any:
     if verb.kind == "layer":
         return _call_layer(verb, subject, bound)
     if verb.kind in ("loss", "metric"):
-        return _call_loss_or_metric(verb, bound)
+        with tensorflow_errors_named(verb, dict(bound)):
+            return _call_loss_or_metric(verb, bound)
     if verb.kind in ("model", "function"):
         if subject is MISSING:
             shown = ", ".join(f"{k}=..." for k in bound)
             return Deferred(verb.name, lambda s: verb.target(s, **bound), shown)
+        if verb.kind == "function":
+            with tensorflow_errors_named(verb, {verb.subject: subject, **bound}):
+                return verb.target(subject, **bound)
         return verb.target(subject, **bound)
     return _construct(verb, bound)
 

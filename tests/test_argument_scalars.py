@@ -326,6 +326,18 @@ SWEEP_CASES = {
     "size-beyond-int32": (lambda: rk.op_image_extract_patches(
         np.ones((1, 4, 4, 3), "float32"), size=2, strides=1e12), ArgumentError,
         r"`strides` = 1000000000000 is beyond 2147483647, the largest size TensorFlow takes"),
+    "tensorflow-refuses-the-values": (
+        lambda: rk.op_add(np.ones(2), np.ones((2, 3))), rk.errors.DataError,
+        r"^op_add\(\): TensorFlow cannot compute it with these values: Incompatible shapes: "
+        r"\[2\] vs\. \[2,3\]\. Shapes given: x1 \(2,\), x2 \(2, 3\)\. Check the arguments' "
+        r"shapes and types against help\(op_add\)\.$"),
+    "tensorflow-refuses-metric-values": (
+        lambda: rk.metric_huber(np.ones(2), np.ones((2, 3))), rk.errors.DataError,
+        r"^metric_huber\(\): TensorFlow cannot compute it .* Shapes given: y_true \(2,\), "
+        r"y_pred \(2, 3\)"),
+    "one-axis-given-two": (lambda: rk.op_diagonal(np.ones((3, 3)), axis1=[1, 2]),
+                           ArgumentTypeError,
+                           r"^op_diagonal\(\): `axis1` must be a single whole number; got a list"),
 }
 
 
@@ -360,3 +372,10 @@ def test_sweep_findings_from_r(R):
     got = R("tryCatch(layer_conv_2d(filters = 2, kernel_size = 3, padding = 1), "
             "error = function(e) conditionMessage(e))")
     assert got.endswith('`padding` must be a string ("valid", "same"); got 1.')
+
+
+@pytest.mark.r
+def test_tensorflow_refusals_from_r_show_r_shapes(R):
+    got = R("tryCatch(op_add(c(1, 2), matrix(1, 2, 3)), error = function(e) conditionMessage(e))")
+    assert "Incompatible shapes: [2] vs. [2,3]. Shapes given: x1 c(2), x2 c(2, 3)." in got
+    assert got.startswith("DataError: op_add(): TensorFlow cannot compute it with these values")

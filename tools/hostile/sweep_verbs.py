@@ -97,13 +97,28 @@ def required_value(verb_name: str, param: str):
         "y_pred": _array(2, 3), "logits": _array(2, 3), "images": _array(1, 4, 4, 3),
         "image": _array(4, 4, 3), "mean": 0.0, "variance": 1.0, "repeats": 2.0,
         "sequence_length": 2.0, "data": _array(6, 2), "targets": None,
+        "start": 0.0, "target": _array(2, 3), "xs": _array(3), "q": 0.5,
+        "segment_ids": np.array([1.0, 1.0]), "kernel": _array(3, 3, 3, 2),
+        "sequence_stride": 1.0, "threshold": 0.5, "tensor": _array(2, 3), "axes": 1.0,
+        "block_size": 2.0, "N": 3.0, "fill_value": 0.0, "beta": 1.0,
+        "start_indices": np.array([1.0, 1.0]), "dim": [3.0, 2.0], "initializer": "zeros",
+        "activation": "relu", "recall": 0.5, "precision": 0.5, "specificity": 0.5,
+        "sensitivity": 0.5, "indices_or_sections": 3.0, "target_class_ids": [0.0],
+        "max_number": 3.0, "name": "sweep", "backup_dir": "/tmp/rkeras-sweep-backup",
+        "directory": "/tmp/rkeras-sweep-orbax", "filename": "/tmp/rkeras-sweep.csv",
     }
-    if param in ("layer", "cell", "function", "fn", "schedule", "targets"):
+    if param == "object":
+        import rkeras as rk
+
+        return (rk.keras_model_sequential(input_shape=3) >> rk.layer_dense(units=2)
+                >> rk.compile(optimizer="sgd", loss="mse"))
+    if param in ("layer", "cell", "function", "fn", "schedule", "targets", "cells", "layers"):
         import keras
 
         return {"layer": keras.layers.Dense(2), "cell": keras.layers.SimpleRNNCell(2),
                 "function": lambda t: t, "fn": lambda t: t, "schedule": lambda e, lr: lr,
-                "targets": None}[param]
+                "targets": None, "cells": [keras.layers.SimpleRNNCell(2)],
+                "layers": [keras.layers.Dense(2)]}[param]
     return by_name[param]
 
 
@@ -134,10 +149,11 @@ def classify(row: dict) -> str:
         return row["result"]
     arg, kind = row["arg"], row["kind"]
     if row["error"] is None:
-        single = scalar_kinds(registry()[row["verb"]]).get(arg)
+        verb = registry().get(row["verb"])
+        single = scalar_kinds(verb).get(arg) if verb is not None else None
         if kind == "NA":
             return "silent-wrong"                 # R's NA is never a value Keras should get
-        if single is not None and single.kind != "string" and (
+        if single is not None and single.kind not in ("string", "tensor") and (
                 kind in ("list2", "vec2", "vec0", "NaN")
                 or (kind == "string" and single.kind != "logical" and not single.strings)):
             return "silent-wrong"
@@ -223,6 +239,7 @@ def parent(out_path: str, timeout: float) -> None:
     while start < total:
         proc = subprocess.Popen([sys.executable, __file__, "--child", "--start", str(start),
                                  "--out", out_path], stderr=subprocess.PIPE, text=True,
+                                stdout=subprocess.DEVNULL,
                                 env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
         current, last = start, time.monotonic()
         os.set_blocking(proc.stderr.fileno(), False)

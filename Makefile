@@ -25,7 +25,7 @@ LINT_PATHS := rkeras tests tools benchmarks vignettes/*.py vignettes/python
 
 .PHONY: setup demo test lint doctest vignettes bench doctor clean keras3-compat stub r-verbs
 
-$(STAMP): pyproject.toml tools/setup.sh
+$(STAMP): pyproject.toml setup.py tools/setup.sh rkeras/r/convert/_column_major.c
 	VENV=$(VENV) bash tools/setup.sh
 	@touch $@
 

@@ -82,10 +82,12 @@ def test_formals_match_python_signature(R, verb):
             assert shown == r_literal(p.default), (p.name, shown, p.default)
 
 
-def test_install_is_fast_and_idempotent(R):
+def test_install_is_idempotent(R):
+    # How fast the first install is belongs to the benchmarks (BENCHMARKS.md, start-up), not to a
+    # timed test; tests/test_r_verbs_source.py checks that it imports no Keras.
     from rkeras.r import frontend
 
-    assert frontend.install_seconds() is not None and frontend.install_seconds() < 5
+    assert frontend.install_seconds() is not None
     assert frontend.install() == 0.0
     assert R('"rkeras" %in% search()')
 

@@ -177,3 +177,87 @@ def test_model_summary_print_and_format_are_as_wide_as_the_console(R):
     """)
     assert (widths["summary"], widths["print"], widths["format"]) == (80, 80, 80)
     assert widths["wide"] == 100
+
+
+# ---------------------------------------------------------------------------
+# R values handed to Keras as reticulate hands them (issue 11; probes in
+# tools/keras3_compat/probes/ops_values.R). Expected values: what real keras3
+# 1.5.1 printed here for the same R code.
+# ---------------------------------------------------------------------------
+def _dtype(R, code):
+    return R(f"as.character(({code})$dtype)")
+
+
+def test_r_double_vectors_reach_keras_as_lists_float32(R):
+    # keras3: reticulate makes c(1, 2) a Python list, which Keras reads as floatx (float32)
+    for code in ("op_array(c(1, 2))", "keras$ops$array(c(1, 2))", "op_add(c(1, 2), 1)",
+                 "op_multiply(op_ones(c(2)), c(1, 2))", "op_stack(list(c(1, 2), c(3, 4)))",
+                 "op_sqrt(c(4, 9))", "activation_relu(c(-1, 1))",
+                 "op_where(c(TRUE, FALSE), c(1, 2), c(3, 4))"):
+        assert _dtype(R, code) == "<dtype: 'float32'>", code
+    assert R("keras_variable(c(1, 2))$dtype") == "float32"
+    assert R("r_to_py(c(1, 2))$`__class__`$`__name__`") == "list"
+
+
+def test_r_arrays_and_keras3s_own_arrays_stay_float64(R):
+    # keras3: arrays and matrices are numpy float64; op_convert_to_tensor() and
+    # op_argmax() call as.array() themselves; integer vectors are int32 either way.
+    assert _dtype(R, "op_convert_to_tensor(c(1, 2))") == "<dtype: 'float64'>"
+    assert _dtype(R, "op_array(matrix(1:4 + 0, 2))") == "<dtype: 'float64'>"
+    assert _dtype(R, "op_array(array(c(1, 2)))") == "<dtype: 'float64'>"
+    assert _dtype(R, "op_array(c(1L, 2L))") == "<dtype: 'int32'>"
+    assert _dtype(R, "op_array(c(TRUE, FALSE))") == "<dtype: 'bool'>"
+    # rkeras's conventions still read the vectors: 1-based indices and axes
+    assert R("as.array(op_take(c(10, 20, 30), c(1, 3)))").tolist() == [10.0, 30.0]
+    assert R("as.array(op_argmax(c(1, 3, 2)))").tolist() == [2]
+    assert R("dim(op_mean(matrix(1:6 + 0, 2), axis = 1))") == 3
+
+
+def test_tensor_arithmetic_casts_r_values_to_the_tensors_dtype(R):
+    # keras3 (tensorflow's Ops): as_tensor(<R value>, x$dtype) before tf$add ...
+    R("x <- op_array(c(1, 2)); m <- op_ones(c(2, 2))")
+    for code in ("x + c(1, 2)", "c(1, 2) + x", "m + matrix(1, 2, 2)", "m * array(c(1, 2))"):
+        assert _dtype(R, code) == "<dtype: 'float32'>", code
+    assert R("as.array(x + c(1, 2))").tolist() == [2.0, 4.0]
+
+
+def test_loss_metric_and_initializer_objects_take_r_values(R):
+    # keras3 1.5.1: loss_fn(c(0L, 1L), y_pred) is 0.2200949; init(c(2, 3)) a 2x3 tensor of 2;
+    # metric m(c(1, 2), c(2, 2)) is 0.5 (y_true and y_pred as floatx arrays)
+    got = R("""loss_fn <- loss_sparse_categorical_crossentropy(from_logits = TRUE)
+        as.array(loss_fn(c(0L, 1L), rbind(c(2, 1), c(1, 3))))""")
+    assert np.isclose(got, 0.2200949, atol=1e-6)
+    assert list(R("init <- initializer_constant(2); dim(init(c(2, 3)))")) == [2, 3]
+    assert R("is.function(init)") is True
+    assert np.isclose(R("m <- metric_mean_squared_error(); as.array(m(c(1, 2), c(2, 2)))"), 0.5)
+    # a method returning None is invisible (keras3 printed nothing for m$update_state(...))
+    assert R("withVisible(m$update_state(c(1, 2), c(1, 3)))$visible") is False
+
+
+def test_printing_tensors_variables_and_callables_as_keras3(R):
+    # keras3 1.5.1's output for the same lines (tools/keras3_compat/probes/printing.R)
+    out = lambda code: R(f'paste(capture.output({code}), collapse = "\\n")')  # noqa: E731
+    assert out("print(op_array(c(1, 2)))") == "tf.Tensor([1. 2.], shape=(2), dtype=float32)"
+    assert out("str(op_ones(2))") == (
+        "<tf.Tensor: shape=(2), dtype=float32, numpy=array([1., 1.], dtype=float32)>")
+    assert out("keras_variable(c(1, 2), name = 'v')").endswith(
+        "shape=(2), dtype=float32, value=[1. 2.]>")
+    assert R("class(keras_variable(1))[1]") == "tensorflow.tensor"
+    assert out("keras$ops$leaky_relu").splitlines()[1] == " signature: (x, negative_slope=0.2)"
+    dense = out("keras$layers$Dense").splitlines()
+    assert dense[:3] == ["<class 'keras.src.layers.core.dense.Dense'>", " signature: (", "   units, "]
+    assert dense[-1] == ")"
+    assert out("layer_dense(units = 2, name = 'd')") == (
+        "<Dense name=d, built=False>\n signature: (*args, **kwargs)")
+    assert out("op_shape(op_ones(c(2, 3)))") == "shape(2, 3)"
+    assert R("format(op_array(c(1, 2)))") == "tf.Tensor([1. 2.], shape=(2,), dtype=float32)"
+    assert R("as.character(op_array(c(1, 2)))") == ["1", "2"]
+
+
+def test_import_convert_false_keeps_python_objects(R):
+    # keras3: np <- import("numpy", convert = FALSE); np$arange(3L) prints array([0, 1, 2])
+    R('np <- import("numpy", convert = FALSE); a <- np$arange(3L)')
+    assert R("capture.output(a)") == "array([0, 1, 2])"
+    assert R("class(a)[1]") == "numpy.ndarray"
+    assert R("py_to_r(a)").tolist() == [0, 1, 2]
+    assert R('capture.output(import("numpy")$arange(3L))') == "[1] 0 1 2"

@@ -62,6 +62,7 @@ from .convert import (
     to_python,
     to_r,
 )
+from .convert.r_vectors import unmark, verb_takes_list
 from .convert.to_r import array_to_r
 from .evaluate import r_call, r_eval
 from .handles import new_handle
@@ -238,9 +239,11 @@ def run_verb_from_r(name: str, args: Any = None):
     unnamed: list[Any] = []
     for rname, value in _items(args):
         if not rname:
-            unnamed.append(value)
+            unnamed.append(unmark(value, verb_takes_list(verb, verb.varargs)))
             continue
-        kwargs[python_param_name(name, rname)] = value
+        pname = python_param_name(name, rname)
+        # R vectors (marked in R): Python lists where keras3 hands them on so (float32 tensors).
+        kwargs[pname] = unmark(value, verb_takes_list(verb, pname))
     subject = verb.subject
     if unnamed and verb.varargs and verb.varargs not in kwargs:
         kwargs[verb.varargs] = unnamed          # R's `...`: op_einsum("ij,jk->ik", a, b)
@@ -309,18 +312,8 @@ def _format_object(obj: Any, **summary_args: Any) -> str:
                 else:
                     os.environ["COLUMNS"] = saved
         return "\n".join(line for line in "\n".join(lines).splitlines() if line.strip())
-    if isinstance(obj, keras.Layer):
-        config = {}
-        try:
-            config = obj.get_config()
-        except Exception:   # noqa: BLE001 - printing must not fail
-            pass
-        shown = ", ".join(f"{k}={v!r}" for k, v in config.items()
-                          if k in ("units", "filters", "kernel_size", "activation", "rate",
-                                   "pool_size", "input_dim", "output_dim", "return_sequences"))
-        head = f"<{type(obj).__name__} name={obj.name}, built={obj.built}"
-        return head + (f", {shown}" if shown else "") + ">"
-    return repr(obj)
+    # reticulate's print(): the repr, and a callable's signature (a layer's too, as keras3).
+    return python_objects.print_text(obj)
 
 
 def _getattr(obj: Any, attr: str) -> Any:
@@ -379,6 +372,8 @@ def _op(name: str, *args: Any):
         "sum": ops.sum, "prod": ops.prod, "max": ops.max, "min": ops.min, "mean": ops.mean,
         "cumsum": ops.cumsum, "cumprod": ops.cumprod,
     }
+    # R vectors as reticulate hands them on; a tensor's R operand cast as keras3's tensorflow does.
+    args = python_objects.tensorflow_operands(name, tuple(unmark(a, True) for a in args))
     if name == "-" and len(args) == 1:
         return ops.negative(args[0])
     if name == "!":
@@ -531,7 +526,8 @@ def _for_r(value: Any, depth: int = 0) -> Any:
         return value
     if _is_lone_layer(value):
         return _layer_to_r(value)
-    if (_is_model(value) or _is_loss(value)) and "py_callable" in _HELPERS:
+    if ((_is_model(value) or _is_loss(value) or python_objects.is_presented_callable(value))
+            and "py_callable" in _HELPERS):
         # keras3: a model is an R function too, and so is a loss object
         # (loss_fn <- loss_sparse_categorical_crossentropy(); loss_fn(y, logits)).
         return _HELPERS["py_callable"](value)

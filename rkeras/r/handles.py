@@ -125,7 +125,9 @@ def python_class_chain(obj: Any) -> list:
         chain.append(f"python.builtin.{cls.__name__}" if module == "builtins"
                      else f"{module}.{cls.__name__}")
     tf = sys.modules.get("tensorflow")
-    if tf is not None and isinstance(obj, (tf.Tensor, tf.Variable)):
+    # (Keras's TensorFlow Variable is a core Tensor too, so it has the class in keras3.)
+    if tf is not None and (isinstance(obj, (tf.Tensor, tf.Variable))
+                           or "tensorflow.python.types.core.Tensor" in chain):
         chain.insert(0, "tensorflow.tensor")
     return chain
 

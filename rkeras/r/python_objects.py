@@ -22,6 +22,7 @@ import importlib
 import importlib.util
 import inspect
 import io
+import re
 import sys
 from typing import Any, Callable
 
@@ -29,13 +30,14 @@ import numpy as np
 
 from ..errors import ArgumentTypeError
 from ..pipe import PendingLayer
-from .convert import RFunction, register_to_python, to_python
+from .convert import RFunction, register_to_python, to_python, unmark
 from .convert.rules import plain_lists
 from .evaluate import r_call
 from .handles import BASE_CLASS, new_handle, object_of, r_classes_for
 from .py_functions import python_function
 
-__all__ = ["CALLABLE_CLASS", "OutputCaptureContext", "helpers", "is_presented_callable"]
+__all__ = ["CALLABLE_CLASS", "OutputCaptureContext", "helpers", "is_presented_callable",
+           "tensorflow_operands", "print_text", "signature_text", "keras3_call_arguments"]
 
 CALLABLE_CLASS = "rkeras_py_callable"
 """R class of the closures that stand for Python callables (before ``rkeras_py_object``)."""
@@ -69,6 +71,132 @@ class OutputCaptureContext:
         return self._buffer.getvalue()
 
 
+# R's operators that the tensorflow R package runs on a tensor and an R value
+# after casting the R value to the tensor's dtype (its autocast_ab_to_tensors(),
+# `^` does the same for a numeric base).
+_AUTOCAST_OPERATORS = frozenset({"+", "-", "*", "/", "%/%", "%%", "^",
+                                 "==", "!=", "<", "<=", ">", ">="})
+
+
+def _is_tf_tensor(x: Any) -> bool:
+    """A TensorFlow tensor (eager, or symbolic while tracing), not a KerasTensor or Variable."""
+    tf = sys.modules.get("tensorflow")
+    return tf is not None and isinstance(x, tf.Tensor)
+
+
+def _is_r_value(x: Any) -> bool:
+    return isinstance(x, (bool, int, float, list, np.ndarray, np.generic)) and not isinstance(
+        x, str)
+
+
+def tensorflow_operands(name: str, args: tuple) -> tuple:
+    """R's `x + 1`, `x * c(1, 2)`, `m + matrix(...)` on a TensorFlow tensor, as keras3 runs them.
+
+    keras3's tensors are the tensorflow R package's: an R number, vector or
+    array meeting a tensor is first converted with ``as_tensor(value, dtype =
+    tensor$dtype)`` (doubles as float64, then a saturating cast to the
+    tensor's dtype), so ``op_ones(2) + matrix(1)`` stays float32 where
+    ``keras.ops.add`` would promote to float64. KerasTensors (symbolic
+    inputs) keep Python's operators (keras.ops), as in keras3.
+    """
+    if name not in _AUTOCAST_OPERATORS or len(args) != 2:
+        return args
+    a, b = args
+    if _is_tf_tensor(a) and _is_r_value(b):
+        return a, _as_tensor_like(b, a)
+    if _is_tf_tensor(b) and _is_r_value(a):
+        return _as_tensor_like(a, b), b
+    return args
+
+
+def _as_tensor_like(value: Any, tensor: Any) -> Any:
+    """tensorflow's as_tensor(value, dtype = tensor$dtype) for an R value."""
+    import tensorflow as tf
+
+    array = np.asarray(value)
+    if array.dtype == np.int64 and not isinstance(value, np.ndarray):
+        array = array.astype(np.int32)      # R integers (a list of Python ints) are int32
+    source = tf.convert_to_tensor(array)
+    dtype = tensor.dtype
+    if (dtype.is_floating or dtype.is_integer) and (source.dtype.is_floating or source.dtype.is_integer):
+        return tf.dtypes.saturate_cast(source, dtype)
+    return tf.cast(source, dtype)
+
+
+def signature_text(obj: Any) -> str | None:
+    """reticulate's second line when it prints a Python callable: `` signature: (x, axis=-1)``.
+
+    The signature of the callable itself, else of its ``__init__`` or
+    ``__new__`` without their first argument, else ``(?)``; a signature
+    longer than 60 characters is written one argument per line, as
+    reticulate's py_format_signature() does. None for what is not callable.
+    """
+    if not callable(obj):
+        return None
+    for target, drop_first in ((obj, False), (getattr(obj, "__init__", None), True),
+                               (getattr(obj, "__new__", None), True)):
+        if target is None:
+            continue
+        try:
+            sig = inspect.signature(target)
+        except (TypeError, ValueError):
+            continue
+        if drop_first:
+            sig = sig.replace(parameters=list(sig.parameters.values())[1:])
+        text = str(sig)
+        if len(text) > 60:
+            for param in sig.parameters.values():
+                text = text.replace(str(param), "\n   " + str(param), 1)
+            text = text.replace(", /,", ",\n   /,", 1).replace(", *,", ",\n   *,", 1)
+            text = re.sub(r"\)($| ->)", "\n)\\1", text, count=1)
+        return " signature: " + text
+    return " signature: (?)"
+
+
+def print_text(obj: Any) -> str:
+    """What reticulate's print() shows for a Python object: its repr, and a callable's signature."""
+    sig = signature_text(obj)
+    return repr(obj) if sig is None else repr(obj) + "\n" + sig
+
+
+_LOSS_ARGS = ("y_true", "y_pred", "sample_weight")
+
+
+def _as_py_array(value: Any) -> Any:
+    """keras3's as_py_array(): an R value as a numpy array, R doubles as floatx()."""
+    value = unmark(value, False)
+    if value is None or not isinstance(value, (bool, int, float, list, np.ndarray)):
+        return value
+    array = np.array(value, ndmin=1)
+    if array.dtype == np.float64:
+        from keras import config
+        array = array.astype(config.floatx())
+    return array
+
+
+def keras3_call_arguments(fn: Any, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """The arguments of an R call of a Keras object, converted as keras3's R wrappers do.
+
+    keras3 makes a loss or metric object an R function that passes ``y_true``,
+    ``y_pred`` and ``sample_weight`` through ``as_py_array()`` (numpy arrays,
+    doubles as floatx: ``loss_fn(c(0L, 1L), y_pred)`` works), and an
+    initializer one that normalizes ``shape`` (``init(c(2, 3))``).
+    """
+    keras = sys.modules.get("keras")
+    if keras is None:
+        return args, kwargs
+    if isinstance(fn, (keras.losses.Loss, keras.metrics.Metric)):
+        args = tuple(_as_py_array(a) if i < len(_LOSS_ARGS) else a for i, a in enumerate(args))
+        kwargs = {k: _as_py_array(v) if k in _LOSS_ARGS else v for k, v in kwargs.items()}
+    elif isinstance(fn, keras.initializers.Initializer):
+        from ..conventions import normalize_shape
+        if args:
+            args = (normalize_shape(unmark(args[0], False), "shape"), *args[1:])
+        elif "shape" in kwargs:
+            kwargs = {**kwargs, "shape": normalize_shape(unmark(kwargs["shape"], False), "shape")}
+    return args, kwargs
+
+
 def is_presented_callable(obj: Any) -> bool:
     """True for Python objects R gets as callable closures (not data, layers or tensors)."""
     if not callable(obj) or isinstance(obj, (np.ndarray, PendingLayer, RFunction)):
@@ -77,6 +205,13 @@ def is_presented_callable(obj: Any) -> bool:
     if keras is not None and isinstance(obj, keras.Layer) and not isinstance(obj, keras.Model):
         return False     # the front end's layer functions (compose rule)
     return True
+
+
+def _no_convert(handle: Any) -> Any:
+    """Mark a handle as reticulate's ``convert = FALSE`` (R attribute ``py_convert``, read in R)."""
+    from .convert import set_attr
+    set_attr(handle, "py_convert", False)
+    return handle
 
 
 def _callable_from_r(robj, *options) -> Any:
@@ -113,40 +248,63 @@ def helpers(for_r: Callable[[Any], Any], env) -> dict:
             return callable_to_r(value)
         return for_r(value)
 
-    def callable_to_r(obj: Any) -> Any:
+    def callable_to_r(obj: Any, convert: bool = True) -> Any:
         classes = [c for c in r_classes_for(obj) if c != BASE_CLASS]
         keras = sys.modules.get("keras")
         compose = keras is not None and isinstance(obj, keras.Model)
         handle = new_handle(obj, [*classes, CALLABLE_CLASS, BASE_CLASS])
+        if not convert:
+            _no_convert(handle)
         return r_call(env[".rk_py_callable"], handle, compose)
 
     def handle(obj: Any) -> Any:
         """A handle whatever the object (reticulate's ``convert = FALSE``)."""
         return new_handle(obj)
 
+    def raw(value: Any) -> Any:
+        """``value`` as reticulate shows it from a ``convert = FALSE`` object: never R data.
+
+        Attributes, items and call results of such an object are Python
+        objects too (``np <- import("numpy", convert = FALSE); np$arange(3L)``
+        prints ``array([0, 1, 2])``); ``py_to_r()`` converts them.
+        """
+        if is_presented_callable(value):
+            return callable_to_r(value, convert=False)
+        return _no_convert(new_handle(value))
+
     def call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        args, kwargs = keras3_call_arguments(fn, args, kwargs)
         # reticulate hands an unnamed R list over as a plain list; Keras's tree
         # utilities take a list subclass as one leaf (self$add_loss(list(loss))).
-        args = tuple(plain_lists(a) for a in args)
-        kwargs = {k: plain_lists(v) for k, v in kwargs.items()}
+        # R vectors of length > 1 (marked by .rk_mark_vectors) as Python lists, as reticulate.
+        args = tuple(plain_lists(unmark(a, True)) for a in args)
+        kwargs = {k: plain_lists(unmark(v, True)) for k, v in kwargs.items()}
         return present(fn(*args, **kwargs))
+
+    def call_raw(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """A call of a ``convert = FALSE`` callable: the result stays a Python object."""
+        args = tuple(plain_lists(unmark(a, True)) for a in args)
+        kwargs = {k: plain_lists(unmark(v, True)) for k, v in kwargs.items()}
+        return raw(fn(*args, **kwargs))
 
     def import_module(name: str, convert: bool = True) -> Any:
         module = importlib.import_module(_MODULE_ALIASES.get(name, name))
-        return module if convert else handle(module)
+        return module if convert else raw(module)
 
-    def getattr_(obj: Any, name: str) -> Any:
+    def getattr_(obj: Any, name: str, convert: bool = True) -> Any:
+        shown = present if convert else raw
         if isinstance(obj, dict) and not hasattr(obj, name):
-            return present(obj[name])     # reticulate: `$` on a dict reads its item
+            return shown(obj[name])     # reticulate: `$` on a dict reads its item
         try:
-            return present(getattr(obj, name))
+            return shown(getattr(obj, name))
         except AttributeError:
-            raise AttributeError(f"{type(obj).__name__} object has no attribute '{name}'") from None
+            raise AttributeError(f"'{type(obj).__name__}' object has no attribute '{name}'") from None
 
-    def getitem(obj: Any, key: Any) -> Any:
+    def getitem(obj: Any, key: Any, convert: bool = True) -> Any:
+        shown = present if convert else raw
         if isinstance(key, str) and not isinstance(obj, dict) and hasattr(obj, key):
-            return present(getattr(obj, key))
-        return present(obj[key])
+            return shown(getattr(obj, key))
+        return shown(obj[key])
 
     def names(obj: Any) -> list:
         if isinstance(obj, dict):
@@ -194,7 +352,7 @@ def helpers(for_r: Callable[[Any], Any], env) -> dict:
         return ctx.__exit__(RuntimeError, exc, None)
 
     def to_py(x: Any, convert: bool = False) -> Any:
-        return handle(x)
+        return handle(plain_lists(unmark(x, True)))
 
     def module_available(name: str) -> bool:
         name = _MODULE_ALIASES.get(name, name)
@@ -228,6 +386,7 @@ def helpers(for_r: Callable[[Any], Any], env) -> dict:
         "py_callable": callable_to_r,
         "py_handle": handle,
         "py_call": call,
+        "py_call_raw": call_raw,
         "py_import": import_module,
         "py_getattr": getattr_,
         "py_getitem": getitem,

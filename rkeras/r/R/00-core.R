@@ -36,7 +36,7 @@
       args[[n]] <- as.double(args[[n]])
   args <- .rk_mark_na(args)
   res <- withCallingHandlers(
-    .rk_run_verb(.name, args),
+    .rk_run_verb(.name, .rk_mark_vectors(args)),   # c(1, 2) as reticulate hands it on (reticulate.R)
     # Report a Python error against the user's call (layer_dense(...)), not
     # against this helper.
     rkeras_python_error = function(e) {

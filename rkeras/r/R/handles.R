@@ -9,7 +9,9 @@ print.rkeras_py_object <- function(x, ...) {
   invisible(x)
 }
 
-format.rkeras_py_object <- function(x, ...) .rk_python("format", x)
+# format(): Python's str() without " object at 0x...", as reticulate's format().
+format.rkeras_py_object <- function(x, ...)
+  gsub(" object at 0x\\w{4,}", "", .rk_python("py_str", x))
 
 # summary(model): Keras's table printed on R's console, the text returned
 # invisibly (keras3). Arguments: line_length, positions, expand_nested,
@@ -31,8 +33,11 @@ print.rkeras_model <- function(x, ...) {
 # model$count_params(), model$layers, layer$units, np$arange: Python
 # attributes, shown as reticulate shows them (rkeras/r/python_objects.py:
 # callables are R functions, data is R data). `$` on a dict reads an item.
-`$.rkeras_py_object` <- function(x, name) .rk_python("py_getattr", x, name)
-`[[.rkeras_py_object` <- function(x, i, ...) .rk_python("py_getitem", x, i)
+`$.rkeras_py_object` <- function(x, name) .rk_python("py_getattr", x, name, .rk_py_convert(x))
+`[[.rkeras_py_object` <- function(x, i, ...) .rk_python("py_getitem", x, i, .rk_py_convert(x))
+# reticulate's convert = FALSE (import("numpy", convert = FALSE)): what such an
+# object gives stays a Python object (attribute py_convert, python_objects.py).
+.rk_py_convert <- function(x) !isFALSE(attr(x, "py_convert", exact = TRUE))
 `$<-.rkeras_py_object` <- function(x, name, value) {
   .rk_python("setattr", x, name, value, .rk_is_py_list(value))
   x     # the same R object (a new handle would lose a closure's class)
@@ -73,10 +78,11 @@ as.character.rkeras_py_object <- function(x, ...) .rk_python("py_str", x)
       if (isTRUE(res[[2L]])) res[[1L]] else invisible(res[[1L]])
     }
   } else {
-    function(...) .rk_python("py_call", .rk_obj, ...)
+    function(...) .rk_py_call(.rk_obj, ...)     # R vectors as reticulate (reticulate.R)
   }
   environment(f) <- list2env(list(.rk_obj = handle), parent = .rk_env)
   class(f) <- class(handle)
+  if (!.rk_py_convert(handle)) attr(f, "py_convert") <- FALSE
   f
 }
 
@@ -111,7 +117,8 @@ print.rkeras_layer_fn <- function(x, ...) {
 # Tensors (symbolic inputs, values given to R losses and metrics): R's
 # arithmetic and math run as keras.ops, so an R loss keeps its gradient.
 Ops.rkeras_tensor <- function(e1, e2) {
-  if (missing(e2)) .rk_python("op", .Generic, e1) else .rk_python("op", .Generic, e1, e2)
+  if (missing(e2)) .rk_python("op", .Generic, e1)
+  else do.call(.rk_python, c(list("op", .Generic), .rk_mark_vectors(list(e1, e2))))
 }
 Math.rkeras_tensor <- function(x, ...) .rk_python("op", .Generic, x)
 Summary.rkeras_tensor <- function(..., na.rm = FALSE) .rk_python("op", .Generic, ...)

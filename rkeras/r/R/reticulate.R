@@ -44,6 +44,36 @@
   invisible(NULL)
 }
 
+# reticulate's r_to_py() makes an R number/logical vector of length > 1 without
+# attributes a Python list (Keras: c(1, 2) is a float32 tensor), an array or
+# matrix a numpy array. rkeras's bridge gives every vector as an array, so
+# where R code hands values to Python (verbs, Python calls) such vectors are
+# marked, in lists too: wrapped in a one-element list of class
+# "rkeras_r_vector" (no copy of the vector). Python decides what each becomes
+# (rkeras/r/convert/r_vectors.py: a list for Python calls and keras3's value
+# arguments, an array for fit()'s data and rkeras's axes, indices, shapes).
+.rk_mark_vectors <- function(args, depth = 0L) {
+  for (i in seq_along(args)) {
+    a <- args[[i]]
+    if (.rk_is_py_list(a)) {
+      args[[i]] <- structure(list(a), class = "rkeras_r_vector")
+    } else if (depth < 3L && is.list(a) && !is.object(a) && length(a) &&
+               all(names(attributes(a)) %in% "names")) {
+      args[[i]] <- .rk_mark_vectors(a, depth + 1L)
+    }
+  }
+  args
+}
+
+# A Python callable called from R (keras$ops$array(c(1, 2)), model$predict(x)):
+# its arguments as reticulate converts them (.rk_mark_vectors).
+.rk_py_call <- function(.rk_callable, ...) {
+  args <- .rk_mark_vectors(.rk_collect("...", environment()))
+  res <- do.call(.rk_python, c(list(if (.rk_py_convert(.rk_callable)) "py_call" else "py_call_raw",
+                                    .rk_callable), args))
+  if (is.null(res)) invisible(res) else res     # reticulate: a None result is invisible
+}
+
 # The namespaces rkeras provides (besides keras/keras3, which are the front end).
 .rk_provided_namespaces <- c("reticulate", "tensorflow", "tfdatasets")
 
@@ -88,7 +118,7 @@
     }
     if (is_py_object(x)) return(x)
     if (inherits(x, "R6ClassGenerator")) return(.rk_r6_class(x))
-    .rk_python("r_to_py", x, convert)
+    .rk_python("r_to_py", .rk_mark_vectors(list(x))[[1L]], convert)   # c(1, 2): a Python list
   }
   # reticulate makes an R vector an array first: np_array(1) has shape (1,), not ().
   np_array <- function(data, dtype = NULL, order = "C") {
@@ -131,9 +161,9 @@
     .rk_python("py_setitem", x, key, value)
     invisible(x)
   }
-  py_call <- function(x, ...) .rk_python("py_call", x, ...)
+  py_call <- function(x, ...) .rk_py_call(x, ...)
   py_call_impl <- function(x, args = NULL, keywords = NULL)
-    do.call(.rk_python, c(list("py_call", x), as.list(args), as.list(keywords)))
+    do.call(.rk_python, c(list("py_call", x), .rk_mark_vectors(c(as.list(args), as.list(keywords)))))
   py_str <- function(object, ...) .rk_python("py_str", object)
   py_repr <- function(object) .rk_python("py_repr", object)
   py_len <- function(x, default = NULL) .rk_python("py_len", x)

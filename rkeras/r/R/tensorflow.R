@@ -171,3 +171,25 @@ as.list.keras_shape <- function(x, ...) unclass(x)
                            "[[.tensorflow.python.framework.tensor_shape.TensorShape"),
                          c("length", "tensorflow.python.framework.tensor_shape.TensorShape",
                            "length.tensorflow.python.framework.tensor_shape.TensorShape")))
+
+# The tensorflow package's print() and str() of a tensor (keras3's tensors and
+# Variables have class "tensorflow.tensor"): print shows Python's str(), str()
+# its repr, both with a 1-d shape written as R writes it, (2) not (2,).
+print.tensorflow.tensor <- function(x, ...) {
+  writeLines(gsub("shape=\\((None|[[:digit:]]+),\\), dtype=", "shape=(\\1), dtype=",
+                  .rk_python("py_str", x)))
+  invisible(x)
+}
+str.tensorflow.tensor <- function(object, ...) {
+  s <- strsplit(.rk_python("py_repr", object), "\n", fixed = TRUE)[[1L]]
+  if (length(s) > 1L) s <- paste0(s[[1L]], "\u2026>")
+  writeLines(sub("shape=\\((None|[[:digit:]]+),\\)", "shape=(\\1)", s))
+  invisible(NULL)
+}
+# as.character() of an eager tensor: its values as text (tensorflow's eager.R).
+as.character.tensorflow.python.framework.ops.EagerTensor <- function(x, ...)
+  as.character(.rk_python("as_array", x), ...)
+.rk_s3 <- c(.rk_s3, list(c("print", "tensorflow.tensor", "print.tensorflow.tensor"),
+                         c("as.character", "tensorflow.python.framework.ops.EagerTensor",
+                           "as.character.tensorflow.python.framework.ops.EagerTensor"),
+                         c("str", "tensorflow.tensor", "str.tensorflow.tensor")))

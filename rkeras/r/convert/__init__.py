@@ -28,9 +28,11 @@ from ...labels import FactorCodes, factor_codes
 from .. import session, sexp
 from ..sexp import R, cdata, set_class
 from . import keras_config as _keras_config
+from . import keras_shape as _keras_shape
 from . import to_python as _to_python_rules
 from . import to_r as _to_r_rules
 from .functions import RFunction, r_function
+from .r_vectors import R_VECTOR_CLASS, RVector, r_vector_to_python, unmark
 from .rarray import RArray
 from .rules import (
     NA_NAME,
@@ -63,6 +65,8 @@ __all__ = [
     "NAName",
     "NA_NAME",
     "RArray",
+    "RVector",
+    "unmark",
     "FactorCodes",
     "factor_codes",
     "converter",
@@ -75,8 +79,12 @@ for _matcher, _function in _to_r_rules.RULES:
     TO_R.add(_matcher, _function, first=False)
 for _matcher, _function in _to_python_rules.RULES:
     TO_PYTHON.add(_matcher, _function, first=False)
+# R vectors marked where reticulate would make them Python lists (.rk_mark_vectors).
+TO_PYTHON.add(R_VECTOR_CLASS, r_vector_to_python)
 # get_config()'s class travels with the config (keras3's attr(config, "__class__")).
 _keras_config.install()
+# op_shape(x), shape(): keras3's keras_shape (printed shape(2, 3)).
+_keras_shape.install()
 
 
 def set_attr(robj, name: str, value) -> None:

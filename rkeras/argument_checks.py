@@ -81,6 +81,7 @@ INFINITY_ALLOWED = frozenset({
 HYPER_PARAMETER_FAMILIES = frozenset({"optimizer", "learning_rate_schedule", "regularizer",
                                       "initializer", "constraint", "loss", "metric", "callback"})
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
+_INT32_MAX = 2**31 - 1
 
 
 def _bad_number(verb: str, family: str, arg: str, value: Any) -> str | None:
@@ -311,7 +312,9 @@ def documented_arguments(doc: str) -> dict[str, str]:
 
 
 def _first_sentence(text: str) -> str:
-    return re.split(r"(?<=[a-z0-9`)\]])\.(?:\s|$)", text.strip(), maxsplit=1)[0].lower()
+    sentence = re.split(r"(?<=[a-z0-9`)\]])\.(?:\s|$)", text.strip(), maxsplit=1)[0].lower()
+    # "A python scalar or a scalar keras tensor" is one value.
+    return re.sub(r"scalar (?:keras |tf )?tensor", "scalar", sentence)
 
 
 class Single:
@@ -545,6 +548,12 @@ def _check_single(verb, arg: str, single: Single, value: Any) -> Any:
         _refuse_several(verb, arg, single, value, len(value),
                         next(iter(value.values()), None))
     item = scalar(value, lists=True)
+    if (single.kind == "whole" and isinstance(item, numbers.Real) and not isinstance(item, bool)
+            and math.isfinite(item) and abs(item) > _INT32_MAX and "seed" not in arg):
+        # No count Keras takes fits beyond int32; Keras would try (metric_auc(num_thresholds =
+        # 1e12) builds a Python list of 1e12 thresholds; TensorFlow aborts on a larger stride).
+        raise ArgumentError(f"{verb.name}(): `{arg}` = {item:.6g} is beyond 2147483647, the "
+                            f"largest count or size Keras and TensorFlow take (a 32-bit integer).")
     if single.kind == "logical" and isinstance(item, float) and math.isnan(item):
         raise ArgumentError(f"{verb.name}(): `{arg}` must be {_wanted(single)}; got NA/NaN.")
     if single.strings_only and not isinstance(item, str):

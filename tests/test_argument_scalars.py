@@ -338,6 +338,12 @@ SWEEP_CASES = {
     "one-axis-given-two": (lambda: rk.op_diagonal(np.ones((3, 3)), axis1=[1, 2]),
                            ArgumentTypeError,
                            r"^op_diagonal\(\): `axis1` must be a single whole number; got a list"),
+    "count-beyond-int32": (lambda: rk.metric_auc(num_thresholds=1e12), ArgumentError,
+                           r"^metric_auc\(\): `num_thresholds` = 1e\+12 is beyond 2147483647, the "
+                           r"largest count or size Keras and TensorFlow take"),
+    "scalar-tensor-argument-given-a-vector": (
+        lambda: rk.initializer_random_normal(stddev=[1.0, 2.0]), ArgumentTypeError,
+        r"^initializer_random_normal\(\): `stddev` must be a single number"),
 }
 
 

@@ -261,3 +261,23 @@ def test_import_convert_false_keeps_python_objects(R):
     assert R("class(a)[1]") == "numpy.ndarray"
     assert R("py_to_r(a)").tolist() == [0, 1, 2]
     assert R('capture.output(import("numpy")$arange(3L))') == "[1] 0 1 2"
+
+
+def test_tensor_shapes_and_numpy_arrays_as_tensorflow_and_reticulate(R):
+    # keras3 1.5.1 (probes/tensors_to_r.R): TensorShape's as.integer, format, str, ==;
+    # op_convert_to_numpy() stays a numpy array, str() shows reticulate's summary.
+    R("x <- op_array(matrix(1:6 + 0, 2))")
+    assert R("as.integer(x$shape)").tolist() == [2, 3]
+    assert R("format(x$shape)") == "(2, 3)"
+    assert R("capture.output(str(x$shape))") == "TensorShape([2, 3])"
+    assert R("x$shape == c(2, 3)") is True and R("x$shape != c(2, 4)") is True
+    assert R("capture.output(str(op_convert_to_numpy(x)))") == "<numpy.ndarray shape(2,3), dtype=float64>"
+    assert R("str(op_convert_to_array(x)); dim(op_convert_to_array(x))").tolist() == [2, 3]
+
+
+def test_layer_class_is_its_python_class_chain(R):
+    # keras3 1.5.1: class(from_config(get_config(layer))) is the Python chain, Dense first
+    got = R("class(layer_dense(units = 2))")
+    assert got[:2] == ["keras.src.layers.core.dense.Dense", "keras.src.layers.layer.Layer"]
+    assert got[-1] == "python.builtin.object"
+    assert R('is.function(layer_dense(units = 2)) && inherits(layer_dense(units = 2), "rkeras_layer_fn")')

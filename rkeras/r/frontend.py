@@ -65,7 +65,7 @@ from .convert import (
 from .convert.r_vectors import unmark, verb_takes_list
 from .convert.to_r import array_to_r
 from .evaluate import r_call, r_eval
-from .handles import new_handle
+from .handles import new_handle, python_class_chain
 from .model_plot import model_plot_file
 from .rsource import (
     R_NAME_OVERRIDES,
@@ -490,7 +490,9 @@ def _is_loss(obj: Any) -> bool:
 
 
 def _layer_to_r(obj: Any):
-    handle = new_handle(obj, ["rkeras_layer_object", "rkeras_py_object"])
+    # keras3: a layer's class is its Python class chain (but python.builtin.object, last).
+    chain = python_class_chain(obj.layer if isinstance(obj, PendingLayer) else obj)[:-1]
+    handle = new_handle(obj, [*chain, "rkeras_layer_object", "rkeras_py_object"])
     return r_call(_front_end.layer_function, handle)
 
 

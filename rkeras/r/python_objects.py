@@ -387,6 +387,7 @@ def helpers(for_r: Callable[[Any], Any], env) -> dict:
         "py_handle": handle,
         "py_call": call,
         "py_call_raw": call_raw,
+        "py_raw": raw,
         "py_import": import_module,
         "py_getattr": getattr_,
         "py_getitem": getitem,

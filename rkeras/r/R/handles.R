@@ -100,7 +100,9 @@ as.character.rkeras_py_object <- function(x, ...) .rk_python("py_str", x)
     if (isTRUE(res[[2L]])) res[[1L]] else invisible(res[[1L]])
   }
   environment(f) <- list2env(list(.rk_layer = handle), parent = .rk_env)
-  class(f) <- .rk_layer_classes
+  # the Python class chain first, as keras3's layers (handle's class, frontend.py)
+  class(f) <- c(setdiff(class(handle), c("rkeras_layer_object", "rkeras_py_object")),
+                .rk_layer_classes, "python.builtin.object")
   f
 }
 

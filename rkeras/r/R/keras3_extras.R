@@ -371,3 +371,11 @@ tensorboard <- function(log_dir, action = c("start", "stop"), host = "127.0.0.1"
   verb(objects, run)
   value
 }
+
+# keras3: op_convert_to_numpy(x) is a numpy array left in Python (it calls the
+# function of r_to_py(keras$ops), a convert = FALSE module: str() shows
+# <numpy.ndarray shape(2,3), dtype=float64>); op_convert_to_array(x) is the R array.
+.rk_r_verbs$op_convert_to_numpy <- function(x) {
+  verb <- function(x) .rk_verb("op_convert_to_numpy")
+  r_to_py(verb(x))
+}

@@ -116,7 +116,8 @@
       method <- get0(paste0("r_to_py.", cl), envir = parent.frame(), mode = "function")
       if (!is.null(method)) return(method(x, convert = convert))
     }
-    if (is_py_object(x)) return(x)
+    # a Python object: itself, or (convert = FALSE) the same object whose results stay Python
+    if (is_py_object(x)) return(if (isTRUE(convert)) x else .rk_python("py_raw", x))
     if (inherits(x, "R6ClassGenerator")) return(.rk_r6_class(x))
     .rk_python("r_to_py", .rk_mark_vectors(list(x))[[1L]], convert)   # c(1, 2): a Python list
   }
@@ -264,3 +265,12 @@ for (.rk_n in c("as_iterator", "iter_next", "iterate", "np_array", "py_help", "r
                 "py_to_r", "tuple", "use_python", "use_virtualenv", "use_condaenv", "%as%"))
   assign(.rk_n, get(.rk_n, envir = .rk_reticulate), envir = .rk_env)
 rm(.rk_n)
+
+# reticulate's str() of a numpy array left in Python (convert = FALSE,
+# op_convert_to_numpy()): <numpy.ndarray shape(2,3), dtype=float64>.
+str.numpy.ndarray <- function(object, ..., nest.lev = 0) {
+  shape <- paste0(collapse = ",", unlist(.rk_python("tensor_shape", object)))
+  dtype <- .rk_python("py_str", .rk_python("py_getattr", .rk_python("py_getattr", object, "dtype"), "name"))
+  cat(sep = "", if (nest.lev > 0) " ", sprintf("<numpy.ndarray shape(%s), dtype=%s>\n", shape, dtype))
+}
+.rk_s3 <- c(.rk_s3, list(c("str", "numpy.ndarray", "str.numpy.ndarray")))

@@ -160,6 +160,36 @@ as.list.tensorflow.python.framework.tensor_shape.TensorShape <- function(x, ...)
   as.list.tensorflow.python.framework.tensor_shape.TensorShape(x)[[i]]
 length.tensorflow.python.framework.tensor_shape.TensorShape <- function(x)
   length(as.list.tensorflow.python.framework.tensor_shape.TensorShape(x))
+# The tensorflow package's other TensorShape methods: sizes as integers (NA
+# unknown), format() "(2, 3)", str()/py_str() its repr "TensorShape([2, 3])",
+# == and != against a vector or list of sizes.
+.rk_ts <- "tensorflow.python.framework.tensor_shape.TensorShape"
+.rk_ts_rank <- function(x) .rk_python("py_getattr", x, "rank")
+as.integer.tensorflow.python.framework.tensor_shape.TensorShape <- function(x, ...)
+  vapply(as.list.tensorflow.python.framework.tensor_shape.TensorShape(x),
+         function(d) if (is.null(d)) NA_integer_ else as.integer(d), 0L)
+as.double.tensorflow.python.framework.tensor_shape.TensorShape <- function(x, ...)
+  as.double(as.integer.tensorflow.python.framework.tensor_shape.TensorShape(x))
+format.tensorflow.python.framework.tensor_shape.TensorShape <- function(x, ...) {
+  if (is.null(.rk_ts_rank(x))) "(<unknown>)"
+  else sprintf("(%s)", paste0(as.integer.tensorflow.python.framework.tensor_shape.TensorShape(x),
+                              collapse = ", "))
+}
+str.tensorflow.python.framework.tensor_shape.TensorShape <- function(object, ...)
+  cat(.rk_python("py_repr", object), "\n", sep = "")
+.rk_as_tensor_shape <- function(x) {
+  if (inherits(x, .rk_ts)) return(x)
+  dims <- lapply(as.list(x), function(d) if (is.null(d) || is.na(d)) NULL else as.integer(d))
+  .rk_python("py_call", .rk_python("py_getattr", .rk_tensorflow$tf, "TensorShape"), dims)
+}
+`==.tensorflow.python.framework.tensor_shape.TensorShape` <- function(e1, e2)
+  .rk_python("py_call", .rk_python("py_getattr", .rk_as_tensor_shape(e1), "__eq__"),
+             .rk_as_tensor_shape(e2))
+`!=.tensorflow.python.framework.tensor_shape.TensorShape` <- function(e1, e2)
+  .rk_python("py_call", .rk_python("py_getattr", .rk_as_tensor_shape(e1), "__ne__"),
+             .rk_as_tensor_shape(e2))
+.rk_s3 <- c(.rk_s3, lapply(c("as.integer", "as.double", "format", "str", "==", "!="),
+                           function(g) c(g, .rk_ts, paste0(g, ".", .rk_ts))))
 # keras3: as.list(shape(32, 4)) is the plain list of sizes (no keras_shape class).
 as.list.keras_shape <- function(x, ...) unclass(x)
 .rk_s3 <- c(.rk_s3, list(c("format", "keras_shape", "format.keras_shape"),

@@ -13,7 +13,8 @@ the generated verb where keras3 does more than convert arguments:
   split points; `op_matmul` gives an R vector the dtype of the tensor it
   meets;
 * `op_einsum`, `op_meshgrid`, `op_hstack`, `op_vstack` take their operands
-  as R's `...` (extra unnamed arguments).
+  as R's `...` (extra unnamed arguments);
+* `random_categorical` draws 1-based class indices (keras3's `zero_indexed`).
 
 These are hand-written verbs, so they apply rkeras's conventions themselves.
 """
@@ -32,7 +33,7 @@ __all__ = [
     "op_argmax", "op_argmin", "op_argsort", "op_argpartition", "op_digitize",
     "op_searchsorted", "op_top_k", "op_nonzero", "op_take", "op_take_along_axis",
     "op_one_hot", "op_arange", "op_shape", "op_reshape", "op_split", "op_matmul",
-    "op_einsum", "op_meshgrid", "op_hstack", "op_vstack",
+    "op_einsum", "op_meshgrid", "op_hstack", "op_vstack", "random_categorical",
 ]
 
 
@@ -142,6 +143,20 @@ def op_one_hot(x, num_classes, axis=-1, dtype=None, sparse=False, zero_indexed=F
     x = _indices(x, "x", zero_indexed)
     return _ops().one_hot(x, as_integer(num_classes, "num_classes", minimum=1, strict=True),
                           axis=as_axis(axis), dtype=dtype, sparse=sparse)
+
+
+@verb_kind("object")
+def random_categorical(logits, num_samples, dtype="int32", seed=None, zero_indexed=False):
+    """Draw `num_samples` class indices per row of `logits`: 1-based, as keras3 (unless `zero_indexed`).
+
+    Example:
+        >>> random_categorical([[0.0, 0.0]], 3, seed=1)     # 1s and 2s
+    """
+    from keras import random
+
+    result = random.categorical(logits, as_integer(num_samples, "num_samples", minimum=1, strict=True),
+                                dtype=dtype, seed=as_integer(seed, "seed"))
+    return _one_based(result, zero_indexed)
 
 
 @verb_kind("function")

@@ -281,3 +281,22 @@ def test_layer_class_is_its_python_class_chain(R):
     assert got[:2] == ["keras.src.layers.core.dense.Dense", "keras.src.layers.layer.Layer"]
     assert got[-1] == "python.builtin.object"
     assert R('is.function(layer_dense(units = 2)) && inherits(layer_dense(units = 2), "rkeras_layer_fn")')
+
+
+def test_int64_arrays_and_integer_vectors_reshaped_are_doubles(R):
+    # keras3 1.5.1 (reticulate): int64 arrays reach R as doubles, int32 as integers;
+    # array_reshape(1:6, c(2, 3)) is num (the vector went through numpy as int64)
+    assert R('typeof(as.array(op_array(c(1L, 2L), dtype = "int64")))') == "double"
+    assert R('typeof(as.array(op_array(c(1L, 2L))))') == "integer"
+    assert R("typeof(array_reshape(1:6, c(2, 3)))") == "double"
+    assert R("typeof(array_reshape(matrix(1:6, 2), c(3, 2)))") == "integer"
+    assert R("array_reshape(1:6, c(2, 3))[2, ]").tolist() == [4.0, 5.0, 6.0]
+
+
+def test_random_categorical_is_one_based_with_whole_number_arguments(R):
+    # keras3 1.5.1: str(as.array(random_categorical(matrix(c(0, 0), 1), 3, seed = 5))) is
+    # int [1, 1:3] 1 2 1 (num_samples and seed from R doubles; classes counted from 1)
+    got = R("as.array(random_categorical(matrix(c(0, 0), 1), 3, seed = 5))")
+    assert got.tolist() == [[1, 2, 1]]
+    got = R("as.array(random_categorical(matrix(c(0, 0), 1), 3, seed = 5, zero_indexed = TRUE))")
+    assert got.tolist() == [[0, 1, 0]]

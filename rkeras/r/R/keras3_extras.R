@@ -379,3 +379,12 @@ tensorboard <- function(log_dir, action = c("start", "stop"), host = "127.0.0.1"
   verb <- function(x) .rk_verb("op_convert_to_numpy")
   r_to_py(verb(x))
 }
+
+# keras3 (reticulate's array_reshape): an R integer vector without dim reaches
+# numpy as a list of Python ints, an int64 array, which comes back as doubles:
+# str(array_reshape(1:6, c(2, 3))) is num; integer arrays and matrices stay int.
+.rk_r_verbs$array_reshape <- function(x, dim, order = "C", ...) {
+  if (is.integer(x) && is.null(base::dim(x)) && !is.object(x)) storage.mode(x) <- "double"
+  verb <- function(x, dim, order = "C", ...) .rk_verb("array_reshape")
+  if (missing(order)) verb(x, dim, ...) else verb(x, dim, order, ...)
+}

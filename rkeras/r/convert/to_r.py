@@ -289,8 +289,12 @@ def array_to_r(a: np.ndarray):
     converter expect); R code written for keras3 sees 1-d arrays where keras3
     returns them (the R front end's results, ``as.array(<tensor>)``).
     """
-    o = _ndarray_to_r(a)
     a = np.asarray(a)
+    if a.dtype.kind in "iu" and (a.dtype.itemsize == 8 or a.dtype == np.uint32):
+        # reticulate: int64 / uint32 / uint64 arrays are R doubles (int8 ... int32 integers),
+        # so as.array(<int64 tensor>) is num in keras3.
+        a = a.astype(np.float64)
+    o = _ndarray_to_r(a)
     if a.ndim == 1 and a.dtype.kind in "biufcUS":
         with session.entered():
             set_attr(cdata(o), R.S_dim, dim_vector(a.shape, a.size))

@@ -23,8 +23,13 @@ import warnings
 from typing import Any, Callable
 
 from . import conventions
-from .argument_checks import (check_optional_packages, check_subject, check_values, single_values,
-                              tensorflow_errors_named)
+from .argument_checks import (
+    check_optional_packages,
+    check_subject,
+    check_values,
+    single_values,
+    tensorflow_errors_named,
+)
 from .errors import ArgumentError, did_you_mean
 from .labels import as_labels
 from .name_checks import check_activation

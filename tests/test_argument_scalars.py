@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 import rkeras as rk
-from rkeras.argument_checks import documented_arguments, scalar_kinds, single_values
+from rkeras.argument_checks import single_values
+from rkeras.argument_kinds import documented_arguments, scalar_kinds
 from rkeras.errors import ArgumentError, ArgumentTypeError, RKerasError
 from rkeras.registry import registry
 

@@ -10,7 +10,7 @@ bridge sends for `list(1, 2)`, `c(1, 2)`, `numeric(0)`, `NA`, `NaN`, `Inf`,
   this sweep cannot judge at construction time);
 * ``silent-wrong``: returned, although the value cannot be meant: NaN, or a
   vector/list of length != 1 or a string for an argument that takes one number
-  or one TRUE/FALSE (`rkeras.argument_checks.scalar_kinds`);
+  or one TRUE/FALSE (`rkeras.argument_kinds.scalar_kinds`);
 * ``clear``: an `RKerasError`, or a Keras error that names the argument and
   has none of Python's internal phrases ("truth value of an array", "not
   supported between instances" ...);
@@ -61,6 +61,7 @@ INTERNAL = re.compile(r"truth value of an array|not supported between instances|
 
 def hostile_value(kind: str):
     import numpy as np
+
     from rkeras.argument_checks import R_NA
 
     return {"list2": [1.0, 2.0], "vec2": np.array([1.0, 2.0]), "vec0": np.array([], float),
@@ -142,7 +143,7 @@ def cases():
 def classify(row: dict) -> str:
     """The outcome of one case (done when summarising, with this checkout's rules, so a
     results file written by an older rkeras is judged the same way)."""
-    from rkeras.argument_checks import scalar_kinds
+    from rkeras.argument_kinds import scalar_kinds
     from rkeras.registry import registry
 
     if row["result"] in ("crash", "hang", "no-baseline"):
@@ -241,15 +242,17 @@ def parent(out_path: str, timeout: float) -> None:
                                  "--out", out_path], stderr=subprocess.PIPE, text=True,
                                 stdout=subprocess.DEVNULL,
                                 env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-        current, last = start, time.monotonic()
+        current, last, started = start, time.monotonic(), False
         os.set_blocking(proc.stderr.fileno(), False)
         while proc.poll() is None:
             line = proc.stderr.readline()
             if line.startswith('{"start"'):
-                current, last = json.loads(line)["start"], time.monotonic()
+                current, last, started = json.loads(line)["start"], time.monotonic(), True
             elif not line:
                 time.sleep(0.05)
-            if time.monotonic() - last > timeout:
+            # Starting a child (TensorFlow's import, the baseline calls) gets more time on a
+            # loaded machine; a case gets `timeout`.
+            if time.monotonic() - last > (timeout if started else 4 * timeout):
                 proc.kill()
                 proc.wait()
                 _record(out_path, current, "hang", f"no progress for {timeout} s")

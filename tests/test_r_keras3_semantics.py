@@ -300,3 +300,17 @@ def test_random_categorical_is_one_based_with_whole_number_arguments(R):
     assert got.tolist() == [[1, 2, 1]]
     got = R("as.array(random_categorical(matrix(c(0, 0), 1), 3, seed = 5, zero_indexed = TRUE))")
     assert got.tolist() == [[0, 1, 0]]
+
+
+def test_reticulate_dict_tuple_items_length_and_numpy_scalars(R):
+    # keras3 1.5.1 (probes/reticulate_values.R): dict()/tuple() are convert = FALSE
+    # (d$a prints 1.0), x[[1]] is Python's x[1], length() is len(), numpy int64 scalars
+    # are doubles, iterate() is invisible.
+    R('library(reticulate); d <- dict(a = 1, b = "x"); t <- tuple(1, "a")')
+    assert R("capture.output(d$a)") == "1.0"
+    assert R('capture.output(t[[1]])') == "'a'"
+    assert R("length(t)") == 2 and R("length(d)") == 2
+    assert R('typeof(py_eval("__import__(\'numpy\').int64(3)"))') == "double"
+    assert R('typeof(py_eval("__import__(\'numpy\').int32(3)"))') == "integer"
+    assert R('withVisible(iterate(py_eval("range(3)")))$visible') is False
+    assert R("length(keras_model_sequential())") == 1

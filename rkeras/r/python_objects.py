@@ -207,6 +207,17 @@ def is_presented_callable(obj: Any) -> bool:
     return True
 
 
+def _r_length(obj: Any) -> Any:
+    """reticulate's length(): ``len(obj)``, else ``int(bool(obj))``, else NA (None)."""
+    try:
+        return len(obj)
+    except Exception:       # noqa: BLE001 - no __len__, or it raised: as reticulate
+        try:
+            return int(bool(obj))
+        except Exception:   # noqa: BLE001
+            return None
+
+
 def _no_convert(handle: Any) -> Any:
     """Mark a handle as reticulate's ``convert = FALSE`` (R attribute ``py_convert``, read in R)."""
     from .convert import set_attr
@@ -238,6 +249,8 @@ def helpers(for_r: Callable[[Any], Any], env) -> dict:
         _rule_registered = True
 
     def present(value: Any) -> Any:
+        if isinstance(value, (np.int64, np.uint64, np.uint32)):
+            return float(value)     # reticulate: 64-bit (and uint32) numpy integers are R doubles
         if type(value) is list and value and all(type(v) in (float, int, bool) for v in value):
             return for_r(value)     # reticulate: [1.0, 2.0] is c(1, 2) (the front end decides)
         if isinstance(value, (list, tuple)) and type(value) in (list, tuple):
@@ -302,6 +315,8 @@ def helpers(for_r: Callable[[Any], Any], env) -> dict:
 
     def getitem(obj: Any, key: Any, convert: bool = True) -> Any:
         shown = present if convert else raw
+        if isinstance(key, float) and key.is_integer():
+            key = int(key)      # reticulate: x[[1]] is Python's x[1] (0-based, as Python indexes)
         if isinstance(key, str) and not isinstance(obj, dict) and hasattr(obj, key):
             return shown(getattr(obj, key))
         return shown(obj[key])
@@ -397,11 +412,14 @@ def helpers(for_r: Callable[[Any], Any], env) -> dict:
         "py_str": lambda obj: str(obj),
         "py_repr": lambda obj: repr(obj),
         "py_len": lambda obj: len(obj),
+        "py_length": _r_length,
         "py_run_string": run_string,
         "py_eval": eval_,
         "np_array": np_array,
-        "py_tuple": lambda *xs: handle(tuple(xs)),
-        "py_dict": lambda keys, values: handle(dict(zip(keys, values))),
+        # reticulate's tuple() and dict() default to convert = FALSE: their items stay Python
+        "py_tuple": lambda *xs: raw(tuple(plain_lists(unmark(x, True)) for x in xs)),
+        "py_dict": lambda keys, values: raw(dict(zip(keys, (plain_lists(unmark(v, True))
+                                                            for v in values)))),
         "py_builtins": lambda: handle(builtins),
         "as_iterator": as_iterator,
         "iter_next": iter_next,

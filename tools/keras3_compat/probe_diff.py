@@ -79,7 +79,8 @@ def diff(script: Path, timeout: float = 300, rkeras_only: bool = False) -> int:
     ours = run_rkeras(script, timeout)
     print(f"=== {script.name}")
     if theirs is None:
-        print("(keras3 side not run: no /work/peer/lib; rkeras's output follows)")
+        why = "--rkeras-only" if rkeras_only else f"no {PEER_LIB}"
+        print(f"(keras3 side not run: {why}; rkeras's output follows)")
         print("\n".join(ours))
         return 0
     lines = list(difflib.unified_diff(theirs, ours, "keras3", "rkeras", lineterm="", n=1))

@@ -135,11 +135,11 @@
   tuple <- function(..., convert = FALSE) {
     # reticulate: tuple(<a Python tuple>) is that tuple.
     if (...length() == 1L && inherits(..1, "python.builtin.tuple")) return(..1)
-    do.call(.rk_python, c(list("py_tuple"), unname(.rk_items(...))))
+    do.call(.rk_python, c(list("py_tuple"), .rk_mark_vectors(unname(.rk_items(...)))))
   }
   dict <- function(..., convert = FALSE) {
     items <- .rk_items(...)
-    .rk_python("py_dict", as.list(names(items)), unname(items))
+    .rk_python("py_dict", as.list(names(items)), .rk_mark_vectors(unname(items)))
   }
   py_dict <- function(keys, values, convert = FALSE) .rk_python("py_dict", as.list(keys), as.list(values))
   py_eval <- function(code, convert = TRUE) .rk_python("py_eval", code, convert)
@@ -222,7 +222,7 @@
     if (simplify && length(out) &&
         all(vapply(out, function(v) is.atomic(v) && length(v) == 1L, NA)))
       out <- unlist(out)
-    out
+    invisible(out)      # reticulate's iterate() is invisible
   }
   `%as%` <- function(object, name) {
     attr(object, "as") <- as.character(substitute(name))
@@ -274,3 +274,7 @@ str.numpy.ndarray <- function(object, ..., nest.lev = 0) {
   cat(sep = "", if (nest.lev > 0) " ", sprintf("<numpy.ndarray shape(%s), dtype=%s>\n", shape, dtype))
 }
 .rk_s3 <- c(.rk_s3, list(c("str", "numpy.ndarray", "str.numpy.ndarray")))
+
+# reticulate's length() of a Python object: len(x), else its truth value (1 or 0), else NA.
+length.rkeras_py_object <- function(x) .rk_python("py_length", x)
+.rk_s3 <- c(.rk_s3, list(c("length", "rkeras_py_object", "length.rkeras_py_object")))

@@ -393,9 +393,6 @@ _BACKEND_PACKAGES = {"jax": "jax", "torch": "torch", "openvino": "openvino",
 
 # verb -> (import name, pip name, what needs it, when (bound, verb) -> bool)
 OPTIONAL_PACKAGES: dict[str, list[tuple[str, str, str, Any]]] = {
-    "callback_tensorboard": [("tensorboard", "tensorboard",
-                              "TensorBoard's log writer (tf.summary), used from the first batch "
-                              "of fit()", None)],
     "layer_stft_spectrogram": [("scipy", "scipy", "its window function (scipy.signal.get_window "
                                 "for a named `window` such as \"hann\", the default)",
                                 lambda b, v: isinstance(_given(b, v, "window"), str))],
@@ -434,7 +431,7 @@ def _installed(module: str) -> bool:
     return find()
 
 
-def missing_package_message(verb_name: str, package: str, why: str) -> str:
+def missing_package_message(verb_name: str, package: str, why: str, again: str = "") -> str:
     """What is missing, what needs it, and the install command for this Python (R or Python)."""
     import sys
 
@@ -446,7 +443,8 @@ def missing_package_message(verb_name: str, package: str, why: str) -> str:
         install = f"In a shell: {python} -m pip install {package} (in a notebook: %pip install " \
                   f"{package})"
     return (f"{verb_name}() needs the Python package '{package}' for {why}, and it is not "
-            f"installed in rkeras's Python ({python}). {install}; then call {verb_name}() again.")
+            f"installed in rkeras's Python ({python}). {install}; then call {again or verb_name}() "
+            f"again.")
 
 
 def check_optional_packages(verb, bound: dict[str, Any]) -> None:
@@ -534,3 +532,25 @@ def tensorflow_errors_named(verb, arguments: dict[str, Any]):
                         + (f" Shapes given: {shapes}." if shapes else "")
                         + " Check the arguments' shapes and types against help("
                         + f"{verb.name}).") from error
+
+
+def check_callback_packages(callbacks: Any) -> None:
+    """Refuse fit() with a TensorBoard callback when the tensorboard package is missing.
+
+    keras3 (and Keras) create `callback_tensorboard()` without it, so creating it
+    stays allowed; Keras would fail at the first batch of fit() with
+    TBNotInstalledError, so fit() refuses before training instead.
+
+    Raises:
+        MissingPackageError: naming tensorboard, what needs it and the install command.
+    """
+    from .errors import MissingPackageError
+
+    for callback in callbacks or ():
+        cls = type(callback)
+        if (cls.__name__ == "TensorBoard" and cls.__module__.startswith("keras")
+                and not _installed("tensorboard")):
+            raise MissingPackageError(missing_package_message(
+                "callback_tensorboard", "tensorboard",
+                "TensorBoard's log writer (tf.summary), used from fit()'s first batch",
+                again="fit"), "tensorboard")

@@ -16,7 +16,7 @@ import warnings
 
 import numpy as np
 
-from .argument_checks import check_compile_arguments, check_fit_arguments
+from .argument_checks import check_callback_packages, check_compile_arguments, check_fit_arguments
 from .atomic_files import atomic_path, check_model_file, explain_load_error
 from .conventions import as_count, as_index, as_nonnegative, as_number, as_verbose, normalize_shape
 from .data_values import lend_to_keras
@@ -409,6 +409,7 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
     check_labels(model, y)
     validation_split = as_number(validation_split, "validation_split", 0, 1)
     validation_data = _validation_data(validation_data, model)
+    check_callback_packages(_as_list(unwrap(callbacks)))
     try:
         with reading(x, validation_data):
             keras_history = model.fit(

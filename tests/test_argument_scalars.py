@@ -198,9 +198,16 @@ def test_hand_written_verbs_keep_their_own_type_checks():
 
 # --- optional Python packages (issue 14) -----------------------------------------------
 
+def _fit_with(callback):
+    model = rk.keras_model_sequential(input_shape=2) >> rk.layer_dense(1)
+    model >> rk.compile(loss="mse", optimizer="sgd")
+    return model >> rk.fit(np.ones((4, 2)), np.ones((4, 1)), callbacks=[callback], verbose=0)
+
+
 MISSING_PACKAGE_CASES = {
     # case: (blocked modules, call, package, what needs it)
-    "missing-tensorboard": (("tensorboard",), lambda: rk.callback_tensorboard(log_dir="logs"),
+    # keras3 creates the callback without tensorboard; fit() refuses it before training.
+    "missing-tensorboard": (("tensorboard",), lambda: _fit_with(rk.callback_tensorboard(log_dir="logs")),
                             "tensorboard", "TensorBoard's log writer"),
     "missing-scipy-for-stft": (("scipy",), lambda: rk.layer_stft_spectrogram(),
                                "scipy", "its window function"),
@@ -266,7 +273,9 @@ def test_from_r_a_missing_package_says_how_to_install_it_from_r(R, monkeypatch):
     import sys
 
     monkeypatch.setitem(sys.modules, "tensorboard", None)
-    got = R("tryCatch(callback_tensorboard(log_dir = 'logs'), "
+    got = R("m <- keras_model_sequential(input_shape = 2) |> layer_dense(1); "
+            "compile(m, loss = 'mse', optimizer = 'sgd'); cb <- callback_tensorboard(log_dir = 'logs'); "
+            "tryCatch(fit(m, matrix(1, 4, 2), matrix(1, 4, 1), callbacks = list(cb), verbose = 0), "
             "error = function(e) c(class(e)[1:2], conditionMessage(e)))")
     assert list(got)[:2] == ["rkeras.errors.MissingPackageError", "rkeras.errors.RKerasError"]
     assert (f'In R: system2("{sys.executable}", c("-m", "pip", "install", "tensorboard"))'

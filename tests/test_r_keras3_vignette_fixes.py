@@ -270,7 +270,8 @@ def test_dataset_map_and_tf_function_with_an_r_function_and_autograph(R):
     R("library(tfdatasets)")
     # (arrays: keras3 hands list(1:3, 4:6) to Keras as two Python lists, which
     # op_concatenate() refuses: "'list' object has no attribute 'dtype'")
-    got = R("""ds <- tensor_slices_dataset(op_reshape(op_concatenate(list(array(1:3), array(4:6))), c(-1, 2, 1))) |>
+    got = R("""xs <- op_concatenate(list(array(1:3), array(4:6)))
+ds <- tensor_slices_dataset(op_reshape(xs, c(-1, 2, 1))) |>
   dataset_map(\\(x) op_cast(x, "float32") / 2) |> dataset_batch(3)
 as.array(iter_next(as_iterator(ds)))""")
     assert got.reshape(-1).tolist() == [0.5, 1.0, 1.5, 2.0, 2.5, 3.0]

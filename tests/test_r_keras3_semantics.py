@@ -314,3 +314,34 @@ def test_reticulate_dict_tuple_items_length_and_numpy_scalars(R):
     assert R('typeof(py_eval("__import__(\'numpy\').int32(3)"))') == "integer"
     assert R('withVisible(iterate(py_eval("range(3)")))$visible') is False
     assert R("length(keras_model_sequential())") == 1
+
+
+def test_more_r_values_in_ops_as_keras3(R):
+    # keras3 1.5.1 (probes/ops_edge.R): a named vector loses its names (a list: float32);
+    # NaN stays NaN and R's NA stays NA through float64; op_roll's shift and
+    # op_searchsorted's values are converted as keras3 does; an int tensor / 2L is
+    # tf.truediv (float64), + 0.5 casts 0.5 to int32 first.
+    assert _dtype(R, "op_array(c(a = 1, b = 2))") == "<dtype: 'float32'>"
+    assert R("as.character(as.array(op_array(c(NaN, 1))))") == ["NaN", "1"]
+    assert R('a <- as.array(op_array(c(NA, 1), dtype = "float64")); c(is.na(a[1]), is.nan(a[1]))'
+             ).tolist() == [True, False]
+    assert R("as.array(op_roll(c(1, 2, 3), 1))").tolist() == [3.0, 1.0, 2.0]
+    assert R("as.array(op_searchsorted(c(1, 2, 3), c(2.5)))").tolist() == [3]
+    R("x <- op_array(c(1L, 2L))")
+    assert _dtype(R, "x / 2L") == "<dtype: 'float64'>"
+    assert R("as.array(x + 0.5)").tolist() == [1, 2]
+    assert R("as.array(2 ^ op_array(c(1, 2)))").tolist() == [2.0, 4.0]
+    # a named vector given as data keeps its names where rkeras reads them (class_weight)
+    assert R("is.null(names(c(a = 1)))") is False
+
+
+def test_power_transpose_and_all_equal_on_tensors_as_keras3(R):
+    # keras3 1.5.1 registers `^` (op_square/op_sqrt/op_power), t(), aperm() and all.equal()
+    # for backend tensors: 0.5 ^ op_array(2L) is float32 0.25, x ^ 0.5 is op_sqrt
+    R("x <- op_array(2L); m <- op_array(matrix(1:4 + 0, 2))")
+    assert _dtype(R, "0.5 ^ x") == "<dtype: 'float32'>" and np.isclose(R("as.array(0.5 ^ x)"), 0.25)
+    assert np.isclose(R("as.array(x ^ 0.5)"), np.sqrt(2))
+    assert np.isclose(R("v <- keras_variable(2L, dtype = 'int64'); as.array(0.1 * 0.5^(v %/% 2))"), 0.05)
+    assert R("as.array(t(m))").tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    assert R("as.array(aperm(m))").tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    assert R("all.equal(op_array(c(1, 2)), op_array(c(1, 2)))") is True

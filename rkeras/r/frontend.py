@@ -62,8 +62,8 @@ from .convert import (
     to_python,
     to_r,
 )
-from .convert.r_vectors import unmark, verb_takes_list
-from .convert.to_r import array_to_r
+from .convert.r_vectors import verb_argument
+from .convert.to_r import array_to_r, vector_to_r
 from .evaluate import r_call, r_eval
 from .handles import new_handle, python_class_chain
 from .model_plot import model_plot_file
@@ -239,11 +239,11 @@ def run_verb_from_r(name: str, args: Any = None):
     unnamed: list[Any] = []
     for rname, value in _items(args):
         if not rname:
-            unnamed.append(unmark(value, verb_takes_list(verb, verb.varargs)))
+            unnamed.append(verb_argument(verb, verb.varargs, value))
             continue
         pname = python_param_name(name, rname)
         # R vectors (marked in R): Python lists where keras3 hands them on so (float32 tensors).
-        kwargs[pname] = unmark(value, verb_takes_list(verb, pname))
+        kwargs[pname] = verb_argument(verb, pname, value)
     subject = verb.subject
     if unnamed and verb.varargs and verb.varargs not in kwargs:
         kwargs[verb.varargs] = unnamed          # R's `...`: op_einsum("ij,jk->ik", a, b)
@@ -357,41 +357,6 @@ def _compose(layer: Any, subject: Any, *args: Any, **kwargs: Any):
     return (_for_r(result), not (isinstance(unwrap(subject), keras.Sequential) and _same(result, subject)))
 
 
-def _op(name: str, *args: Any):
-    """Arithmetic on tensor handles (R's Ops/Math/Summary group generics)."""
-    import keras
-    ops = keras.ops
-    table = {
-        "+": ops.add, "-": ops.subtract, "*": ops.multiply, "/": ops.divide,
-        "^": ops.power, "%%": ops.mod, "%/%": ops.floor_divide,
-        "==": ops.equal, "!=": ops.not_equal, "<": ops.less, "<=": ops.less_equal,
-        ">": ops.greater, ">=": ops.greater_equal, "&": ops.logical_and, "|": ops.logical_or,
-        "abs": ops.abs, "sqrt": ops.sqrt, "exp": ops.exp, "log": ops.log, "log1p": ops.log1p,
-        "expm1": ops.expm1, "cos": ops.cos, "sin": ops.sin, "tan": ops.tan, "tanh": ops.tanh,
-        "floor": ops.floor, "ceiling": ops.ceil, "round": ops.round, "sign": ops.sign,
-        "sum": ops.sum, "prod": ops.prod, "max": ops.max, "min": ops.min, "mean": ops.mean,
-        "cumsum": ops.cumsum, "cumprod": ops.cumprod,
-    }
-    # R vectors as reticulate hands them on; a tensor's R operand cast as keras3's tensorflow does.
-    args = python_objects.tensorflow_operands(name, tuple(unmark(a, True) for a in args))
-    if name == "-" and len(args) == 1:
-        return ops.negative(args[0])
-    if name == "!":
-        return ops.logical_not(args[0])
-    if name == "+" and len(args) == 1:
-        return args[0]
-    fn = table.get(name)
-    if fn is None:
-        raise NotImplementedError(f"the R operation `{name}` is not defined for tensors")
-    if name in ("sum", "prod", "max", "min") and len(args) > 1:
-        result = fn(args[0])
-        for a in args[1:]:
-            result = {"sum": ops.add, "prod": ops.multiply, "max": ops.maximum,
-                      "min": ops.minimum}[name](result, fn(a))
-        return result
-    return fn(*args)
-
-
 def _as_array(obj: Any) -> Any:
     import keras
     array = np.asarray(keras.ops.convert_to_numpy(obj))
@@ -414,7 +379,7 @@ _HELPERS = {
     "setattr": _setattr,
     "compose": _compose,
     "doc": verb_help,
-    "op": _op,
+    "op": python_objects.r_operator,
     "as_array": _as_array,
     "classes": _classes,
     "plot_model": model_plot_file,
@@ -439,8 +404,8 @@ def _history_to_r(history):
         params[str(key)] = value
     # doubles, as keras3's (reticulate: a list of Python floats); a series of ints only
     # (a callback's logs[["my_epoch"]] <- epoch) an integer vector, as keras3's.
-    metrics = {name: np.asarray(values, dtype=np.int64 if _all_ints(values) else np.float64)
-               for name, values in history.metrics.items()}
+    metrics = {name: vector_to_r(np.asarray(values, np.int64 if _all_ints(values) else np.float64))
+               for name, values in history.metrics.items()}     # (NaN stays NaN, as keras3's)
     robj = to_r({"params": params, "metrics": metrics})
     # A one-element metrics list must stay a named list, as must params.
     set_class(robj, ["keras_training_history"])

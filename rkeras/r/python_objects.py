@@ -31,13 +31,15 @@ import numpy as np
 from ..errors import ArgumentTypeError
 from ..pipe import PendingLayer
 from .convert import RFunction, register_to_python, to_python, unmark
+from .convert.r_vectors import as_py_array
 from .convert.rules import plain_lists
 from .evaluate import r_call
 from .handles import BASE_CLASS, new_handle, object_of, r_classes_for
 from .py_functions import python_function
 
 __all__ = ["CALLABLE_CLASS", "OutputCaptureContext", "helpers", "is_presented_callable",
-           "tensorflow_operands", "print_text", "signature_text", "keras3_call_arguments"]
+           "tensorflow_operands", "print_text", "signature_text", "keras3_call_arguments",
+           "r_operator"]
 
 CALLABLE_CLASS = "rkeras_py_callable"
 """R class of the closures that stand for Python callables (before ``rkeras_py_object``)."""
@@ -72,16 +74,22 @@ class OutputCaptureContext:
 
 
 # R's operators that the tensorflow R package runs on a tensor and an R value
-# after casting the R value to the tensor's dtype (its autocast_ab_to_tensors(),
-# `^` does the same for a numeric base).
-_AUTOCAST_OPERATORS = frozenset({"+", "-", "*", "/", "%/%", "%%", "^",
+# after casting the R value to the tensor's dtype (its autocast_ab_to_tensors();
+# keras3 replaces its `^` with op_power()).
+_AUTOCAST_OPERATORS = frozenset({"+", "-", "*", "/", "%/%", "%%",
                                  "==", "!=", "<", "<=", ">", ">="})
 
 
 def _is_tf_tensor(x: Any) -> bool:
-    """A TensorFlow tensor (eager, or symbolic while tracing), not a KerasTensor or Variable."""
+    """keras3's "tensorflow.tensor": a TensorFlow tensor (eager or traced) or Keras's TF Variable.
+
+    Not a KerasTensor (symbolic input), which keeps Python's operators.
+    """
     tf = sys.modules.get("tensorflow")
-    return tf is not None and isinstance(x, tf.Tensor)
+    if tf is None:
+        return False
+    return isinstance(x, tf.Tensor) or any(
+        c.__name__ == "Tensor" and c.__module__ == "tensorflow.python.types.core" for c in type(x).__mro__)
 
 
 def _is_r_value(x: Any) -> bool:
@@ -117,7 +125,7 @@ def _as_tensor_like(value: Any, tensor: Any) -> Any:
     if array.dtype == np.int64 and not isinstance(value, np.ndarray):
         array = array.astype(np.int32)      # R integers (a list of Python ints) are int32
     source = tf.convert_to_tensor(array)
-    dtype = tensor.dtype
+    dtype = tf.as_dtype(tensor.dtype)      # (a Keras Variable's dtype is a string)
     if (dtype.is_floating or dtype.is_integer) and (source.dtype.is_floating or source.dtype.is_integer):
         return tf.dtypes.saturate_cast(source, dtype)
     return tf.cast(source, dtype)
@@ -162,18 +170,6 @@ def print_text(obj: Any) -> str:
 _LOSS_ARGS = ("y_true", "y_pred", "sample_weight")
 
 
-def _as_py_array(value: Any) -> Any:
-    """keras3's as_py_array(): an R value as a numpy array, R doubles as floatx()."""
-    value = unmark(value, False)
-    if value is None or not isinstance(value, (bool, int, float, list, np.ndarray)):
-        return value
-    array = np.array(value, ndmin=1)
-    if array.dtype == np.float64:
-        from keras import config
-        array = array.astype(config.floatx())
-    return array
-
-
 def keras3_call_arguments(fn: Any, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
     """The arguments of an R call of a Keras object, converted as keras3's R wrappers do.
 
@@ -186,8 +182,8 @@ def keras3_call_arguments(fn: Any, args: tuple, kwargs: dict) -> tuple[tuple, di
     if keras is None:
         return args, kwargs
     if isinstance(fn, (keras.losses.Loss, keras.metrics.Metric)):
-        args = tuple(_as_py_array(a) if i < len(_LOSS_ARGS) else a for i, a in enumerate(args))
-        kwargs = {k: _as_py_array(v) if k in _LOSS_ARGS else v for k, v in kwargs.items()}
+        args = tuple(as_py_array(a) if i < len(_LOSS_ARGS) else a for i, a in enumerate(args))
+        kwargs = {k: as_py_array(v) if k in _LOSS_ARGS else v for k, v in kwargs.items()}
     elif isinstance(fn, keras.initializers.Initializer):
         from ..conventions import normalize_shape
         if args:
@@ -195,6 +191,79 @@ def keras3_call_arguments(fn: Any, args: tuple, kwargs: dict) -> tuple[tuple, di
         elif "shape" in kwargs:
             kwargs = {**kwargs, "shape": normalize_shape(unmark(kwargs["shape"], False), "shape")}
     return args, kwargs
+
+
+# tensorflow R's operators on a "tensorflow.tensor" (generics.R): TensorFlow's own op.
+_TF_BINARY = {"+": "add", "-": "subtract", "*": "multiply", "/": "truediv",
+              "%/%": "math.floordiv", "%%": "math.floormod", "==": "equal", "!=": "not_equal",
+              "<": "less", "<=": "less_equal", ">": "greater", ">=": "greater_equal"}
+
+
+def _tf_op(name: str, args: tuple) -> Any:
+    """R's operator `name` as the tensorflow R package runs it on a TensorFlow tensor."""
+    import tensorflow as tf
+
+    if len(args) == 1:
+        if name == "-":
+            return tf.negative(args[0])
+        if name == "!":
+            return tf.logical_not(tf.cast(args[0], tf.bool))
+        return args[0]                                   # unary +
+    a, b = args
+    if name in ("&", "|"):
+        fn = tf.logical_and if name == "&" else tf.logical_or
+        return fn(tf.cast(a, tf.bool), tf.cast(b, tf.bool))
+    a, b = tensorflow_operands(name, (a, b))
+    module, _, attr = _TF_BINARY[name].rpartition(".")
+    return getattr(getattr(tf, module) if module else tf, attr)(a, b)
+
+
+def r_operator(name: str, *args: Any) -> Any:
+    """R's Ops/Math/Summary group generics on tensor handles (handles.R), as keras3.
+
+    On a TensorFlow tensor (keras3's tensors and Variables are the tensorflow
+    package's ``tensorflow.tensor``) the arithmetic, comparison and logical
+    operators run TensorFlow's op after casting an R operand to the tensor's
+    dtype (``int_tensor / 2L`` is float64 as tf.truediv); ``^`` is keras3's
+    (op_square/op_sqrt for 2 and 0.5, else op_power); on a KerasTensor
+    (symbolic), and for the math and summary functions, ``keras.ops``.
+    R vectors (marked in R) arrive as Python lists, as reticulate hands them on.
+    """
+    import keras
+    ops = keras.ops
+    args = tuple(unmark(a, True) for a in args)
+    if (name in _TF_BINARY or name in ("&", "|", "!")) and any(_is_tf_tensor(a) for a in args):
+        return _tf_op(name, args)
+    if name == "^" and len(args) == 2 and type(args[1]) in (int, float) and args[1] in (2, 0.5):
+        # keras3's `^` on a backend tensor: op_square() / op_sqrt() for 2 and 0.5, else op_power()
+        return ops.square(args[0]) if args[1] == 2 else ops.sqrt(args[0])
+    table = {
+        "+": ops.add, "-": ops.subtract, "*": ops.multiply, "/": ops.divide,
+        "^": ops.power, "%%": ops.mod, "%/%": ops.floor_divide,
+        "==": ops.equal, "!=": ops.not_equal, "<": ops.less, "<=": ops.less_equal,
+        ">": ops.greater, ">=": ops.greater_equal, "&": ops.logical_and, "|": ops.logical_or,
+        "abs": ops.abs, "sqrt": ops.sqrt, "exp": ops.exp, "log": ops.log, "log1p": ops.log1p,
+        "expm1": ops.expm1, "cos": ops.cos, "sin": ops.sin, "tan": ops.tan, "tanh": ops.tanh,
+        "floor": ops.floor, "ceiling": ops.ceil, "round": ops.round, "sign": ops.sign,
+        "sum": ops.sum, "prod": ops.prod, "max": ops.max, "min": ops.min, "mean": ops.mean,
+        "cumsum": ops.cumsum, "cumprod": ops.cumprod,
+    }
+    if name == "-" and len(args) == 1:
+        return ops.negative(args[0])
+    if name == "!":
+        return ops.logical_not(args[0])
+    if name == "+" and len(args) == 1:
+        return args[0]
+    fn = table.get(name)
+    if fn is None:
+        raise NotImplementedError(f"the R operation `{name}` is not defined for tensors")
+    if name in ("sum", "prod", "max", "min") and len(args) > 1:
+        result = fn(args[0])
+        for a in args[1:]:
+            result = {"sum": ops.add, "prod": ops.multiply, "max": ops.maximum,
+                      "min": ops.minimum}[name](result, fn(a))
+        return result
+    return fn(*args)
 
 
 def is_presented_callable(obj: Any) -> bool:

@@ -55,7 +55,8 @@
 .rk_mark_vectors <- function(args, depth = 0L) {
   for (i in seq_along(args)) {
     a <- args[[i]]
-    if (.rk_is_py_list(a)) {
+    # (a named vector too: reticulate drops the names, c(a = 1, b = 2) is [1.0, 2.0])
+    if (.rk_is_py_list(a) || (.rk_is_py_list(unname(a)) && identical(names(attributes(a)), "names"))) {
       args[[i]] <- structure(list(a), class = "rkeras_r_vector")
     } else if (depth < 3L && is.list(a) && !is.object(a) && length(a) &&
                all(names(attributes(a)) %in% "names")) {

@@ -223,3 +223,15 @@ as.character.tensorflow.python.framework.ops.EagerTensor <- function(x, ...)
                          c("as.character", "tensorflow.python.framework.ops.EagerTensor",
                            "as.character.tensorflow.python.framework.ops.EagerTensor"),
                          c("str", "tensorflow.tensor", "str.tensorflow.tensor")))
+
+# keras3 registers these for its backend tensors (package.R): t() and aperm()
+# are op_transpose(), all.equal() compares the values as R arrays.
+t.tensorflow.tensor <- function(x) op_transpose(x)
+aperm.tensorflow.tensor <- function(a, perm = NULL, ...) op_transpose(a, perm)
+all.equal.tensorflow.tensor <- function(target, current, ...) {
+  as_r <- function(x) if (inherits(x, "rkeras_py_object")) as.array(x) else x
+  all.equal(as_r(target), as_r(current), ...)
+}
+.rk_s3 <- c(.rk_s3, list(c("t", "tensorflow.tensor", "t.tensorflow.tensor"),
+                         c("aperm", "tensorflow.tensor", "aperm.tensorflow.tensor"),
+                         c("all.equal", "tensorflow.tensor", "all.equal.tensorflow.tensor")))

@@ -35,7 +35,7 @@ from ..sexp import cdata, element
 from .rules import ConvertOptions, UnnamedList, python_value
 
 __all__ = ["RVector", "R_VECTOR_CLASS", "r_vector_to_python", "unmark", "verb_takes_list",
-           "KERAS3_ARRAYS"]
+           "verb_argument", "as_py_array", "KERAS3_ARRAYS", "KERAS3_PY_ARRAYS", "KERAS3_INTEGERS"]
 
 R_VECTOR_CLASS = "rkeras_r_vector"
 """R class of the mark (keras3_extras.R's ``.rk_mark_vectors``)."""
@@ -44,10 +44,12 @@ R_VECTOR_CLASS = "rkeras_r_vector"
 class RVector:
     """An R vector that reticulate would hand to Python as a list (its array, not yet decided)."""
 
-    __slots__ = ("array",)
+    __slots__ = ("array", "original")
 
-    def __init__(self, array: np.ndarray) -> None:
+    def __init__(self, array: np.ndarray, original: Any = None) -> None:
         self.array = array
+        # what to_python gave where it is not the array (a named vector's pandas Series)
+        self.original = array if original is None else original
 
     def as_list(self) -> list:
         # Python floats / ints / bools, as reticulate: Keras reads them as floatx / int32 / bool.
@@ -62,13 +64,15 @@ def r_vector_to_python(robj, opts: ConvertOptions) -> Any:
     inner = python_value(element(cdata(robj), 0), ConvertOptions(opts.copy, False))
     if isinstance(inner, np.ndarray) and inner.ndim == 1:
         return RVector(inner)
+    if type(inner).__name__ == "Series":        # a named vector: names kept unless it becomes a list
+        return RVector(inner.to_numpy(), inner)
     return inner
 
 
 def unmark(value: Any, as_list: bool) -> Any:
     """``value`` with every :class:`RVector` in it (nested in lists and dicts) a list or its array."""
     if isinstance(value, RVector):
-        return value.as_list() if as_list else value.array
+        return value.as_list() if as_list else value.original
     if isinstance(value, (list, tuple)) and any(isinstance(v, (RVector, list, tuple, dict, RList))
                                                 for v in value):
         items = [unmark(v, as_list) for v in value]
@@ -131,3 +135,59 @@ def verb_takes_list(verb: Any, param: str) -> bool:
     if isinstance(default, (bool, int, float)):
         return False
     return True
+
+
+# Arguments keras3 passes through as_py_array() (numpy arrays of at least one
+# dimension, R doubles as floatx): op_searchsorted(c(1, 2, 3), 2.5) is [3].
+KERAS3_PY_ARRAYS: dict[str, frozenset] = {
+    "op_searchsorted": frozenset({"sorted_sequence", "values"}),
+    "op_reshape": frozenset({"x"}),
+}
+_LOSS_VALUES = frozenset({"y_true", "y_pred"})
+
+# Arguments keras3 makes whole numbers (as_integer(), as_integer_array()) that
+# rkeras's conventions do not (read from keras3 1.5.1's R sources):
+# op_roll(c(1, 2, 3), 1) shifts by the integer 1 (TensorFlow refuses 1.0).
+KERAS3_INTEGERS = frozenset({
+    ("op_roll", "shift"), ("op_bincount", "x"), ("op_multi_hot", "inputs"),
+    ("op_istft", "length"), ("op_conv_transpose", "output_padding"), ("op_scan", "length"),
+    ("op_ctc_decode", "sequence_lengths"), ("op_ctc_loss", "target"),
+    *((f"op_{name}", arg) for name in ("bitwise_and", "bitwise_or", "bitwise_xor",
+                                       "bitwise_left_shift", "bitwise_right_shift",
+                                       "left_shift", "right_shift") for arg in ("x", "y")),
+})
+
+
+def as_py_array(value: Any) -> Any:
+    """keras3's as_py_array(): an R value as a numpy array (at least 1-d), R doubles as floatx()."""
+    value = unmark(value, False)
+    if value is None or isinstance(value, str) or not isinstance(
+            value, (bool, int, float, list, np.ndarray)):
+        return value
+    array = np.array(value, ndmin=1)
+    if array.dtype == np.float64:
+        from keras import config
+        array = array.astype(config.floatx())
+    return array
+
+
+def _whole_numbers(value: Any, arg: str) -> Any:
+    """keras3's as_integer() on an R number or vector (rkeras refuses what is not whole)."""
+    from ...conventions import as_integer
+    value = unmark(value, False)
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        if not np.all(np.isfinite(value)) or np.any(value != np.floor(value)):
+            from ...errors import ArgumentError
+            raise ArgumentError(f"`{arg}` must hold whole numbers; got {value.tolist()!r}.")
+        return value.astype(np.int32)
+    return as_integer(value, arg) if isinstance(value, float) else value
+
+
+def verb_argument(verb: Any, param: str, value: Any) -> Any:
+    """An R argument (converted, with its marks) as keras3 hands it to Keras for ``verb``."""
+    if (verb.name, param) in KERAS3_INTEGERS:
+        return _whole_numbers(value, param)
+    if param in KERAS3_PY_ARRAYS.get(verb.name, ()) or (
+            verb.family in ("loss", "metric") and param in _LOSS_VALUES):
+        return as_py_array(value)
+    return unmark(value, verb_takes_list(verb, param))

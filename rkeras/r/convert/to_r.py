@@ -79,7 +79,7 @@ from .functions import RFunction, r_function
 from .rarray import RArray
 from .rules import NAName, StrList, UnnamedList, r_value
 
-__all__ = ["to_r", "RULES", "BEFORE_TO_R", "array_to_r"]
+__all__ = ["to_r", "RULES", "BEFORE_TO_R", "array_to_r", "vector_to_r"]
 
 _DOUBLE_EXACT = 2 ** 53
 
@@ -237,7 +237,7 @@ def _int_array_to_r(a: np.ndarray, n: int, shape) -> Any:
     return o
 
 
-def _ndarray_to_r(a: np.ndarray):
+def _ndarray_to_r(a: np.ndarray, keep_nan: bool = False):
     a = np.asarray(a)
     if a.ndim == 0:
         shape, dim = (1,), None
@@ -253,7 +253,7 @@ def _ndarray_to_r(a: np.ndarray):
         o = _int_array_to_r(a, n, shape)
     elif kind == "f":
         o, c = _fresh_vector(REALSXP, n, 8)
-        dst, has_nan = _fill(c, np.float64, shape, a, "nan")
+        dst, has_nan = _fill(c, np.float64, shape, a, None if keep_nan else "nan")
         if has_nan:
             nan_to_na(dst)
     elif kind == "c":
@@ -294,11 +294,16 @@ def array_to_r(a: np.ndarray):
         # reticulate: int64 / uint32 / uint64 arrays are R doubles (int8 ... int32 integers),
         # so as.array(<int64 tensor>) is num in keras3.
         a = a.astype(np.float64)
-    o = _ndarray_to_r(a)
+    o = _ndarray_to_r(a, keep_nan=True)     # reticulate: NaN stays NaN (R's NA bits stay NA)
     if a.ndim == 1 and a.dtype.kind in "biufcUS":
         with session.entered():
             set_attr(cdata(o), R.S_dim, dim_vector(a.shape, a.size))
     return o
+
+
+def vector_to_r(a: np.ndarray):
+    """A 1-d NumPy array as reticulate gives a Python list of numbers: an R vector, NaN kept NaN."""
+    return _ndarray_to_r(np.asarray(a), keep_nan=True)
 
 
 def _masked_to_r(a):

@@ -345,3 +345,12 @@ def test_power_transpose_and_all_equal_on_tensors_as_keras3(R):
     assert R("as.array(t(m))").tolist() == [[1.0, 2.0], [3.0, 4.0]]
     assert R("as.array(aperm(m))").tolist() == [[1.0, 2.0], [3.0, 4.0]]
     assert R("all.equal(op_array(c(1, 2)), op_array(c(1, 2)))") is True
+
+
+def test_r_defined_loss_instance_is_an_r_function(R):
+    # keras3 1.5.1 (probes/custom_classes.R): loss <- MyLoss(); loss(y, p) is tf.Tensor(2.0)
+    got = R("""MyLoss <- Loss("MyLoss", call = function(y_true, y_pred)
+                   op_mean(op_square(y_true - y_pred), axis = -1))
+               loss <- MyLoss(); c(is.function(loss),
+                                   as.array(loss(matrix(c(1, 2), 1), matrix(c(1, 4), 1))))""")
+    assert got.tolist() == [1.0, 2.0]

@@ -369,8 +369,9 @@ def _classes(name: str, *args: Any, **kwargs: Any) -> Any:
     """Keras classes written in R (rkeras/r/classes.py, R/classes.R)."""
     from .classes import r_helper
     result = r_helper(name, *args, **kwargs)
-    # An R-defined Model's instance is an R function, as keras3's (mlp <- MLP(); mlp(x)).
-    return _for_r(result) if name == "instantiate" and _is_model(result) else result
+    # An R-defined Model's (Loss's, Metric's) instance is an R function, as keras3's (mlp(x)).
+    return _for_r(result) if name == "instantiate" and python_objects.is_presented_callable(
+        result) else result
 
 
 _HELPERS = {

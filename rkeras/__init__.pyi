@@ -6138,7 +6138,7 @@ def learning_rate_schedule_polynomial_decay(
     """
 
 
-# --- op (341) ----------------------------------------
+# --- op (340) ----------------------------------------
 
 def op_abs(x: Any) -> Any:
     """R keras3 verb op_abs: calls keras.ops.abs
@@ -8459,18 +8459,6 @@ def op_zeros_like(x: Any, dtype: Any = None) -> Any:
     Return a tensor of zeros with the same shape and type as `x`.
     """
 
-def random_categorical(
-    logits: Any,
-    num_samples: Any,
-    dtype: Any = 'int32',
-    seed: Any = None,
-    zero_indexed: Any = False,
-) -> Any:
-    """R keras3 verb random_categorical: calls rkeras.ops.random_categorical
-
-    Draw `num_samples` class indices per row of `logits`: 1-based, as keras3 (unless `zero_indexed`).
-    """
-
 
 # --- op_image (16) ----------------------------------------
 
@@ -8664,7 +8652,7 @@ def op_image_ssim(
     """
 
 
-# --- random (10) ----------------------------------------
+# --- random (11) ----------------------------------------
 
 def random_beta(shape: Any, alpha: Any, beta: Any, dtype: Any = None, seed: Any = None) -> Any:
     """R keras3 verb random_beta: calls keras.random.beta
@@ -8682,6 +8670,18 @@ def random_binomial(
     """R keras3 verb random_binomial: calls keras.random.binomial
 
     Draw samples from a Binomial distribution.
+    """
+
+def random_categorical(
+    logits: Any,
+    num_samples: Any,
+    dtype: Any = 'int32',
+    seed: Any = None,
+    zero_indexed: Any = False,
+) -> Any:
+    """R keras3 verb random_categorical: calls rkeras.ops.random_categorical
+
+    Draw `num_samples` class indices per row of `logits`: 1-based, as keras3 (unless `zero_indexed`).
     """
 
 def random_dropout(inputs: Any, rate: Any, noise_shape: Any = None, seed: Any = None) -> Any:

@@ -384,13 +384,16 @@ def verb_kind(kind: str):
 
 
 def _hand_written_verbs() -> Iterator[Verb]:
-    for module_name, (family, default_kind) in HAND_WRITTEN.items():
+    for module_name, (module_family, default_kind) in HAND_WRITTEN.items():
         module = importlib.import_module(module_name)
         for attr in getattr(module, "__all__", ()):
             fn = getattr(module, attr)
             if inspect.isclass(fn) or not callable(fn):
                 continue
             kind = getattr(fn, "__rkeras_kind__", default_kind)
+            # A verb written next to its helpers may belong to another family by its
+            # name (ops.py's random_categorical is a random_* verb).
+            family = "random" if attr.startswith("random_") else module_family
             params = tuple(p for p in inspect.signature(fn).parameters.values()
                            if p.kind not in (inspect.Parameter.VAR_POSITIONAL,
                                              inspect.Parameter.VAR_KEYWORD))

@@ -32,6 +32,22 @@ class UnknownNameError(ArgumentError):
     """A name (activation, optimizer, loss, argument ...) that does not exist."""
 
 
+class KerasArgumentError(RKerasError, ValueError):
+    """Keras refused a verb's arguments without naming them (`rkeras.keras_refusals`)."""
+
+
+class KerasArgumentTypeError(RKerasError, TypeError):
+    """Keras refused a verb's arguments' types without naming them (a `TypeError`)."""
+
+
+class KerasArgumentAttributeError(RKerasError, AttributeError):
+    """Keras looked for an attribute an argument does not have (an `AttributeError`)."""
+
+
+class KerasArgumentIndexError(RKerasError, IndexError):
+    """Keras indexed past the end of a list or vector argument (an `IndexError`)."""
+
+
 class DataError(RKerasError, ValueError):
     """Data that cannot be used (NA, shapes, labels, a file not in Keras's format)."""
 

@@ -18,6 +18,7 @@ Every function generated here runs the same steps, R keras3's
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import warnings
 from typing import Any, Callable
@@ -31,6 +32,7 @@ from .argument_checks import (
     tensorflow_errors_named,
 )
 from .errors import ArgumentError, did_you_mean
+from .keras_refusals import keras_errors_named
 from .labels import as_labels
 from .name_checks import check_activation
 from .pipe import Deferred, PendingLayer, compose_layer, unwrap
@@ -179,7 +181,9 @@ def _construct(verb: Verb, bound: dict[str, Any]) -> Any:
 
 
 def _call_layer(verb: Verb, subject: Any, bound: dict[str, Any]) -> Any:
-    layer = _construct(verb, bound)
+    # Only the construction: calling the layer on a tensor may run user code (custom layers).
+    with keras_errors_named(verb.name, bound):
+        layer = _construct(verb, bound)
     if subject is MISSING or subject is None:
         return PendingLayer(verb.name, layer)
     subject = resolve_value(subject) if _is_r_object(subject) else subject
@@ -230,6 +234,12 @@ def _call_loss_or_metric(verb: Verb, bound: dict[str, Any]) -> Any:
     return instance(y_true, y_pred)
 
 
+# Verbs whose errors come from the user's data or code (they have their own checks): Keras's
+# refusals there are not about the verb's arguments, so they pass unchanged.
+_UNNAMED_PASS = {"fit", "evaluate", "predict", "train_on_batch", "test_on_batch",
+                 "predict_on_batch"}
+
+
 def call_verb(verb: Verb, args: tuple, kwargs: dict) -> Any:
     """Run one verb call (the body of every generated function)."""
     subject, bound = _bind(verb, args, dict(kwargs))
@@ -239,18 +249,21 @@ def call_verb(verb: Verb, args: tuple, kwargs: dict) -> Any:
     bound = prepare(verb, bound)
     if verb.kind == "layer":
         return _call_layer(verb, subject, bound)
-    if verb.kind in ("loss", "metric"):
-        with tensorflow_errors_named(verb, dict(bound)):
+    given = dict(bound) if subject is MISSING else {verb.subject: subject, **bound}
+    named = (contextlib.nullcontext() if verb.name in _UNNAMED_PASS
+             else keras_errors_named(verb.name, given))
+    # TensorFlow's refusals of values; a model verb's come from the user's data (fit's checks).
+    computed = (contextlib.nullcontext() if verb.kind == "model"
+                else tensorflow_errors_named(verb, given))
+    with named, computed:
+        if verb.kind in ("loss", "metric"):
             return _call_loss_or_metric(verb, bound)
-    if verb.kind in ("model", "function"):
-        if subject is MISSING:
-            shown = ", ".join(f"{k}=..." for k in bound)
-            return Deferred(verb.name, lambda s: verb.target(s, **bound), shown)
-        if verb.kind == "function":
-            with tensorflow_errors_named(verb, {verb.subject: subject, **bound}):
-                return verb.target(subject, **bound)
-        return verb.target(subject, **bound)
-    return _construct(verb, bound)
+        if verb.kind in ("model", "function"):
+            if subject is MISSING:
+                shown = ", ".join(f"{k}=..." for k in bound)
+                return Deferred(verb.name, lambda s: verb.target(s, **bound), shown)
+            return verb.target(subject, **bound)
+        return _construct(verb, bound)
 
 
 def python_function(verb: Verb) -> Callable:

@@ -395,3 +395,81 @@ def test_tensorflow_refusals_from_r_show_r_shapes(R):
     got = R("tryCatch(op_add(c(1, 2), matrix(1, 2, 3)), error = function(e) conditionMessage(e))")
     assert "Incompatible shapes: [2] vs. [2,3]. Shapes given: x1 c(2), x2 c(2, 3)." in got
     assert got.startswith("DataError: op_add(): TensorFlow cannot compute it with these values")
+
+
+# --- Keras's own refusals that named no argument (rkeras.keras_refusals) ------------------
+# Cases the hostile verb sweep (tools/hostile/sweep_verbs.py) classed "unclear": Keras raised
+# Python's words ("'str' object is not callable", "can only concatenate str ...") naming
+# nothing the user wrote. Each must name the verb, every given argument and Keras's reason in
+# plain words, and stay the builtin type Keras raised.
+KERAS_REFUSALS = {
+    "op-arange-start-string": (
+        lambda: rk.op_arange(start="abc"), TypeError,
+        r"^op_arange\(\): Keras could not use these arguments: start=a string \('abc'\)\. "
+        r"Keras said: a string was given where a number is needed\. See help\(op_arange\)\.$"),
+    "optimizer-beta-vector": (
+        lambda: rk.optimizer_lion(beta_1=np.array([0.9, 0.99])), ValueError,
+        r"^optimizer_lion\(\): Keras could not use these arguments: beta_1=an array, shape "
+        r"\(2,\), dtype float64\. Keras said: several values were given where one value is "
+        r"needed\. See help\(optimizer_lion\)\.$"),
+    "metric-auc-summation-method": (
+        lambda: rk.metric_auc(summation_method="abc"), ValueError,
+        r"^metric_auc\(\): Keras could not use these arguments: summation_method=a "
+        r"string \('abc'\)\. Keras said: Invalid AUC summation method value: \"abc\"\. Expected values "
+        r"are \[\"interpolation\", \"majoring\", \"minoring\"\]\. See help\(metric_auc\)\.$"),
+    "schedule-boundaries-number": (
+        lambda: rk.learning_rate_schedule_piecewise_constant_decay(boundaries=-1.0,
+                                                                  values=[1.0, 2.0]),
+        TypeError,
+        r"boundaries=a number \(-1\.0\); values=a list of length 2\. Keras said: a number has no length: "
+        r"Keras needs a vector or list\."),
+    "clone-function-string": (
+        lambda: rk.clone_model(rk.keras_model_sequential(input_shape=3) >> rk.layer_dense(2),
+                               clone_function="abc"), TypeError,
+        r"^clone_model\(\): Keras could not use these arguments: object=a Keras Sequential; "
+        r"clone_function=a string \('abc'\)\. Keras said: a string was given where Keras needs "
+        r"a function\."),
+}
+
+
+@pytest.mark.parametrize("case", sorted(KERAS_REFUSALS))
+def test_keras_refusals_name_the_verb_and_its_arguments(case):
+    call, builtin, message = KERAS_REFUSALS[case]
+    with pytest.raises(RKerasError) as info:
+        call()
+    assert isinstance(info.value, builtin)
+    assert re.search(message, str(info.value)), str(info.value)
+    assert type(info.value.__cause__) is builtin      # Keras's own error, kept as the cause
+    assert "help(" in str(info.value)
+
+
+def test_keras_refusals_that_name_the_argument_or_come_from_user_code_pass_unchanged():
+    # Keras names `rate`, with no Python internals: its message is already clear.
+    with pytest.raises(ValueError, match=r"^Invalid value received for argument `rate`") as info:
+        rk.layer_dropout(rate=1.5)
+    assert not isinstance(info.value, RKerasError)
+    # The user's own clone_function fails inside Keras: their error, untouched.
+    model = rk.keras_model_sequential(input_shape=3) >> rk.layer_dense(2)
+
+    def clone(layer):
+        return layer.no_such_attribute
+
+    with pytest.raises(AttributeError, match=r"^'Dense' object has no attribute") as info:
+        rk.clone_model(model, clone_function=clone)
+    assert not isinstance(info.value, RKerasError)
+
+
+@pytest.mark.r
+def test_from_r_keras_refusals_show_r_syntax(R):
+    got = R('tryCatch(op_arange(start = "abc"), error = function(e) '
+            'c(inherits(e, "python.builtin.TypeError"), class(e)[1], conditionMessage(e)))')
+    assert list(got) == [
+        "TRUE", "rkeras.errors.KerasArgumentTypeError",
+        'KerasArgumentTypeError: op_arange(): Keras could not use these arguments: start = a '
+        'character string ("abc"). Keras said: a character string was given where a number '
+        "is needed. See help(op_arange)."]
+    got = R("tryCatch(optimizer_lion(beta_1 = c(0.9, 0.99)), error = function(e) "
+            "c(inherits(e, 'python.builtin.ValueError'), conditionMessage(e)))")
+    assert got[0] == "TRUE"
+    assert "optimizer_lion(): Keras could not use these arguments: beta_1 = " in got[1]
+    assert "Keras said: several values were given where one value is needed." in got[1]

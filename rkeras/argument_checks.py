@@ -27,11 +27,9 @@ as an integer"). These checks run before Keras sees the call:
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 import math
 import numbers
-import re
 from typing import Any
 
 import numpy as np
@@ -53,7 +51,7 @@ from .errors import ArgumentError, ArgumentTypeError
 
 __all__ = ["R_NA", "check_values", "check_fit_arguments", "check_compile_arguments",
            "scalar_kinds", "single_values", "describe_for_caller", "check_optional_packages",
-           "OPTIONAL_PACKAGES", "check_subject", "tensorflow_errors_named"]
+           "OPTIONAL_PACKAGES", "check_subject"]
 
 
 class _RNA:
@@ -492,46 +490,6 @@ def check_identifier(verb_name: str, arg: str, value: Any) -> None:
         return                          # a Keras object: Keras knows what to do with it
     raise ArgumentTypeError(f"{verb_name}(): `{arg}` must be {IDENTIFIERS[kind][1]}; got "
                             f"{describe_for_caller(value)}.")
-
-
-# --- TensorFlow's refusals of the values an op computes on --------------------------------
-
-def _shape_of(value: Any) -> str | None:
-    shape = getattr(value, "shape", None)
-    if shape is None and isinstance(value, (list, tuple)):
-        shape = np.shape(np.asarray(value, dtype=object))
-    if shape is None:
-        return None
-    dims = [None if d is None else int(d) for d in tuple(shape)]
-    from .caller_syntax import shape_text
-
-    return shape_text(dims) if dims else "a scalar"
-
-
-@contextlib.contextmanager
-def tensorflow_errors_named(verb, arguments: dict[str, Any]):
-    """TensorFlow's refusal of an op's values ("{{function_node __wrapped__AddV2_...}}
-    Incompatible shapes: [2] vs. [2,3] [Op:AddV2]") as a DataError naming the verb and the
-    shapes of its arguments. Keras's own errors (they name the argument) pass unchanged."""
-    try:
-        yield
-    except Exception as error:
-        kind = type(error).__name__
-        if not type(error).__module__.startswith("tensorflow") or kind not in (
-                "InvalidArgumentError", "ResourceExhaustedError", "UnimplementedError"):
-            raise
-        from .errors import DataError
-
-        reason = re.sub(r"\{\{function_node [^}]*\}\}\s*", "", str(error))
-        reason = re.sub(r"\s*\[Op:\w+\].*$", "", reason, flags=re.S).strip()
-        shapes = ", ".join(f"{arg} {shape}" for arg, value in arguments.items()
-                           if (shape := _shape_of(value)) is not None)
-        what = ("TensorFlow ran out of memory" if kind == "ResourceExhaustedError"
-                else "TensorFlow cannot compute it with these values")
-        raise DataError(f"{verb.name}(): {what}: {reason}."
-                        + (f" Shapes given: {shapes}." if shapes else "")
-                        + " Check the arguments' shapes and types against help("
-                        + f"{verb.name}).") from error
 
 
 def check_callback_packages(callbacks: Any) -> None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import threading
+import types
 import weakref
 from typing import Any, Callable, Iterator
 
@@ -124,7 +125,8 @@ def reading(*data: Any) -> Iterator[None]:
     inside R, the R lock is lent while Keras reads; afterwards every such
     generator is closed, so that TensorFlow's read-ahead never calls R again.
     """
-    batches = [_batches_of[d] for d in data if _is_generator(d) and d in _batches_of]
+    batches = [_batches_of[d] for d in data
+               if isinstance(d, types.GeneratorType) and d in _batches_of]
     if not batches:
         yield
         return
@@ -137,11 +139,3 @@ def reading(*data: Any) -> Iterator[None]:
             # Before the lock is taken back: a reader waiting for it gives up at once.
             for b in batches:
                 b.close()
-
-
-def _is_generator(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return hasattr(value, "gi_frame")

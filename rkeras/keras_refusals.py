@@ -33,7 +33,8 @@ from .errors import (
     RKerasError,
 )
 
-__all__ = ["keras_errors_named", "plain_reason", "INTERNAL_PHRASES"]
+__all__ = ["refusals_named", "keras_errors_named", "tensorflow_errors_named", "plain_reason",
+           "INTERNAL_PHRASES", "DATA_VERBS"]
 
 # Top-level packages whose frames are library code; a frame of any other module (the
 # user's script, a test, `__main__`) or of the R bridge (an R function) is user code.
@@ -200,3 +201,62 @@ def keras_errors_named(verb_name: str, arguments: dict[str, Any]):
         raise cls(f"{verb_name}(): Keras could not use these arguments: "
                   f"{given or '(none given)'}. Keras said: {plain_reason(message)}. "
                   f"See help({verb_name}).") from error
+
+
+# --- TensorFlow's refusals of the values an op computes on --------------------------------
+
+def _shape_of(value: Any) -> str | None:
+    shape = getattr(value, "shape", None)
+    if shape is None and isinstance(value, (list, tuple)):
+        shape = np.shape(np.asarray(value, dtype=object))
+    if shape is None:
+        return None
+    dims = [None if d is None else int(d) for d in tuple(shape)]
+    return shape_text(dims) if dims else "a scalar"
+
+
+@contextlib.contextmanager
+def tensorflow_errors_named(verb, arguments: dict[str, Any]):
+    """TensorFlow's refusal of an op's values ("{{function_node __wrapped__AddV2_...}}
+    Incompatible shapes: [2] vs. [2,3] [Op:AddV2]") as a DataError naming the verb and the
+    shapes of its arguments. Keras's own errors (they name the argument) pass unchanged."""
+    try:
+        yield
+    except Exception as error:
+        kind = type(error).__name__
+        if not type(error).__module__.startswith("tensorflow") or kind not in (
+                "InvalidArgumentError", "ResourceExhaustedError", "UnimplementedError"):
+            raise
+        from .errors import DataError
+
+        reason = re.sub(r"\{\{function_node [^}]*\}\}\s*", "", str(error))
+        reason = re.sub(r"\s*\[Op:\w+\].*$", "", reason, flags=re.S).strip()
+        shapes = ", ".join(f"{arg} {shape}" for arg, value in arguments.items()
+                           if (shape := _shape_of(value)) is not None)
+        what = ("TensorFlow ran out of memory" if kind == "ResourceExhaustedError"
+                else "TensorFlow cannot compute it with these values")
+        raise DataError(f"{verb.name}(): {what}: {reason}."
+                        + (f" Shapes given: {shapes}." if shapes else "")
+                        + " Check the arguments' shapes and types against help("
+                        + f"{verb.name}).") from error
+
+
+# Verbs whose errors come from the user's data or code (fit's own checks name them).
+DATA_VERBS = frozenset({"fit", "evaluate", "predict", "train_on_batch", "test_on_batch",
+                        "predict_on_batch"})
+
+
+@contextlib.contextmanager
+def refusals_named(verb, arguments: dict[str, Any]):
+    """Keras's and TensorFlow's refusals of one verb call, re-raised naming what was given.
+
+    Keras's unclear errors (:func:`keras_errors_named`) except for the data verbs;
+    TensorFlow's value errors (:func:`tensorflow_errors_named`) except for model
+    verbs, whose values come from the user's data.
+    """
+    with contextlib.ExitStack() as stack:
+        if verb.name not in DATA_VERBS:
+            stack.enter_context(keras_errors_named(verb.name, arguments))
+        if verb.kind != "model":
+            stack.enter_context(tensorflow_errors_named(verb, arguments))
+        yield

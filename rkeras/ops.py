@@ -145,7 +145,7 @@ def op_one_hot(x, num_classes, axis=-1, dtype=None, sparse=False, zero_indexed=F
                           axis=as_axis(axis), dtype=dtype, sparse=sparse)
 
 
-@verb_kind("object")
+@verb_kind("object", family="random")
 def random_categorical(logits, num_samples, dtype="int32", seed=None, zero_indexed=False):
     """Draw `num_samples` class indices per row of `logits`: 1-based, as keras3 (unless `zero_indexed`).
 

@@ -372,13 +372,16 @@ def takes_dots(parameter: str):
     return mark
 
 
-def verb_kind(kind: str):
-    """Decorator: declare how a hand-written verb is called (see KINDS)."""
+def verb_kind(kind: str, family: str | None = None):
+    """Decorator: declare how a hand-written verb is called (see KINDS), and its family
+    when it is not its module's (ops.py's random_categorical is a random_* verb)."""
     if kind not in KINDS:
         raise ValueError(f"unknown verb kind {kind!r}; expected one of {KINDS}")
 
     def mark(fn):
         fn.__rkeras_kind__ = kind
+        if family is not None:
+            fn.__rkeras_family__ = family
         return fn
     return mark
 
@@ -391,9 +394,7 @@ def _hand_written_verbs() -> Iterator[Verb]:
             if inspect.isclass(fn) or not callable(fn):
                 continue
             kind = getattr(fn, "__rkeras_kind__", default_kind)
-            # A verb written next to its helpers may belong to another family by its
-            # name (ops.py's random_categorical is a random_* verb).
-            family = "random" if attr.startswith("random_") else module_family
+            family = getattr(fn, "__rkeras_family__", module_family)
             params = tuple(p for p in inspect.signature(fn).parameters.values()
                            if p.kind not in (inspect.Parameter.VAR_POSITIONAL,
                                              inspect.Parameter.VAR_KEYWORD))

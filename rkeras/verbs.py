@@ -18,7 +18,6 @@ Every function generated here runs the same steps, R keras3's
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 import warnings
 from typing import Any, Callable
@@ -29,10 +28,9 @@ from .argument_checks import (
     check_subject,
     check_values,
     single_values,
-    tensorflow_errors_named,
 )
 from .errors import ArgumentError, did_you_mean
-from .keras_refusals import keras_errors_named
+from .keras_refusals import keras_errors_named, refusals_named
 from .labels import as_labels
 from .name_checks import check_activation
 from .pipe import Deferred, PendingLayer, compose_layer, unwrap
@@ -234,12 +232,6 @@ def _call_loss_or_metric(verb: Verb, bound: dict[str, Any]) -> Any:
     return instance(y_true, y_pred)
 
 
-# Verbs whose errors come from the user's data or code (they have their own checks): Keras's
-# refusals there are not about the verb's arguments, so they pass unchanged.
-_UNNAMED_PASS = {"fit", "evaluate", "predict", "train_on_batch", "test_on_batch",
-                 "predict_on_batch"}
-
-
 def call_verb(verb: Verb, args: tuple, kwargs: dict) -> Any:
     """Run one verb call (the body of every generated function)."""
     subject, bound = _bind(verb, args, dict(kwargs))
@@ -250,12 +242,7 @@ def call_verb(verb: Verb, args: tuple, kwargs: dict) -> Any:
     if verb.kind == "layer":
         return _call_layer(verb, subject, bound)
     given = dict(bound) if subject is MISSING else {verb.subject: subject, **bound}
-    named = (contextlib.nullcontext() if verb.name in _UNNAMED_PASS
-             else keras_errors_named(verb.name, given))
-    # TensorFlow's refusals of values; a model verb's come from the user's data (fit's checks).
-    computed = (contextlib.nullcontext() if verb.kind == "model"
-                else tensorflow_errors_named(verb, given))
-    with named, computed:
+    with refusals_named(verb, given):
         if verb.kind in ("loss", "metric"):
             return _call_loss_or_metric(verb, bound)
         if verb.kind in ("model", "function"):

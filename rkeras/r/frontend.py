@@ -299,18 +299,12 @@ def _format_object(obj: Any, **summary_args: Any) -> str:
         lines: list[str] = []
         # Keras draws the table with rich, whose console is as wide as $COLUMNS (else
         # the terminal), whatever line_length says: keras3 sets COLUMNS the same way.
+        from unittest import mock  # here, not at start-up: it imports asyncio
+
         width = summary_args.get("line_length")
-        saved = os.environ.get("COLUMNS")
-        if width is not None:
-            os.environ["COLUMNS"] = str(width)
-        try:
+        columns = {} if width is None else {"COLUMNS": str(width)}
+        with mock.patch.dict(os.environ, columns):
             obj.summary(print_fn=lambda line, **_: lines.append(line), **summary_args)
-        finally:
-            if width is not None:
-                if saved is None:
-                    os.environ.pop("COLUMNS", None)
-                else:
-                    os.environ["COLUMNS"] = saved
         return "\n".join(line for line in "\n".join(lines).splitlines() if line.strip())
     # reticulate's print(): the repr, and a callable's signature (a layer's too, as keras3).
     return python_objects.print_text(obj)
